@@ -1,0 +1,111 @@
+#include "models/aid.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sixparty {
+
+namespace {
+
+constexpr double kCostFloor = 0.05;  // see aid.hpp
+
+double weight(const Scenario& sc, int i, Indicator ind) {
+  double w = 0;
+  for (int d = 0; d < sc.n_dimensions(); ++d)
+    if (sc.indicators[d] == ind) w += sc.interests(i, d);
+  return w;
+}
+
+double resource_scale(const Scenario& sc, const World& w, int i, int r) {
+  if (r == sc.economic) return w.output[i];
+  return std::max(1e-9, w.stock0(i, r) + w.income(i, r));
+}
+
+}  // namespace
+
+void plan_aid(const Scenario& sc, RunState& s, int i) {
+  const auto& p = sc.params.aid;
+  const World& w = s.world;
+  const int n = sc.n();
+  for (int r = 0; r < sc.n_resources(); ++r) {
+    auto& plan = s.aid_plan[r];
+    for (int j = 0; j < n; ++j) plan(i, j) = 0;
+    if (sc.resource_kinds[r] == ResourceKind::diplomatic) continue;  // not transferable
+    const double budget = w.spendable(i, r) * w.stock(i, r) * sc.dt;
+    if (!(budget > 0) || w.collapsed[i] > 0) continue;
+    const double w_inf = weight(sc, i, Indicator::influence);
+    const double w_stab = weight(sc, i, Indicator::regional_stability);
+    const double w_sec = weight(sc, i, Indicator::security);
+    const double w_cost = r == sc.economic ? weight(sc, i, Indicator::economy) : w_sec;
+    const double cost = (w_cost + kCostFloor) / resource_scale(sc, w, i, r);
+    // softmax over {keep} and the partners, shifted by the largest ratio for stability
+    double best = 0;  // keep
+    for (int j = 0; j < n; ++j) {
+      if (j == i || w.collapsed[j] > 0) continue;
+      const double scale = resource_scale(sc, w, j, r);
+      // friends are worth more than strangers; strengthening a rival costs security
+      const double friendliness = 0.5 * (1.0 + w.affinity(i, j));
+      const double benefit = friendliness * (p.influence_value * w_inf * w.expected_return(i, j) / (scale + s.inflow[j]) +
+                                             p.stability_value * w_stab * (1.0 - w.stability[j]) / scale) -
+                             w_sec * w.rivalry(i, j) / scale;
+      const double ratio = benefit / cost - 1.0;
+      plan(i, j) = ratio;  // ratio for now, share below
+      best = std::max(best, ratio);
+    }
+    double total = std::exp((0.0 - best) / p.temperature);
+    for (int j = 0; j < n; ++j) {
+      if (j == i || w.collapsed[j] > 0) continue;
+      plan(i, j) = std::exp((plan(i, j) - best) / p.temperature);
+      total += plan(i, j);
+    }
+    for (int j = 0; j < n; ++j) plan(i, j) = (j == i || w.collapsed[j] > 0) ? 0.0 : budget * plan(i, j) / total;
+  }
+}
+
+void transfer_aid(const Scenario& sc, RunState& s, const Rng& rng) {
+  const auto& p = sc.params.aid;
+  World& w = s.world;
+  const int n = sc.n();
+  const double dt = sc.dt;
+  for (int r = 0; r < sc.n_resources(); ++r) {
+    auto& flow = s.aid[r];
+    const auto& plan = s.aid_plan[r];
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < n; ++j) {
+        const double x = std::min(plan(i, j), w.stock(i, r));  // never below zero
+        w.stock(i, r) -= x;
+        // economic aid feeds the recipient's economy (adequacy), not its foreign budget, so it
+        // cannot be given on; other resources (arms) add to the recipient's stock
+        if (r != sc.economic) w.stock(j, r) += x;
+        flow(i, j) = x / dt;
+      }
+    }
+  }
+  // goodwill: j's affinity to i rises with economic aid and subsidies from i, then relaxes
+  const double relax = std::min(1.0, sc.params.affinity.relaxation * dt);
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      if (i == j) continue;
+      const double econ_in = (sc.economic >= 0 ? s.aid[sc.economic](j, i) : 0.0) + s.subsidy_flow(j, i);
+      double a = w.affinity(i, j) + p.affinity_boost * econ_in / w.output[i] * dt;
+      a += relax * (w.affinity_base(i, j) - a);
+      w.affinity(i, j) = std::clamp(a, -1.0, 1.0);
+    }
+  }
+  // learning from what the aid bought
+  const double rate = std::min(1.0, p.learning_rate * dt);
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      if (i == j) continue;
+      double given = 0;
+      for (int r = 0; r < sc.n_resources(); ++r) given += s.aid[r](i, j);
+      if (!(given > 0)) continue;
+      const double noise = p.return_noise > 0 ? p.return_noise * rng.normal(s.run, s.step, i, j, Purpose::aid_return) : 0.0;
+      const double observed = (1.0 - w.autonomy[j]) + noise;
+      const double e = w.expected_return(i, j) + rate * (observed - w.expected_return(i, j));
+      w.expected_return(i, j) = std::clamp(e, 0.0, 1.0);
+    }
+  }
+}
+
+}  // namespace sixparty

@@ -1,0 +1,53 @@
+#include "models/domestic.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sixparty {
+
+void update_domestic(const Scenario& sc, RunState& s, const Rng& rng) {
+  const auto& p = sc.params.stability;
+  World& w = s.world;
+  const int n = sc.n();
+  const double dt = sc.dt;
+  const double keep = std::max(0.0, 1.0 - sc.params.resources.depreciation * dt);
+  const int e = sc.economic;
+  for (int i = 0; i < n; ++i) {
+    // adequacy from this step's flows (before output grows)
+    double received = s.subsidy_flow.col(i).sum();
+    const double given = s.subsidy_flow.row(i).sum();
+    if (e >= 0) received += s.aid[e].col(i).sum();
+    s.adequacy[i] = std::max(0.0, w.output[i] + s.trade_gain[i] + received - given) / w.need[i];
+
+    for (int r = 0; r < sc.n_resources(); ++r) w.stock(i, r) = w.stock(i, r) * keep + w.income(i, r) * dt;
+    w.output[i] *= 1.0 + w.growth[i] * dt;
+
+    if (w.collapsed[i] > 0) {
+      w.stability[i] = 0;
+      continue;
+    }
+    double repression = w.repression[i];
+    if (sc.military >= 0 && w.stock0(i, sc.military) > 0)
+      repression *= std::sqrt(std::min(2.0, w.stock(i, sc.military) / w.stock0(i, sc.military)));
+    const double x = p.adequacy_weight * (s.adequacy[i] - 1.0) + p.repression_weight * repression +
+                     p.legitimacy_weight * w.legitimacy[i] + p.bias;
+    const double target = 1.0 / (1.0 + std::exp(-x));
+    const double z = p.noise_sd > 0 ? rng.normal(s.run, s.step, i, 0, Purpose::stability_noise) : 0.0;
+    const double stab = w.stability[i] + std::min(1.0, p.adjustment_rate * dt) * (target - w.stability[i]) +
+                        p.noise_sd * std::sqrt(dt) * z;
+    w.stability[i] = std::clamp(stab, 0.0, 1.0);
+
+    const double gap = std::max(0.0, 1.0 - w.stability[i] / std::max(1e-12, p.hazard_threshold));
+    const double hazard = p.hazard_max * gap * gap;
+    if (hazard > 0) {
+      const double u = rng.uniform(s.run, s.step, i, 0, Purpose::collapse_hazard);
+      if (u < 1.0 - std::exp(-hazard * dt)) {
+        w.collapsed[i] = 1;
+        w.collapse_year[i] = sc.year(s.step) + dt;
+        w.stability[i] = 0;
+      }
+    }
+  }
+}
+
+}  // namespace sixparty

@@ -1,0 +1,22 @@
+// domestic: budgets, output growth, regime stability and the collapse hazard. ODD "Domestic dynamics".
+//
+//   stock_ir <- stock_ir (1 - delta dt) + income_ir dt
+//   Y_i      <- Y_i (1 + growth_i dt)
+//   adequacy_i = (Y_i + trade gains + subsidies received - subsidies given + economic aid received) / need_i
+// (aid given is paid from the foreign-policy stock, which income refills; it is not charged twice)
+//   target   = logistic(k_e (adequacy - 1) + k_r repression_eff + k_l legitimacy + b)
+//   repression_eff = repression * sqrt(min(2, military stock / initial military stock))
+//   stab     <- clamp(stab + kappa dt (target - stab) + sd sqrt(dt) z, 0, 1)
+//   hazard   = h_max max(0, 1 - stab / threshold)^2 per year; falls with prob 1 - exp(-hazard dt)
+// A collapsed regime stays collapsed with stability 0 (its consequences come with the model issue).
+#pragma once
+
+#include "core/rng.hpp"
+#include "scenario/scenario.hpp"
+#include "state/run_state.hpp"
+
+namespace sixparty {
+
+void update_domestic(const Scenario& sc, RunState& s, const Rng& rng);
+
+}  // namespace sixparty

@@ -1,0 +1,82 @@
+#include "models/indicators.hpp"
+
+#include <algorithm>
+
+namespace sixparty {
+
+void perceive_influence(const Scenario& sc, RunState& s) {
+  const World& w = s.world;
+  const int n = sc.n();
+  const int e = sc.economic;
+  for (int j = 0; j < n; ++j) {
+    double f = 0;
+    for (int k = 0; k < n; ++k) f += s.trade_potential(k, j) + s.subsidy_flow(k, j) + (e >= 0 ? s.aid[e](k, j) : 0.0);
+    s.inflow[j] = f;
+  }
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      if (i == j) {
+        s.dependence(i, j) = s.influence(i, j) = 0;
+        continue;
+      }
+      const double through = s.trade_potential(i, j) + s.subsidy_flow(i, j) + (e >= 0 ? s.aid[e](i, j) : 0.0);
+      s.dependence(i, j) = through / (w.output[j] + s.inflow[j]);
+      s.influence(i, j) = (1.0 - w.autonomy[j]) * s.dependence(i, j);
+    }
+  }
+}
+
+void score_indicators(const Scenario& sc, RunState& s) {
+  const World& w = s.world;
+  const int n = sc.n();
+  const int D = sc.n_dimensions();
+  double diplomatic_total = 0;
+  if (sc.diplomatic >= 0) diplomatic_total = w.stock.col(sc.diplomatic).sum();
+  double stability_total = w.stability.sum();
+  for (int i = 0; i < n; ++i) {
+    for (int d = 0; d < D; ++d) {
+      double v = 0;
+      switch (sc.indicators[d]) {
+        case Indicator::security: {
+          if (sc.military < 0 || n < 2) {
+            v = 1;
+            break;
+          }
+          double threat = 0;
+          const double mi = w.stock(i, sc.military);
+          for (int j = 0; j < n; ++j) {
+            if (j == i) continue;
+            const double mj = w.stock(j, sc.military);
+            threat += w.rivalry(i, j) * mj / (mi + mj + 1e-12);
+          }
+          v = 1.0 - threat / (n - 1);
+          break;
+        }
+        case Indicator::economy:
+          v = s.adequacy[i] / (1.0 + s.adequacy[i]);
+          break;
+        case Indicator::status:
+          v = (sc.diplomatic >= 0 && diplomatic_total > 0) ? w.stock(i, sc.diplomatic) / diplomatic_total : 1.0 / n;
+          break;
+        case Indicator::regional_stability:
+          v = n > 1 ? (stability_total - w.stability[i]) / (n - 1) : w.stability[i];
+          break;
+        case Indicator::regime_survival:
+          v = w.stability[i];
+          break;
+        case Indicator::influence: {
+          double sum = 0;
+          for (int j = 0; j < n; ++j) sum += s.influence(i, j);
+          v = n > 1 ? sum / (n - 1) : 0.0;
+          break;
+        }
+      }
+      s.indicators(i, d) = std::clamp(v, 0.0, 1.0);
+    }
+    s.utility[i] = sc.interests.row(i).dot(s.indicators.row(i));
+    s.utility_sum[i] += s.utility[i];
+    s.min_stability[i] = std::min(s.min_stability[i], w.stability[i]);
+  }
+}
+
+}  // namespace sixparty

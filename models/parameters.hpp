@@ -1,0 +1,76 @@
+// parameters: every model parameter, with unit, default, allowed range and source, in one table.
+//
+// The table (parameter_catalogue()) is the single source of truth: the scenario reader takes
+// `parameters.<model>.<name>` from it, validation checks the range, the ODD's parameter table
+// lists the same rows, and `sixparty params` prints it. Values are the same for every scenario
+// unless a scenario overrides them (and says why in a comment).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sixparty {
+
+struct TradeParams {
+  double gravity_scale;        // trade volume per unit of geometric-mean output, 1/yr scale (dimensionless)
+  double affinity_elasticity;  // d log(volume) / d(mean affinity), dimensionless
+  double subsidy_elasticity;   // relative volume gain per unit of subsidy share, dimensionless
+  double gains_rate;           // share of the volume each side keeps as gain, dimensionless
+  double noise_sd;             // sd of the log-normal noise on volumes, per step
+};
+
+struct AidParams {
+  double temperature;      // logit temperature over benefit/cost ratios, dimensionless
+  double learning_rate;    // speed at which the expected return follows the observed one, 1/yr
+  double prior_return;     // expected return where a relation gives none, dimensionless [0,1]
+  double return_noise;     // sd of the noise on an observed return, dimensionless
+  double influence_value;  // utility of one unit of influence relative to one unit of own economy
+  double stability_value;  // utility of stabilising a weak partner, per unit of (1 - stability)
+  double affinity_boost;   // recipient affinity gained per unit of aid relative to its output
+};
+
+struct AffinityParams {
+  double relaxation;  // rate at which affinity returns to its baseline, 1/yr
+};
+
+struct ResourceParams {
+  double depreciation;  // share of an unspent resource stock lost per year, 1/yr
+};
+
+struct StabilityParams {
+  double adjustment_rate;    // speed toward the target stability, 1/yr
+  double adequacy_weight;    // logit weight of (economic adequacy - 1)
+  double repression_weight;  // logit weight of effective repression capacity
+  double legitimacy_weight;  // logit weight of legitimacy
+  double bias;               // logit intercept
+  double noise_sd;           // sd of stability shocks, per sqrt(yr)
+  double hazard_max;         // collapse hazard at zero stability, 1/yr
+  double hazard_threshold;   // stability below which the hazard is positive
+  double collapse_trade_loss;  // share of a collapsed state's trade that is lost
+};
+
+struct Parameters {
+  TradeParams trade;
+  AidParams aid;
+  AffinityParams affinity;
+  ResourceParams resources;
+  StabilityParams stability;
+};
+
+struct ParameterInfo {
+  const char* model;   // "trade"
+  const char* name;    // "gravity_scale"
+  const char* unit;    // "1", "1/yr", ...
+  double default_value;
+  double min_value;    // inclusive
+  double max_value;    // inclusive
+  const char* meaning;
+  const char* source;  // where the default comes from
+  double& (*ref)(Parameters&) = nullptr;
+};
+
+const std::vector<ParameterInfo>& parameter_catalogue();
+Parameters default_parameters();
+const ParameterInfo* find_parameter(const std::string& model, const std::string& name);
+
+}  // namespace sixparty

@@ -1,0 +1,293 @@
+// sixparty: the command line. It only fills option structs and calls the library.
+//
+// exit codes: 0 success; 1 a run failed (violated invariant, internal error); 2 bad input or
+// arguments (nothing written); 3 the output could not be written; 130 interrupted (the file,
+// if any, is marked "interrupted" and holds every finished run).
+#include "cli/progress.hpp"
+#include "core/diagnostics.hpp"
+#include "core/parallel.hpp"
+#include "core/text.hpp"
+#include "engine/step.hpp"
+#include "experiment/ensemble.hpp"
+#include "experiment/h5.hpp"
+#include "experiment/results_file.hpp"
+#include "experiment/results_info.hpp"
+#include "models/parameters.hpp"
+#include "scenario/scenario.hpp"
+#include "version.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+namespace sp = sixparty;
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_signal(int) { g_stop.store(true); }
+
+void install_signal_handlers() {
+  struct sigaction sa{};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+// forwards blocks to the file and tallies per-actor means for the printed summary
+class TallySink : public sp::EnsembleSink {
+ public:
+  TallySink(const sp::Scenario& sc, sp::EnsembleSink& inner) : sc_(sc), inner_(inner), layout_(sc, sp::outcome_variables()) {
+    const std::size_t n = sc.n();
+    collapsed_.assign(n, 0);
+    stability_.assign(n, 0);
+    utility_.assign(n, 0);
+  }
+  void block(std::int64_t first, std::int64_t count, const double* outcomes, const double* traces) override {
+    const auto& vars = sp::outcome_variables();
+    auto offset = [&](const char* name) {
+      for (std::size_t v = 0; v < vars.size(); ++v)
+        if (vars[v].name == name) return layout_.offset[v];
+      return std::size_t{0};
+    };
+    const std::size_t oc = offset("collapsed"), os = offset("final_stability"), ou = offset("mean_utility");
+    for (std::int64_t r = 0; r < count; ++r) {
+      const double* o = outcomes + r * layout_.per_step;
+      for (int i = 0; i < sc_.n(); ++i) {
+        collapsed_[i] += o[oc + i];
+        stability_[i] += o[os + i];
+        utility_[i] += o[ou + i];
+      }
+    }
+    runs_ += count;
+    inner_.block(first, count, outcomes, traces);
+  }
+  void finish(const sp::Summary* s, std::int64_t done, bool interrupted) override { inner_.finish(s, done, interrupted); }
+
+  void print(std::ostream& os) const {
+    if (runs_ == 0) return;
+    os << "  actor   P(collapse)  final stability  mean utility\n";
+    for (int i = 0; i < sc_.n(); ++i) {
+      char line[160];
+      std::snprintf(line, sizeof line, "  %-6s  %11.3f  %15.3f  %12.3f\n", sc_.actor_ids[i].c_str(),
+                    collapsed_[i] / runs_, stability_[i] / runs_, utility_[i] / runs_);
+      os << line;
+    }
+  }
+
+ private:
+  const sp::Scenario& sc_;
+  sp::EnsembleSink& inner_;
+  sp::RecordLayout layout_;
+  std::vector<double> collapsed_, stability_, utility_;
+  double runs_ = 0;
+};
+
+std::string command_line(int argc, char** argv) {
+  std::string s;
+  for (int k = 0; k < argc; ++k) {
+    if (k) s += ' ';
+    std::string a = argv[k];
+    if (a.find_first_of(" \t'\"") != std::string::npos) a = "'" + a + "'";
+    s += a;
+  }
+  return s;
+}
+
+struct RunArgs {
+  std::vector<std::string> scenarios;
+  std::int64_t runs = 0;
+  std::uint64_t seed = 0;
+  bool seed_given = false;
+  int threads = 0;
+  std::string output;
+  std::string record = "summary";
+  std::vector<std::string> sets;
+  bool force = false;
+  bool quiet = false;
+  bool check = false;
+};
+
+int cmd_validate(const std::vector<std::string>& files, const std::vector<std::string>& sets) {
+  int bad = 0;
+  for (const auto& f : files) {
+    sp::Diagnostics diags;
+    auto sc = sp::load_scenario(f, sets, diags);
+    if (!sc) {
+      std::cerr << diags.format();
+      std::cerr << f << ": " << diags.size() << (diags.size() == 1 ? " error" : " errors") << "\n";
+      ++bad;
+    } else {
+      std::cout << "ok: " << f << " (scenario '" << sc->name << "', " << sc->n() << " actors, " << sc->start_year
+                << "-" << sc->end_year << ", " << sc->steps << " steps, " << sc->events.size() << " events)\n";
+    }
+  }
+  return bad ? 2 : 0;
+}
+
+int cmd_run(const RunArgs& a, const std::string& cmdline) {
+  // 1. compile every scenario first: any error stops before anything is written
+  std::vector<sp::Scenario> scenarios;
+  sp::Diagnostics diags;
+  for (const auto& f : a.scenarios) {
+    auto sc = sp::load_scenario(f, a.sets, diags);
+    if (sc) scenarios.push_back(std::move(*sc));
+  }
+  if (diags.has_errors()) {
+    std::cerr << diags.format() << "sixparty run: " << diags.size() << (diags.size() == 1 ? " error" : " errors")
+              << "; nothing was run\n";
+    return 2;
+  }
+  sp::RecordLevel level;
+  if (a.record == "outcomes") level = sp::RecordLevel::outcomes;
+  else if (a.record == "summary") level = sp::RecordLevel::summary;
+  else level = sp::RecordLevel::traces;
+
+  std::string out = a.output;
+  if (out.empty()) out = "results/" + std::filesystem::path(a.scenarios.front()).stem().string() + ".h5";
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(out, ec) && !a.force) {
+    std::cerr << "sixparty run: '" << out << "' exists; expected a new path, or --force to overwrite it\n";
+    return 2;
+  }
+  if (fs::is_directory(out, ec)) {
+    std::cerr << "sixparty run: '" << out << "' is a directory; expected a file path for -o\n";
+    return 2;
+  }
+  const fs::path dir = fs::path(out).parent_path();
+  if (!dir.empty() && !fs::is_directory(dir, ec)) {
+    std::cerr << "sixparty run: the output directory '" << dir.string() << "' does not exist\n";
+    return 3;
+  }
+
+  sp::ThreadScope threads(a.threads);
+  install_signal_handlers();
+  const bool show = !a.quiet && sp::stderr_is_terminal();
+  try {
+    sp::RunMetadata meta{cmdline, sp::utc_now(), threads.threads()};
+    sp::ResultsFile file(out, meta);
+    bool interrupted = false;
+    for (const auto& sc : scenarios) {
+      sp::EnsembleOptions opt;
+      opt.runs = a.runs > 0 ? a.runs : sc.runs;
+      opt.seed = a.seed_given ? a.seed : sc.seed;
+      opt.level = level;
+      opt.check_invariants = a.check;
+      sp::EnsembleResult res;
+      {
+        auto sink = file.add_scenario(sc, opt);
+        TallySink tally(sc, *sink);
+        sp::Progress progress(sc.name, opt.runs, show);
+        threads.run([&] {
+          res = sp::run_ensemble(sc, opt, tally, [&](std::int64_t d, std::int64_t t) { (void)t; progress.update(d); }, &g_stop);
+        });
+        progress.finish();
+        if (!a.quiet) {
+          std::cout << "scenario '" << sc.name << "': " << res.runs_completed << "/" << opt.runs << " runs, seed "
+                    << opt.seed << ", " << threads.threads() << " threads, " << sp::format_number(std::round(res.seconds * 1000) / 1000)
+                    << " s (" << static_cast<long long>(res.seconds > 0 ? res.runs_completed / res.seconds : 0) << " runs/s)\n";
+          tally.print(std::cout);
+        }
+      }
+      if (res.interrupted) {
+        interrupted = true;
+        break;
+      }
+    }
+    file.commit(interrupted ? "interrupted" : "complete");
+    if (interrupted) {
+      std::cerr << "sixparty run: interrupted; '" << out << "' holds every finished run and is marked interrupted\n";
+      return 130;
+    }
+    if (!a.quiet) std::cout << "wrote " << out << "\n";
+  } catch (const sp::h5::Error& e) {
+    std::cerr << "sixparty run: cannot write results: " << e.what() << "\n";
+    return 3;
+  } catch (const sp::InvariantViolation& e) {
+    std::cerr << "sixparty run: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int cmd_params() {
+  std::printf("%-10s %-22s %-11s %9s  %-18s %s\n", "model", "name", "unit", "default", "range", "meaning");
+  for (const auto& p : sp::parameter_catalogue()) {
+    const std::string range = "[" + sp::format_number(p.min_value) + ", " + sp::format_number(p.max_value) + "]";
+    std::printf("%-10s %-22s %-11s %9s  %-18s %s\n", p.model, p.name, p.unit, sp::format_number(p.default_value).c_str(),
+                range.c_str(), p.meaning);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"sixparty: an agent-based simulator of North East Asian relations"};
+  app.set_version_flag("--version", std::string("sixparty ") + sp::kVersion + " (" + sp::kGitRevision + ")");
+  app.require_subcommand(1);
+
+  RunArgs ra;
+  auto* run = app.add_subcommand("run", "run each scenario's Monte Carlo ensemble into one HDF5 file");
+  run->add_option("scenario", ra.scenarios, "scenario YAML files")->required()->check(CLI::ExistingPath);
+  run->add_option("-n,--runs", ra.runs, "runs per scenario (default: the scenario's run.runs)")->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
+  auto* seed_opt = run->add_option("--seed", ra.seed, "ensemble seed (default: the scenario's run.seed)");
+  run->add_option("--threads", ra.threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
+  run->add_option("-o,--output", ra.output, "results file (default: results/<first scenario>.h5)");
+  run->add_option("--record", ra.record, "what to record: outcomes, summary (default) or traces")
+      ->check(CLI::IsMember({"outcomes", "summary", "traces"}));
+  run->add_option("--set", ra.sets, "override a scenario value, PATH=VALUE (repeatable), e.g. --set run.runs=10");
+  run->add_flag("--force", ra.force, "overwrite an existing results file");
+  run->add_flag("-q,--quiet", ra.quiet, "print nothing but errors");
+  run->add_flag("--check", ra.check, "check invariants after every step (always on in debug builds)");
+
+  std::vector<std::string> vfiles, vsets;
+  auto* validate = app.add_subcommand("validate", "check scenario files and print every error with its location");
+  validate->add_option("scenario", vfiles, "scenario YAML files")->required();
+  validate->add_option("--set", vsets, "override a scenario value, PATH=VALUE (repeatable)");
+
+  std::string info_file;
+  auto* info = app.add_subcommand("info", "show what a results file holds");
+  info->add_option("file", info_file, "results file (.h5)")->required();
+
+  auto* params = app.add_subcommand("params", "list every model parameter with unit, default and range");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  try {
+    if (*run) {
+      ra.seed_given = seed_opt->count() > 0;
+      return cmd_run(ra, command_line(argc, argv));
+    }
+    if (*validate) return cmd_validate(vfiles, vsets);
+    if (*info) {
+      try {
+        std::cout << sp::describe_results(info_file);
+      } catch (const sp::h5::Error& e) {
+        std::cerr << "sixparty info: " << e.what() << "\n";
+        return 2;
+      }
+      return 0;
+    }
+    if (*params) return cmd_params();
+  } catch (const std::bad_alloc&) {
+    std::cerr << "sixparty: out of memory\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "sixparty: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,27 @@
+// progress: a one-line progress report on stderr (runs done, rate, ETA), only on a terminal.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace sixparty {
+
+class Progress {
+ public:
+  // enabled: normally "stderr is a terminal and --quiet was not given"
+  Progress(std::string label, std::int64_t total, bool enabled);
+  void update(std::int64_t done);
+  void finish();  // clears the line
+
+ private:
+  std::string label_;
+  std::int64_t total_;
+  bool enabled_;
+  std::chrono::steady_clock::time_point start_, last_;
+  bool drawn_ = false;
+};
+
+bool stderr_is_terminal();
+
+}  // namespace sixparty

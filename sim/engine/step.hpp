@@ -1,0 +1,41 @@
+// step: one step of one run, a fixed sequence of named stages (model brief, "Decisions"):
+//
+//   events    scheduled exogenous changes for this step
+//   perceive  the snapshot every actor decides from: trade potential, dependence, influence
+//   decide    every actor plans its aid from that same snapshot (simultaneous moves)
+//   interact  trade, subsidies and aid transfers; affinity; learning
+//   domestic  budgets, output, stability, collapse
+//   score     interest indicators and utility
+//
+// Each stage reads `const Scenario&` and writes `RunState&`; none allocates. Recording is the
+// caller's (experiment layer) business, after the step.
+#pragma once
+
+#include "core/rng.hpp"
+#include "scenario/scenario.hpp"
+#include "state/run_state.hpp"
+
+namespace sixparty {
+
+struct StepOptions {
+  int parallel_actors_from = 64;  // decide in parallel over actors when n >= this
+  bool check_invariants = false;  // verify budgets, shares and finiteness after each step
+};
+
+void apply_events(const Scenario& sc, RunState& s);
+void perceive(const Scenario& sc, RunState& s);
+void decide(const Scenario& sc, RunState& s, const StepOptions& opt);
+void interact(const Scenario& sc, RunState& s, const Rng& rng);
+void domestic(const Scenario& sc, RunState& s, const Rng& rng);
+void score(const Scenario& sc, RunState& s);
+
+void step(const Scenario& sc, RunState& s, const Rng& rng, const StepOptions& opt = {});
+
+// a violated invariant: which step, actor and value (thrown by step when checks are on)
+struct InvariantViolation : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+// throws InvariantViolation when a stock is negative, a share leaves [0,1] or a value is not finite
+void check_invariants(const Scenario& sc, const RunState& s);
+
+}  // namespace sixparty

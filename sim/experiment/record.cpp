@@ -1,0 +1,121 @@
+#include "experiment/record.hpp"
+
+#include <cmath>
+
+namespace sixparty {
+
+namespace {
+
+double econ_aid(const Scenario& sc, const RunState& s, int i, int j) {
+  return sc.economic >= 0 ? s.aid[sc.economic](i, j) : 0.0;
+}
+
+}  // namespace
+
+const std::vector<VariableInfo>& step_variables() {
+  static const std::vector<VariableInfo> vars = {
+      {"stability", "regime stability", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.stability[i]; }},
+      {"utility", "interest-weighted utility", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.utility[i]; }},
+      {"output", "economic output", "US$ bn/yr", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.output[i]; }},
+      {"adequacy", "economic adequacy (available / needed output)", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.adequacy[i]; }},
+      {"trade_total", "total trade volume", "US$ bn/yr", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.trade.row(i).sum(); }},
+      {"aid_given", "economic aid given", "US$ bn/yr", Shape::actor,
+       [](const Scenario& sc, const RunState& s, int i, int) {
+         return sc.economic >= 0 ? s.aid[sc.economic].row(i).sum() : 0.0;
+       }},
+      {"aid_received", "economic aid received", "US$ bn/yr", Shape::actor,
+       [](const Scenario& sc, const RunState& s, int i, int) {
+         return sc.economic >= 0 ? s.aid[sc.economic].col(i).sum() : 0.0;
+       }},
+      {"collapsed", "regime has collapsed (0 or 1)", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.collapsed[i]; }},
+      {"stock", "resource stock", "resource units (see resource_unit)", Shape::actor_resource,
+       [](const Scenario&, const RunState& s, int i, int r) { return s.world.stock(i, r); }},
+      {"indicator", "interest indicator", "1", Shape::actor_dimension,
+       [](const Scenario&, const RunState& s, int i, int d) { return s.indicators(i, d); }},
+      {"trade", "bilateral trade volume", "US$ bn/yr", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.trade(i, j); }},
+      {"trade_share", "partner's share of the actor's trade", "1", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) {
+         const double total = s.trade.row(i).sum();
+         return total > 0 ? s.trade(i, j) / total : 0.0;
+       }},
+      {"aid", "economic aid from actor to partner", "US$ bn/yr", Shape::dyad,
+       [](const Scenario& sc, const RunState& s, int i, int j) { return econ_aid(sc, s, i, j); }},
+      {"subsidy_flow", "trade subsidy from actor to partner", "US$ bn/yr", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.subsidy_flow(i, j); }},
+      {"affinity", "affinity of actor toward partner", "1", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.world.affinity(i, j); }},
+      {"influence", "actual influence of actor over partner", "1", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.influence(i, j); }},
+      {"expected_return", "actor's expected return on aid to partner", "1", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.world.expected_return(i, j); }},
+  };
+  return vars;
+}
+
+const std::vector<VariableInfo>& outcome_variables() {
+  static const std::vector<VariableInfo> vars = {
+      {"collapsed", "regime collapsed during the run (0 or 1)", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.collapsed[i]; }},
+      {"collapse_year", "year of the collapse (NaN if none)", "year", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.collapse_year[i]; }},
+      {"final_stability", "regime stability at the end of the run", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.stability[i]; }},
+      {"min_stability", "lowest regime stability during the run", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.min_stability[i]; }},
+      {"final_utility", "utility at the end of the run", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.utility[i]; }},
+      {"mean_utility", "utility averaged over the run's steps", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) {
+         return s.step > 0 ? s.utility_sum[i] / s.step : s.utility[i];
+       }},
+      {"final_indicator", "interest indicators at the end of the run", "1", Shape::actor_dimension,
+       [](const Scenario&, const RunState& s, int i, int d) { return s.indicators(i, d); }},
+  };
+  return vars;
+}
+
+std::size_t cells_of(const Scenario& sc, Shape shape) {
+  const std::size_t n = sc.n();
+  switch (shape) {
+    case Shape::actor: return n;
+    case Shape::actor_resource: return n * sc.n_resources();
+    case Shape::actor_dimension: return n * sc.n_dimensions();
+    case Shape::dyad: return n * n;
+  }
+  return 0;
+}
+
+RecordLayout::RecordLayout(const Scenario& sc, const std::vector<VariableInfo>& vars) {
+  for (const auto& v : vars) {
+    offset.push_back(per_step);
+    per_step += cells_of(sc, v.shape);
+  }
+}
+
+void collect(const Scenario& sc, const RunState& s, const std::vector<VariableInfo>& vars,
+             const RecordLayout& layout, double* out) {
+  const int n = sc.n();
+  for (std::size_t v = 0; v < vars.size(); ++v) {
+    double* o = out + layout.offset[v];
+    const auto& var = vars[v];
+    int second = 1;
+    switch (var.shape) {
+      case Shape::actor: second = 1; break;
+      case Shape::actor_resource: second = sc.n_resources(); break;
+      case Shape::actor_dimension: second = sc.n_dimensions(); break;
+      case Shape::dyad: second = n; break;
+    }
+    // row-major (actor, second): the layout of the HDF5 datasets
+    for (int i = 0; i < n; ++i)
+      for (int k = 0; k < second; ++k) *o++ = var.get(sc, s, i, k);
+  }
+}
+
+}  // namespace sixparty

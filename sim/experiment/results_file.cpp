@@ -1,0 +1,274 @@
+#include "experiment/results_file.hpp"
+
+#include "core/rng.hpp"
+#include "version.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+namespace sixparty {
+
+namespace {
+
+std::vector<hsize_t> trailing(const Scenario& sc, Shape shape) {
+  const hsize_t n = sc.n();
+  switch (shape) {
+    case Shape::actor: return {n};
+    case Shape::actor_resource: return {n, static_cast<hsize_t>(sc.n_resources())};
+    case Shape::actor_dimension: return {n, static_cast<hsize_t>(sc.n_dimensions())};
+    case Shape::dyad: return {n, n};
+  }
+  return {n};
+}
+
+// coordinates of one group, made dimension scales
+struct Coords {
+  h5::Handle run, time, actor, partner, resource, interest, stat, actor_name, resource_unit;
+
+  Coords(hid_t g, const Scenario& sc, std::int64_t runs, bool with_run, bool with_time, bool with_stat) {
+    if (with_run) {
+      std::vector<std::int64_t> r(static_cast<std::size_t>(runs));
+      for (std::size_t k = 0; k < r.size(); ++k) r[k] = static_cast<std::int64_t>(k);
+      run = h5::coordinate_ints(g, "run", r);
+      h5::describe(run.id(), "run index within the ensemble", "1");
+    }
+    if (with_time) {
+      std::vector<double> t(static_cast<std::size_t>(sc.steps));
+      for (int k = 0; k < sc.steps; ++k) t[k] = sc.year(k);
+      time = h5::coordinate(g, "time", t);
+      h5::describe(time.id(), "year at the start of the step", "year");
+    }
+    if (with_stat) {
+      stat = h5::coordinate(g, "stat", kStatNames);
+      h5::describe(stat.id(), "statistic across runs", "1");
+    }
+    actor = h5::coordinate(g, "actor", sc.actor_ids);
+    h5::describe(actor.id(), "actor", "1");
+    partner = h5::coordinate(g, "partner", sc.actor_ids);
+    h5::describe(partner.id(), "partner actor", "1");
+    resource = h5::coordinate(g, "resource", sc.resource_names);
+    h5::describe(resource.id(), "resource type", "1");
+    interest = h5::coordinate(g, "interest", sc.dimensions);
+    h5::describe(interest.id(), "interest dimension", "1");
+  }
+
+  std::vector<hid_t> scales(Shape shape) const {
+    switch (shape) {
+      case Shape::actor: return {actor.id()};
+      case Shape::actor_resource: return {actor.id(), resource.id()};
+      case Shape::actor_dimension: return {actor.id(), interest.id()};
+      case Shape::dyad: return {actor.id(), partner.id()};
+    }
+    return {};
+  }
+};
+
+class GroupSink : public EnsembleSink {
+ public:
+  GroupSink(hid_t file, const std::string& name, const Scenario& sc, const EnsembleOptions& opt)
+      : sc_(sc), opt_(opt), slayout_(sc, step_variables()), olayout_(sc, outcome_variables()) {
+    group_ = h5::create_group(file, name);
+    const hid_t g = group_.id();
+    h5::attr_string(g, "scenario_name", sc.name);
+    h5::attr_string(g, "description", sc.description);
+    h5::attr_int(g, "seed", static_cast<std::int64_t>(opt.seed));
+    h5::attr_int(g, "runs", opt.runs);
+    h5::attr_int(g, "runs_completed", 0);
+    h5::attr_string(g, "status", "running");
+    h5::attr_string(g, "record_level", record_level_name(opt.level));
+    h5::attr_double(g, "start_year", sc.start_year);
+    h5::attr_double(g, "end_year", sc.end_year);
+    h5::attr_int(g, "steps_per_year", sc.steps_per_year);
+    h5::attr_strings(g, "scenario_files", sc.source_files);
+    h5::attr_strings(g, "scenario_texts", sc.source_texts);
+    h5::attr_string(g, "scenario_yaml", sc.source_texts.empty() ? "" : sc.source_texts.front());
+    h5::attr_string(g, "scenario_resolved", sc.resolved_yaml);
+
+    // outcomes: (run, actor[, interest])
+    outcomes_ = h5::create_group(g, "outcomes");
+    out_coords_ = std::make_unique<Coords>(outcomes_.id(), sc, opt.runs, true, false, false);
+    for (const auto& v : outcome_variables()) {
+      std::vector<hsize_t> dims = {static_cast<hsize_t>(opt.runs)};
+      auto tr = trailing(sc, v.shape);
+      dims.insert(dims.end(), tr.begin(), tr.end());
+      std::vector<hsize_t> chunk = dims;
+      chunk[0] = std::min<hsize_t>(dims[0], 4096);
+      auto d = h5::create_dataset(outcomes_.id(), v.name, dims, chunk, 4);
+      h5::describe(d.id(), v.long_name, v.units);
+      auto sc_ids = out_coords_->scales(v.shape);
+      sc_ids.insert(sc_ids.begin(), out_coords_->run.id());
+      h5::attach(d.id(), sc_ids);
+      out_sets_.push_back(std::move(d));
+    }
+    if (opt.level == RecordLevel::traces) {
+      traces_ = h5::create_group(g, "traces");
+      tr_coords_ = std::make_unique<Coords>(traces_.id(), sc, opt.runs, true, true, false);
+      for (const auto& v : step_variables()) {
+        std::vector<hsize_t> dims = {static_cast<hsize_t>(opt.runs), static_cast<hsize_t>(sc.steps)};
+        auto tr = trailing(sc, v.shape);
+        dims.insert(dims.end(), tr.begin(), tr.end());
+        std::vector<hsize_t> chunk = dims;
+        chunk[0] = 1;
+        const hsize_t cells = cells_of(sc, v.shape);
+        chunk[1] = std::max<hsize_t>(1, std::min<hsize_t>(dims[1], 131072 / std::max<hsize_t>(1, cells)));
+        auto d = h5::create_dataset(traces_.id(), v.name, dims, chunk, 4);
+        h5::describe(d.id(), v.long_name, v.units);
+        auto ids = tr_coords_->scales(v.shape);
+        ids.insert(ids.begin(), tr_coords_->time.id());
+        ids.insert(ids.begin(), tr_coords_->run.id());
+        h5::attach(d.id(), ids);
+        trace_sets_.push_back(std::move(d));
+      }
+    }
+    file_ = file;
+  }
+
+  void block(std::int64_t first, std::int64_t count, const double* outcomes, const double* traces) override {
+    const auto& ovars = outcome_variables();
+    const std::size_t per = olayout_.per_step;
+    std::vector<double> buf;
+    for (std::size_t v = 0; v < ovars.size(); ++v) {
+      const std::size_t cells = cells_of(sc_, ovars[v].shape);
+      buf.resize(static_cast<std::size_t>(count) * cells);
+      for (std::int64_t r = 0; r < count; ++r)
+        std::copy_n(outcomes + r * per + olayout_.offset[v], cells, buf.data() + r * cells);
+      std::vector<hsize_t> start = {static_cast<hsize_t>(first)}, cnt = {static_cast<hsize_t>(count)};
+      for (auto t : trailing(sc_, ovars[v].shape)) {
+        start.push_back(0);
+        cnt.push_back(t);
+      }
+      h5::write_slab(out_sets_[v].id(), start, cnt, buf.data());
+    }
+    if (traces) {
+      const auto& svars = step_variables();
+      const std::size_t per_step = slayout_.per_step;
+      const std::size_t steps = static_cast<std::size_t>(sc_.steps);
+      for (std::size_t v = 0; v < svars.size(); ++v) {
+        const std::size_t cells = cells_of(sc_, svars[v].shape);
+        buf.resize(static_cast<std::size_t>(count) * steps * cells);
+        for (std::int64_t r = 0; r < count; ++r)
+          for (std::size_t t = 0; t < steps; ++t)
+            std::copy_n(traces + (r * steps + t) * per_step + slayout_.offset[v], cells,
+                        buf.data() + (r * steps + t) * cells);
+        std::vector<hsize_t> start = {static_cast<hsize_t>(first), 0},
+                             cnt = {static_cast<hsize_t>(count), static_cast<hsize_t>(steps)};
+        for (auto t : trailing(sc_, svars[v].shape)) {
+          start.push_back(0);
+          cnt.push_back(t);
+        }
+        h5::write_slab(trace_sets_[v].id(), start, cnt, buf.data());
+      }
+    }
+    h5::attr_int(group_.id(), "runs_completed", first + count);
+  }
+
+  void finish(const Summary* summary, std::int64_t completed, bool interrupted) override {
+    const hid_t g = group_.id();
+    if (summary && completed > 0) {
+      auto sg = h5::create_group(g, "summary");
+      Coords coords(sg.id(), sc_, 0, false, true, true);
+      const auto& svars = step_variables();
+      const std::size_t steps = static_cast<std::size_t>(sc_.steps);
+      const std::size_t nstat = kStatNames.size();
+      for (std::size_t v = 0; v < svars.size(); ++v) {
+        const std::size_t cells = cells_of(sc_, svars[v].shape);
+        std::vector<double> buf(nstat * steps * cells);
+        for (std::size_t s = 0; s < nstat; ++s)
+          for (std::size_t t = 0; t < steps; ++t)
+            for (std::size_t c = 0; c < cells; ++c)
+              buf[(s * steps + t) * cells + c] = summary->stat(s, t * slayout_.per_step + slayout_.offset[v] + c);
+        std::vector<hsize_t> dims = {nstat, steps};
+        auto tr = trailing(sc_, svars[v].shape);
+        dims.insert(dims.end(), tr.begin(), tr.end());
+        auto d = h5::create_dataset(sg.id(), svars[v].name, dims, {}, 0);
+        h5::write_slab(d.id(), std::vector<hsize_t>(dims.size(), 0), dims, buf.data());
+        h5::describe(d.id(), svars[v].long_name, svars[v].units);
+        auto ids = coords.scales(svars[v].shape);
+        ids.insert(ids.begin(), coords.time.id());
+        ids.insert(ids.begin(), coords.stat.id());
+        h5::attach(d.id(), ids);
+      }
+      h5::attr_int(sg.id(), "runs", completed);
+      h5::attr_double(sg.id(), "tdigest_compression", opt_.compression);
+    }
+    h5::attr_int(g, "runs_completed", completed);
+    h5::attr_string(g, "status", interrupted ? "interrupted" : "complete");
+    h5::flush(file_);
+  }
+
+ private:
+  const Scenario& sc_;
+  EnsembleOptions opt_;
+  RecordLayout slayout_, olayout_;
+  hid_t file_ = -1;
+  h5::Handle group_, outcomes_, traces_;
+  std::unique_ptr<Coords> out_coords_, tr_coords_;
+  std::vector<h5::Handle> out_sets_, trace_sets_;
+};
+
+}  // namespace
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string group_name(const std::string& scenario_name, const std::vector<std::string>& taken) {
+  std::string base = scenario_name.empty() ? "scenario" : scenario_name;
+  for (char& c : base)
+    if (c == '/' || c == '.') c = '_';
+  std::string name = base;
+  for (int k = 2; std::find(taken.begin(), taken.end(), name) != taken.end(); ++k) name = base + "_" + std::to_string(k);
+  return name;
+}
+
+ResultsFile::ResultsFile(std::string final_path, const RunMetadata& meta)
+    : final_(std::move(final_path)), temp_(final_ + ".tmp-" + std::to_string(::getpid())) {
+  h5::quiet();
+  file_ = h5::create_file(temp_);
+  const hid_t f = file_.id();
+  h5::attr_string(f, "title", "sixparty results");
+  h5::attr_string(f, "Conventions", "CF-1.8");
+  h5::attr_string(f, "sixparty_version", kVersion);
+  h5::attr_string(f, "git_revision", kGitRevision);
+  h5::attr_string(f, "command_line", meta.command_line);
+  h5::attr_string(f, "started", meta.started);
+  h5::attr_string(f, "rng_algorithm", rng_algorithm);
+  h5::attr_int(f, "threads", meta.threads);
+  h5::attr_string(f, "status", "running");
+}
+
+ResultsFile::~ResultsFile() {
+  if (!committed_) {
+    file_.reset();
+    std::error_code ec;
+    std::filesystem::remove(temp_, ec);
+  }
+}
+
+std::unique_ptr<EnsembleSink> ResultsFile::add_scenario(const Scenario& sc, const EnsembleOptions& opt) {
+  const std::string name = group_name(sc.name, groups_);
+  groups_.push_back(name);
+  h5::attr_strings(file_.id(), "scenarios", groups_);
+  return std::make_unique<GroupSink>(file_.id(), name, sc, opt);
+}
+
+void ResultsFile::commit(const std::string& status) {
+  h5::attr_string(file_.id(), "finished", utc_now());
+  h5::attr_string(file_.id(), "status", status);
+  file_.reset();  // closes (H5Fclose flushes)
+  std::error_code ec;
+  std::filesystem::rename(temp_, final_, ec);
+  if (ec) throw h5::Error("cannot move '" + temp_ + "' to '" + final_ + "': " + ec.message());
+  committed_ = true;
+}
+
+}  // namespace sixparty

@@ -1,0 +1,55 @@
+// results_file: the HDF5 results file (layout: results/README.md), written atomically.
+//
+// Everything goes to "<out>.tmp-<pid>" next to the final path; commit() closes it and renames
+// it into place, so a reader never sees a half-written file under the final name. If the
+// object dies without commit() (an error, an exception), the temporary file is removed.
+//
+//   ResultsFile file("x.h5", meta);
+//   auto sink = file.add_scenario(scenario, options);   // one group per scenario
+//   run_ensemble(scenario, options, *sink, ...);
+//   file.commit("complete");
+#pragma once
+
+#include "experiment/ensemble.hpp"
+#include "experiment/h5.hpp"
+#include "scenario/scenario.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sixparty {
+
+struct RunMetadata {
+  std::string command_line;
+  std::string started;  // ISO 8601 UTC
+  int threads = 1;
+};
+
+class ResultsFile {
+ public:
+  ResultsFile(std::string final_path, const RunMetadata& meta);
+  ~ResultsFile();
+  ResultsFile(const ResultsFile&) = delete;
+  ResultsFile& operator=(const ResultsFile&) = delete;
+
+  // creates the scenario's group and datasets; the sink fills them block by block
+  std::unique_ptr<EnsembleSink> add_scenario(const Scenario& sc, const EnsembleOptions& opt);
+  // status: "complete" or "interrupted"; closes and renames into place
+  void commit(const std::string& status);
+  const std::string& temp_path() const { return temp_; }
+
+ private:
+  std::string final_, temp_;
+  h5::Handle file_;
+  std::vector<std::string> groups_;
+  bool committed_ = false;
+};
+
+// a group name for a scenario: its name with '/' and '.' replaced, unique among `taken`
+std::string group_name(const std::string& scenario_name, const std::vector<std::string>& taken);
+
+// ISO 8601 UTC timestamp of now
+std::string utc_now();
+
+}  // namespace sixparty

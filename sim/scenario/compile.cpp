@@ -1,0 +1,256 @@
+// compile: a validated ScenarioSpec -> the immutable Scenario; load_scenario ties the chain.
+#include "core/text.hpp"
+#include "scenario/scenario.hpp"
+#include "scenario/spec.hpp"
+#include "scenario/tree.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace sixparty {
+
+int Scenario::actor_index(const std::string& id) const {
+  auto it = std::find(actor_ids.begin(), actor_ids.end(), id);
+  return it == actor_ids.end() ? -1 : static_cast<int>(it - actor_ids.begin());
+}
+
+namespace {
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == sep) {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+int index_of(const std::vector<std::string>& v, const std::string& x) {
+  auto it = std::find(v.begin(), v.end(), x);
+  return it == v.end() ? -1 : static_cast<int>(it - v.begin());
+}
+
+}  // namespace
+
+std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::string& path, std::string& why) {
+  std::vector<std::string> ids, res;
+  for (const auto& a : spec.actors) ids.push_back(a.id);
+  for (const auto& r : spec.resources) res.push_back(r.name);
+  const auto p = split(path, '.');
+  auto fail = [&](std::string msg) -> std::optional<EventTarget> {
+    why = "'" + path + "': " + msg;
+    return std::nullopt;
+  };
+  const std::string forms =
+      "expected actors.ID.(output|growth|need|autonomy|alignment), actors.ID.stability.(value|repression|legitimacy), "
+      "actors.ID.resources.RES.(stock|income|spendable) or relations.A->B.(affinity|rivalry|commitment|subsidy|sanction|aid_return)";
+  if (p.size() < 3) return fail("too short; " + forms);
+  EventTarget t{};
+  if (p[0] == "actors") {
+    t.i = index_of(ids, p[1]);
+    if (t.i < 0) return fail("unknown actor '" + p[1] + "'" + did_you_mean(p[1], ids) + "; expected one of: " + join(ids));
+    if (p.size() == 3) {
+      static const std::vector<std::pair<std::string, TargetVar>> vars = {
+          {"output", TargetVar::output}, {"growth", TargetVar::growth}, {"need", TargetVar::need},
+          {"autonomy", TargetVar::autonomy}, {"alignment", TargetVar::alignment}};
+      for (const auto& [n, v] : vars)
+        if (p[2] == n) {
+          t.var = v;
+          return t;
+        }
+      return fail("'" + p[2] + "' is not a variable an event can change" +
+                  did_you_mean(p[2], {"output", "growth", "need", "autonomy", "alignment", "stability", "resources"}) + "; " + forms);
+    }
+    if (p.size() == 4 && p[2] == "stability") {
+      if (p[3] == "value") t.var = TargetVar::stability;
+      else if (p[3] == "repression") t.var = TargetVar::repression;
+      else if (p[3] == "legitimacy") t.var = TargetVar::legitimacy;
+      else return fail("'" + p[3] + "'" + did_you_mean(p[3], {"value", "repression", "legitimacy"}) +
+                       "; expected value, repression or legitimacy");
+      return t;
+    }
+    if (p.size() == 5 && p[2] == "resources") {
+      t.r = index_of(res, p[3]);
+      if (t.r < 0) return fail("unknown resource '" + p[3] + "'" + did_you_mean(p[3], res) + "; expected one of: " + join(res));
+      if (p[4] == "stock") t.var = TargetVar::stock;
+      else if (p[4] == "income") t.var = TargetVar::income;
+      else if (p[4] == "spendable") t.var = TargetVar::spendable;
+      else return fail("'" + p[4] + "'" + did_you_mean(p[4], {"stock", "income", "spendable"}) +
+                       "; expected stock, income or spendable");
+      return t;
+    }
+    return fail(forms);
+  }
+  if (p[0] == "relations" && p.size() == 3) {
+    std::string key = p[1];
+    std::size_t pos = key.find("<->"), len = 3;
+    if (pos != std::string::npos) t.both = true;
+    else {
+      pos = key.find("->");
+      len = 2;
+    }
+    if (pos == std::string::npos) return fail("'" + key + "' is not a relation; expected 'A->B' or 'A<->B'");
+    t.i = index_of(ids, key.substr(0, pos));
+    t.j = index_of(ids, key.substr(pos + len));
+    if (t.i < 0 || t.j < 0 || t.i == t.j)
+      return fail("'" + key + "' does not name two different actors of the scenario; expected ids among: " + join(ids));
+    static const std::vector<std::pair<std::string, TargetVar>> vars = {
+        {"affinity", TargetVar::affinity}, {"rivalry", TargetVar::rivalry}, {"commitment", TargetVar::commitment},
+        {"subsidy", TargetVar::subsidy}, {"sanction", TargetVar::sanction}, {"aid_return", TargetVar::aid_return}};
+    for (const auto& [n, v] : vars)
+      if (p[2] == n) {
+        t.var = v;
+        if (v == TargetVar::rivalry) t.both = true;  // symmetric by definition
+        return t;
+      }
+    return fail("'" + p[2] + "'" +
+                did_you_mean(p[2], {"affinity", "rivalry", "commitment", "subsidy", "sanction", "aid_return"}) +
+                "; expected affinity, rivalry, commitment, subsidy, sanction or aid_return");
+  }
+  return fail(forms);
+}
+
+Scenario compile(const ScenarioSpec& s) {
+  Scenario sc;
+  sc.name = s.name.given ? s.name.value : "scenario";
+  sc.description = s.description.value;
+  sc.start_year = s.time.start.value;
+  sc.end_year = s.time.end.value;
+  sc.steps_per_year = static_cast<int>(s.time.steps_per_year.value);
+  sc.dt = 1.0 / sc.steps_per_year;
+  sc.steps = static_cast<int>(std::llround((sc.end_year - sc.start_year) * sc.steps_per_year));
+
+  for (const auto& a : s.actors) {
+    sc.actor_ids.push_back(a.id);
+    sc.actor_names.push_back(a.name.given ? a.name.value : a.id);
+  }
+  const auto& ind = indicator_names();
+  for (const auto& d : s.dimensions) {
+    sc.dimensions.push_back(d.value);
+    sc.indicators.push_back(static_cast<Indicator>(index_of(ind, d.value)));
+  }
+  const auto& kinds = resource_kind_names();
+  for (const auto& r : s.resources) {
+    sc.resource_names.push_back(r.name);
+    sc.resource_units.push_back(r.unit.given ? r.unit.value : "resource units");
+    const auto k = static_cast<ResourceKind>(index_of(kinds, r.kind.value));
+    sc.resource_kinds.push_back(k);
+    const int idx = static_cast<int>(sc.resource_names.size()) - 1;
+    if (k == ResourceKind::economic) sc.economic = idx;
+    if (k == ResourceKind::military) sc.military = idx;
+    if (k == ResourceKind::diplomatic) sc.diplomatic = idx;
+  }
+
+  const int n = sc.n(), R = sc.n_resources(), D = sc.n_dimensions();
+  sc.params = default_parameters();
+  for (const auto& p : s.parameters)
+    if (const ParameterInfo* info = find_parameter(p.model, p.name)) info->ref(sc.params) = p.value.value;
+
+  World& w = sc.initial;
+  w.resize(n, R);
+  sc.interests.setZero(n, D);
+  for (int i = 0; i < n; ++i) {
+    const ActorSpec& a = s.actors[i];
+    w.output[i] = a.output.value;
+    w.growth[i] = a.growth.given ? a.growth.value : 0.0;
+    w.need[i] = a.need.given ? a.need.value : a.output.value;
+    w.autonomy[i] = a.autonomy.given ? a.autonomy.value : 0.5;
+    w.alignment[i] = a.alignment.given ? a.alignment.value : 0.0;
+    w.stability[i] = a.stability.given ? a.stability.value : 0.8;
+    w.repression[i] = a.repression.given ? a.repression.value : 0.5;
+    w.legitimacy[i] = a.legitimacy.given ? a.legitimacy.value : 0.5;
+    w.collapse_year[i] = std::numeric_limits<double>::quiet_NaN();
+    for (const auto& iv : a.interests) sc.interests(i, index_of(sc.dimensions, iv.name)) = iv.value.value;
+    const double total = sc.interests.row(i).sum();
+    if (total > 0) sc.interests.row(i) /= total;
+    for (const auto& b : a.resources) {
+      const int r = index_of(sc.resource_names, b.resource);
+      w.stock(i, r) = b.stock.given ? b.stock.value : 0.0;
+      w.income(i, r) = b.income.given ? b.income.value : 0.0;
+      w.spendable(i, r) = b.spendable.given ? b.spendable.value : 0.0;
+    }
+  }
+  w.stock0 = w.stock;
+
+  // relations: defaults, then 'A<->B' entries, then 'A->B' entries (the most specific wins)
+  auto apply = [&](int i, int j, const RelationValues& v) {
+    if (v.affinity.given) w.affinity(i, j) = w.affinity_base(i, j) = v.affinity.value;
+    if (v.rivalry.given) w.rivalry(i, j) = w.rivalry(j, i) = v.rivalry.value;
+    if (v.commitment.given) w.commitment(i, j) = v.commitment.value;
+    if (v.subsidy.given) w.subsidy(i, j) = v.subsidy.value;
+    if (v.sanction.given) w.sanction(i, j) = v.sanction.value;
+    if (v.aid_return.given) w.expected_return(i, j) = v.aid_return.value;
+  };
+  w.expected_return.setConstant(sc.params.aid.prior_return);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j)
+      if (i != j) apply(i, j, s.relation_defaults);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& r : s.relations) {
+      if (r.both != (pass == 0)) continue;
+      const int i = sc.actor_index(r.from), j = sc.actor_index(r.to);
+      apply(i, j, r.values);
+      if (r.both) apply(j, i, r.values);
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    w.affinity(i, i) = w.affinity_base(i, i) = w.rivalry(i, i) = w.commitment(i, i) = 0;
+    w.subsidy(i, i) = w.sanction(i, i) = w.expected_return(i, i) = 0;
+  }
+
+  // events: by step, stable in file order
+  for (const auto& e : s.events) {
+    Event ev;
+    ev.year = e.at.value;
+    ev.step = static_cast<int>(std::llround((e.at.value - sc.start_year) * sc.steps_per_year));
+    ev.step = std::clamp(ev.step, 0, sc.steps - 1);
+    ev.name = e.name.given ? e.name.value : "";
+    auto add = [&](const std::vector<ChangeSpec>& list, EventOp op) {
+      for (const auto& ch : list) {
+        std::string why;
+        if (auto t = resolve_target(s, ch.target.value, why)) ev.changes.push_back({op, *t, ch.value.value});
+      }
+    };
+    add(e.set, EventOp::set);
+    add(e.scale, EventOp::scale);
+    add(e.add, EventOp::add);
+    for (const auto& ch : e.shock) {
+      EventTarget t{};
+      t.var = TargetVar::stability;
+      t.i = sc.actor_index(ch.target.value);
+      ev.changes.push_back({EventOp::add, t, ch.value.value});
+    }
+    sc.events.push_back(std::move(ev));
+  }
+  std::stable_sort(sc.events.begin(), sc.events.end(), [](const Event& a, const Event& b) { return a.step < b.step; });
+
+  if (s.runs.given) sc.runs = s.runs.value;
+  if (s.seed.given) sc.seed = s.seed.value;
+  return sc;
+}
+
+std::optional<Scenario> load_scenario(const std::string& path, const std::vector<std::string>& overrides,
+                                      Diagnostics& diags) {
+  const std::size_t before = diags.size();
+  LoadedDocument doc = load_tree(path, diags);
+  if (diags.size() > before) return std::nullopt;
+  for (const auto& o : overrides) apply_override(doc.tree, o, diags);
+  if (diags.size() > before) return std::nullopt;
+  ScenarioSpec spec = read_spec(doc.tree, diags);
+  validate(spec, diags);
+  if (diags.size() > before) return std::nullopt;
+  Scenario sc = compile(spec);
+  sc.source_files = doc.files;
+  sc.source_texts = doc.texts;
+  sc.resolved_yaml = emit_tree(doc.tree);
+  return sc;
+}
+
+}  // namespace sixparty

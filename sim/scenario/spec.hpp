@@ -1,0 +1,144 @@
+// spec: a scenario as plain data, still by name, each value with its source location.
+//
+// The reader fills a ScenarioSpec from a merged tree (types and keys checked); validate()
+// checks ranges and references, reporting every error at once; compile() turns a valid spec
+// into the immutable Scenario the engine runs. See scenarios/README.md for the format.
+#pragma once
+
+#include "core/diagnostics.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sixparty {
+
+template <class T>
+struct Field {
+  T value{};
+  SourceLocation where;
+  std::string path;
+  bool given = false;
+};
+
+struct TimeSpec {
+  Field<double> start;           // year, e.g. 1980.0
+  Field<double> end;             // year, exclusive end of the last step
+  Field<std::int64_t> steps_per_year;
+};
+
+struct ResourceTypeSpec {
+  std::string name;
+  SourceLocation where;
+  std::string path;
+  Field<std::string> kind;  // economic | military | diplomatic
+  Field<std::string> unit;  // free text for labels, e.g. "US$ bn"
+};
+
+struct BudgetSpec {
+  std::string resource;
+  SourceLocation where;
+  std::string path;
+  Field<double> stock;      // initial stock, resource units
+  Field<double> income;     // resource units per year
+  Field<double> spendable;  // share of the stock it may spend abroad per year, [0,1]
+};
+
+struct NamedValue {
+  std::string name;
+  Field<double> value;
+};
+
+struct ActorSpec {
+  std::string id;
+  SourceLocation where;
+  std::string path;
+  Field<std::string> name;
+  Field<double> output;     // economic size, US$ bn per year
+  Field<double> growth;     // output growth, per year
+  Field<double> need;       // output it needs for a content population, US$ bn per year
+  Field<double> autonomy;   // [0,1]: how little dependence on others turns into compliance
+  Field<double> alignment;  // [-1,1]: -1 continental bloc, +1 US-led bloc
+  std::vector<NamedValue> interests;  // weight per interest dimension, >= 0
+  std::vector<BudgetSpec> resources;
+  Field<double> stability;   // initial regime stability [0,1]
+  Field<double> repression;  // repression capacity [0,1]
+  Field<double> legitimacy;  // legitimacy [0,1]
+};
+
+struct RelationValues {
+  Field<double> affinity;    // [-1,1]: from's image of to
+  Field<double> rivalry;     // [0,1], symmetric
+  Field<double> commitment;  // [0,1]: treaty obligation of from toward to
+  Field<double> subsidy;     // [0,1]: share of the trade value from gives to as price subsidy
+  Field<double> sanction;    // [0,1]: share of trade from cuts toward to
+  Field<double> aid_return;  // [0,1]: from's prior expected return on aid to to
+};
+
+struct RelationSpec {
+  std::string key;  // "A->B" or "A<->B" as written
+  std::string from, to;
+  bool both = false;
+  SourceLocation where;
+  std::string path;
+  RelationValues values;
+};
+
+struct ChangeSpec {
+  Field<std::string> target;  // path such as actors.RUS.resources.economic.income
+  Field<double> value;
+};
+
+struct EventSpec {
+  SourceLocation where;
+  std::string path;
+  Field<double> at;            // year
+  Field<std::string> name;
+  Field<std::string> source;
+  Field<std::string> note;
+  std::vector<ChangeSpec> set, scale, add;
+  std::vector<ChangeSpec> shock;  // target = actor id; value = stability change
+};
+
+struct ParameterSpec {
+  std::string model, name;
+  Field<double> value;
+};
+
+struct ScenarioSpec {
+  Field<std::string> name;
+  Field<std::string> description;
+  TimeSpec time;
+  std::vector<Field<std::string>> dimensions;
+  std::vector<ResourceTypeSpec> resources;
+  std::vector<ActorSpec> actors;
+  RelationValues relation_defaults;
+  std::vector<RelationSpec> relations;
+  std::vector<EventSpec> events;
+  std::vector<ParameterSpec> parameters;
+  Field<std::int64_t> runs;
+  Field<std::uint64_t> seed;
+  SourceLocation root;
+};
+
+struct TreeNode;
+// tree -> spec; type errors, unknown keys and missing required keys go to diags
+ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags);
+// ranges, references, consistency; every error goes to diags
+void validate(const ScenarioSpec& spec, Diagnostics& diags);
+
+// the interest indicators the model computes; a dimension must name one of them
+const std::vector<std::string>& indicator_names();
+// the resource kinds the model knows
+const std::vector<std::string>& resource_kind_names();
+
+// hard limits on a scenario (documented in scenarios/README.md)
+struct ScenarioLimits {
+  static constexpr int max_actors = 1024;
+  static constexpr std::int64_t max_steps = 100000;
+  static constexpr std::int64_t max_runs = 100000000;
+  static constexpr int max_events = 100000;
+};
+
+}  // namespace sixparty

@@ -1,0 +1,375 @@
+// spec_reader: tree -> ScenarioSpec. Checks node kinds, scalar types and key names; ranges and
+// references are validate()'s job.
+#include "core/text.hpp"
+#include "models/parameters.hpp"
+#include "scenario/spec.hpp"
+#include "scenario/tree.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace sixparty {
+
+const std::vector<std::string>& indicator_names() {
+  static const std::vector<std::string> names = {"security", "economy", "status", "regional_stability",
+                                                 "regime_survival", "influence"};
+  return names;
+}
+
+const std::vector<std::string>& resource_kind_names() {
+  static const std::vector<std::string> names = {"economic", "military", "diplomatic"};
+  return names;
+}
+
+namespace {
+
+std::string kind_name(const TreeNode& n) {
+  switch (n.kind) {
+    case TreeNode::Kind::null: return "nothing (null)";
+    case TreeNode::Kind::scalar: return "'" + (n.text.size() > 40 ? n.text.substr(0, 40) + "..." : n.text) + "'";
+    case TreeNode::Kind::sequence: return "a sequence";
+    case TreeNode::Kind::map: return "a map";
+  }
+  return "?";
+}
+
+std::string join_path(const std::string& a, const std::string& b) { return a.empty() ? b : a + "." + b; }
+
+class Reader {
+ public:
+  explicit Reader(Diagnostics& d) : diags(d) {}
+  Diagnostics& diags;
+
+  // true if n is a map; reports keys not in `allowed`
+  bool map(const TreeNode& n, const std::string& path, const std::vector<std::string>& allowed,
+           const std::string& what) {
+    if (!n.is_map()) {
+      diags.error(n.where, path, "found " + kind_name(n) + "; expected " + what);
+      return false;
+    }
+    for (const auto& e : n.entries) {
+      if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end())
+        diags.error(e.key_where, join_path(path, e.key),
+                    "unknown key '" + e.key + "'" + did_you_mean(e.key, allowed) + "; expected one of: " +
+                        join(allowed));
+    }
+    return true;
+  }
+
+  bool any_map(const TreeNode& n, const std::string& path, const std::string& what) {
+    if (!n.is_map()) {
+      diags.error(n.where, path, "found " + kind_name(n) + "; expected " + what);
+      return false;
+    }
+    return true;
+  }
+
+  void number(const TreeNode* n, const std::string& path, Field<double>& f) {
+    if (!n) return;
+    f.where = n->where;
+    f.path = path;
+    if (!n->is_scalar() || n->quoted) {
+      diags.error(n->where, path, "found " + kind_name(*n) + "; expected a number");
+      return;
+    }
+    const std::string& t = n->text;
+    double v = 0;
+    if (t == ".nan" || t == ".NaN" || t == ".NAN") v = std::numeric_limits<double>::quiet_NaN();
+    else if (t == ".inf" || t == "+.inf" || t == ".Inf" || t == "+.Inf") v = std::numeric_limits<double>::infinity();
+    else if (t == "-.inf" || t == "-.Inf") v = -std::numeric_limits<double>::infinity();
+    else {
+      const char* b = t.data();
+      const char* e = t.data() + t.size();
+      if (b != e && *b == '+') ++b;
+      auto [ptr, ec] = std::from_chars(b, e, v);
+      if (ec == std::errc::result_out_of_range) {
+        diags.error(n->where, path, "'" + t + "' is out of the range of a double; expected a finite number");
+        return;
+      }
+      if (ec != std::errc{} || ptr != e || b == e) {
+        diags.error(n->where, path, "found " + kind_name(*n) + "; expected a number");
+        return;
+      }
+    }
+    f.value = v;
+    f.given = true;
+  }
+
+  template <class Int>
+  void integer(const TreeNode* n, const std::string& path, Field<Int>& f) {
+    if (!n) return;
+    f.where = n->where;
+    f.path = path;
+    if (!n->is_scalar() || n->quoted) {
+      diags.error(n->where, path, "found " + kind_name(*n) + "; expected a whole number");
+      return;
+    }
+    const std::string& t = n->text;
+    Int v{};
+    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec == std::errc::result_out_of_range) {
+      diags.error(n->where, path, "'" + t + "' is too large; expected a whole number that fits " +
+                                      (std::is_signed_v<Int> ? "64 signed bits" : "64 unsigned bits"));
+      return;
+    }
+    if (ec != std::errc{} || ptr != t.data() + t.size() || t.empty()) {
+      diags.error(n->where, path, "found " + kind_name(*n) + "; expected a whole number");
+      return;
+    }
+    f.value = v;
+    f.given = true;
+  }
+
+  void string(const TreeNode* n, const std::string& path, Field<std::string>& f) {
+    if (!n) return;
+    f.where = n->where;
+    f.path = path;
+    if (!n->is_scalar()) {
+      diags.error(n->where, path, "found " + kind_name(*n) + "; expected a string");
+      return;
+    }
+    f.value = n->text;
+    f.given = true;
+  }
+};
+
+void read_relation_values(Reader& r, const TreeNode& n, const std::string& path, RelationValues& v) {
+  static const std::vector<std::string> keys = {"affinity", "rivalry", "commitment", "subsidy", "sanction", "aid_return"};
+  if (!r.map(n, path, keys, "a map of relation values (" + join(keys) + ")")) return;
+  r.number(n.find("affinity"), path + ".affinity", v.affinity);
+  r.number(n.find("rivalry"), path + ".rivalry", v.rivalry);
+  r.number(n.find("commitment"), path + ".commitment", v.commitment);
+  r.number(n.find("subsidy"), path + ".subsidy", v.subsidy);
+  r.number(n.find("sanction"), path + ".sanction", v.sanction);
+  r.number(n.find("aid_return"), path + ".aid_return", v.aid_return);
+}
+
+void read_changes(Reader& r, const TreeNode& n, const std::string& path, std::vector<ChangeSpec>& out,
+                  const std::string& what) {
+  if (!r.any_map(n, path, what)) return;
+  for (const auto& e : n.entries) {
+    ChangeSpec c;
+    c.target.value = e.key;
+    c.target.where = e.key_where;
+    c.target.path = path + "." + e.key;
+    c.target.given = true;
+    r.number(&e.node(), path + "." + e.key, c.value);
+    out.push_back(std::move(c));
+  }
+}
+
+void read_actor(Reader& r, const TreeEntry& entry, ActorSpec& a) {
+  static const std::vector<std::string> keys = {"name", "output", "growth", "need", "autonomy", "alignment",
+                                                "interests", "resources", "stability"};
+  const TreeNode& n = entry.node();
+  a.id = entry.key;
+  a.where = entry.key_where;
+  a.path = "actors." + entry.key;
+  if (!r.map(n, a.path, keys, "a map describing the actor")) return;
+  r.string(n.find("name"), a.path + ".name", a.name);
+  r.number(n.find("output"), a.path + ".output", a.output);
+  r.number(n.find("growth"), a.path + ".growth", a.growth);
+  r.number(n.find("need"), a.path + ".need", a.need);
+  r.number(n.find("autonomy"), a.path + ".autonomy", a.autonomy);
+  r.number(n.find("alignment"), a.path + ".alignment", a.alignment);
+  if (!a.output.given && !n.find("output"))
+    r.diags.error(entry.key_where, a.path + ".output", "missing; expected the actor's output in US$ bn a year");
+  if (const TreeNode* in = n.find("interests")) {
+    if (r.any_map(*in, a.path + ".interests", "a map from interest dimension to weight")) {
+      for (const auto& e : in->entries) {
+        NamedValue nv;
+        nv.name = e.key;
+        nv.value.where = e.key_where;
+        r.number(&e.node(), a.path + ".interests." + e.key, nv.value);
+        nv.value.where = e.key_where;
+        a.interests.push_back(std::move(nv));
+      }
+    }
+  } else {
+    r.diags.error(entry.key_where, a.path + ".interests", "missing; expected a map from interest dimension to weight");
+  }
+  if (const TreeNode* res = n.find("resources")) {
+    if (r.any_map(*res, a.path + ".resources", "a map from resource type to budget")) {
+      for (const auto& e : res->entries) {
+        BudgetSpec b;
+        b.resource = e.key;
+        b.where = e.key_where;
+        b.path = a.path + ".resources." + e.key;
+        static const std::vector<std::string> bkeys = {"stock", "income", "spendable"};
+        if (r.map(e.node(), b.path, bkeys, "a map with stock, income and spendable")) {
+          r.number(e.node().find("stock"), b.path + ".stock", b.stock);
+          r.number(e.node().find("income"), b.path + ".income", b.income);
+          r.number(e.node().find("spendable"), b.path + ".spendable", b.spendable);
+        }
+        a.resources.push_back(std::move(b));
+      }
+    }
+  }
+  if (const TreeNode* st = n.find("stability")) {
+    static const std::vector<std::string> skeys = {"initial", "repression", "legitimacy"};
+    if (r.map(*st, a.path + ".stability", skeys, "a map with initial, repression and legitimacy")) {
+      r.number(st->find("initial"), a.path + ".stability.initial", a.stability);
+      r.number(st->find("repression"), a.path + ".stability.repression", a.repression);
+      r.number(st->find("legitimacy"), a.path + ".stability.legitimacy", a.legitimacy);
+    }
+  }
+}
+
+}  // namespace
+
+ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
+  ScenarioSpec s;
+  Reader r(diags);
+  s.root = root.where;
+  static const std::vector<std::string> top = {"name", "description", "time", "dimensions", "resources",
+                                               "actors", "relations", "events", "parameters", "run"};
+  if (!r.map(root, "", top, "a map of scenario keys")) return s;
+
+  r.string(root.find("name"), "name", s.name);
+  r.string(root.find("description"), "description", s.description);
+
+  auto required = [&](const char* key, const char* what) {
+    if (!root.find(key)) diags.error(root.where, key, std::string("missing; expected ") + what);
+  };
+  required("time", "time: {start, end, steps_per_year}");
+  required("dimensions", "a list of interest dimensions");
+  required("resources", "a map of resource types");
+  required("actors", "a map of actors by id");
+
+  if (const TreeNode* t = root.find("time")) {
+    if (r.map(*t, "time", {"start", "end", "steps_per_year"}, "a map with start, end and steps_per_year")) {
+      r.number(t->find("start"), "time.start", s.time.start);
+      r.number(t->find("end"), "time.end", s.time.end);
+      r.integer(t->find("steps_per_year"), "time.steps_per_year", s.time.steps_per_year);
+      for (const char* k : {"start", "end", "steps_per_year"})
+        if (!t->find(k)) diags.error(t->where, std::string("time.") + k, "missing; expected a number");
+    }
+  }
+  if (const TreeNode* d = root.find("dimensions")) {
+    if (!d->is_sequence()) {
+      diags.error(d->where, "dimensions", "found " + kind_name(*d) + "; expected a list of interest dimensions");
+    } else {
+      for (std::size_t i = 0; i < d->items.size(); ++i) {
+        Field<std::string> f;
+        r.string(&d->items[i], "dimensions[" + std::to_string(i) + "]", f);
+        if (f.given) s.dimensions.push_back(std::move(f));
+      }
+    }
+  }
+  if (const TreeNode* res = root.find("resources")) {
+    if (r.any_map(*res, "resources", "a map from resource type to {kind, unit}")) {
+      for (const auto& e : res->entries) {
+        ResourceTypeSpec rt;
+        rt.name = e.key;
+        rt.where = e.key_where;
+        rt.path = "resources." + e.key;
+        if (r.map(e.node(), rt.path, {"kind", "unit"}, "a map with kind and unit")) {
+          r.string(e.node().find("kind"), rt.path + ".kind", rt.kind);
+          r.string(e.node().find("unit"), rt.path + ".unit", rt.unit);
+          if (!rt.kind.given && !e.node().find("kind"))
+            diags.error(e.key_where, rt.path + ".kind", "missing; expected one of: " + join(resource_kind_names()));
+        }
+        s.resources.push_back(std::move(rt));
+      }
+    }
+  }
+  if (const TreeNode* actors = root.find("actors")) {
+    if (r.any_map(*actors, "actors", "a map from actor id to actor")) {
+      for (const auto& e : actors->entries) {
+        ActorSpec a;
+        read_actor(r, e, a);
+        s.actors.push_back(std::move(a));
+      }
+    }
+  }
+  if (const TreeNode* rel = root.find("relations")) {
+    if (r.any_map(*rel, "relations", "a map of relations ('default', 'A->B', 'A<->B')")) {
+      for (const auto& e : rel->entries) {
+        if (e.key == "default") {
+          read_relation_values(r, e.node(), "relations.default", s.relation_defaults);
+          continue;
+        }
+        RelationSpec rs;
+        rs.key = e.key;
+        rs.where = e.key_where;
+        rs.path = "relations." + e.key;
+        auto pos = e.key.find("<->");
+        std::size_t len = 3;
+        if (pos != std::string::npos) {
+          rs.both = true;
+        } else {
+          pos = e.key.find("->");
+          len = 2;
+        }
+        if (pos == std::string::npos || pos == 0 || pos + len >= e.key.size()) {
+          diags.error(e.key_where, rs.path, "'" + e.key + "' is not a relation key; expected 'default', 'A->B' or 'A<->B'");
+          continue;
+        }
+        rs.from = e.key.substr(0, pos);
+        rs.to = e.key.substr(pos + len);
+        read_relation_values(r, e.node(), rs.path, rs.values);
+        s.relations.push_back(std::move(rs));
+      }
+    }
+  }
+  if (const TreeNode* ev = root.find("events")) {
+    if (!ev->is_sequence()) {
+      diags.error(ev->where, "events", "found " + kind_name(*ev) + "; expected a list of events");
+    } else {
+      static const std::vector<std::string> ekeys = {"at", "name", "source", "note", "set", "scale", "add", "shock"};
+      for (std::size_t i = 0; i < ev->items.size(); ++i) {
+        const TreeNode& n = ev->items[i];
+        EventSpec e;
+        e.where = n.where;
+        e.path = "events[" + std::to_string(i) + "]";
+        if (!r.map(n, e.path, ekeys, "an event map with 'at' and one or more of set, scale, add, shock")) continue;
+        r.number(n.find("at"), e.path + ".at", e.at);
+        if (!n.find("at")) diags.error(n.where, e.path + ".at", "missing; expected the year the event happens");
+        r.string(n.find("name"), e.path + ".name", e.name);
+        r.string(n.find("source"), e.path + ".source", e.source);
+        r.string(n.find("note"), e.path + ".note", e.note);
+        if (const TreeNode* c = n.find("set")) read_changes(r, *c, e.path + ".set", e.set, "a map from path to new value");
+        if (const TreeNode* c = n.find("scale")) read_changes(r, *c, e.path + ".scale", e.scale, "a map from path to factor");
+        if (const TreeNode* c = n.find("add")) read_changes(r, *c, e.path + ".add", e.add, "a map from path to increment");
+        if (const TreeNode* c = n.find("shock")) read_changes(r, *c, e.path + ".shock", e.shock, "a map from actor id to stability change");
+        if (e.set.empty() && e.scale.empty() && e.add.empty() && e.shock.empty() && !r.diags.has_errors())
+          diags.error(n.where, e.path, "the event changes nothing; expected at least one of set, scale, add, shock");
+        s.events.push_back(std::move(e));
+      }
+    }
+  }
+  if (const TreeNode* p = root.find("parameters")) {
+    std::vector<std::string> models;
+    for (const auto& info : parameter_catalogue())
+      if (std::find(models.begin(), models.end(), info.model) == models.end()) models.push_back(info.model);
+    if (r.map(*p, "parameters", models, "a map from model to its parameters")) {
+      for (const auto& m : p->entries) {
+        if (std::find(models.begin(), models.end(), m.key) == models.end()) continue;
+        std::vector<std::string> names;
+        for (const auto& info : parameter_catalogue())
+          if (m.key == info.model) names.push_back(info.name);
+        const std::string mp = "parameters." + m.key;
+        if (!r.map(m.node(), mp, names, "a map of " + m.key + " parameters")) continue;
+        for (const auto& e : m.node().entries) {
+          if (std::find(names.begin(), names.end(), e.key) == names.end()) continue;
+          ParameterSpec ps;
+          ps.model = m.key;
+          ps.name = e.key;
+          r.number(&e.node(), mp + "." + e.key, ps.value);
+          s.parameters.push_back(std::move(ps));
+        }
+      }
+    }
+  }
+  if (const TreeNode* run = root.find("run")) {
+    if (r.map(*run, "run", {"runs", "seed"}, "a map with runs and seed")) {
+      r.integer(run->find("runs"), "run.runs", s.runs);
+      r.integer(run->find("seed"), "run.seed", s.seed);
+    }
+  }
+  return s;
+}
+
+}  // namespace sixparty

@@ -1,0 +1,25 @@
+// target_range: the allowed range of each variable an event may change.
+#pragma once
+
+#include "scenario/scenario.hpp"
+
+#include <limits>
+#include <utility>
+
+namespace sixparty {
+
+inline std::pair<double, double> target_range(TargetVar v) {
+  constexpr double big = 1e12;
+  switch (v) {
+    case TargetVar::output: return {1e-9, big};
+    case TargetVar::growth: return {-0.5, 0.5};
+    case TargetVar::need: return {1e-9, big};
+    case TargetVar::alignment:
+    case TargetVar::affinity: return {-1, 1};
+    case TargetVar::stock:
+    case TargetVar::income: return {0, big};
+    default: return {0, 1};
+  }
+}
+
+}  // namespace sixparty

@@ -1,0 +1,355 @@
+#include "scenario/tree.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace sixparty {
+
+const TreeEntry* TreeNode::find_entry(std::string_view key) const {
+  for (const auto& e : entries)
+    if (e.key == key) return &e;
+  return nullptr;
+}
+const TreeNode* TreeNode::find(std::string_view key) const {
+  const TreeEntry* e = find_entry(key);
+  return e ? &e->node() : nullptr;
+}
+TreeNode* TreeNode::find(std::string_view key) {
+  for (auto& e : entries)
+    if (e.key == key) return &e.node();
+  return nullptr;
+}
+
+namespace {
+
+SourceLocation at(const std::string& file, const YAML::Mark& m) {
+  if (m.is_null()) return {file, 0, 0};
+  return {file, m.line + 1, m.column + 1};
+}
+
+struct Converter {
+  const std::string& file;
+  Diagnostics& diags;
+  const TreeLimits& limits;
+  std::size_t nodes = 0;
+  bool failed = false;
+
+  TreeNode convert(const YAML::Node& n, int depth, const std::string& path) {
+    TreeNode out;
+    if (failed) return out;
+    out.where = at(file, n.Mark());
+    if (++nodes > limits.max_nodes) {
+      diags.error(out.where, path,
+                  "the document expands to more than " + std::to_string(limits.max_nodes) +
+                      " nodes (are aliases nested to multiply it?); expected a smaller document");
+      failed = true;
+      return out;
+    }
+    if (depth > limits.max_depth) {
+      diags.error(out.where, path,
+                  "nesting deeper than " + std::to_string(limits.max_depth) +
+                      " levels; expected a flatter document");
+      failed = true;
+      return out;
+    }
+    switch (n.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        out.kind = TreeNode::Kind::null;
+        break;
+      case YAML::NodeType::Scalar:
+        out.kind = TreeNode::Kind::scalar;
+        out.text = n.Scalar();
+        out.quoted = n.Tag() == "!";
+        break;
+      case YAML::NodeType::Sequence: {
+        out.kind = TreeNode::Kind::sequence;
+        std::size_t i = 0;
+        for (const auto& item : n) {
+          out.items.push_back(convert(item, depth + 1, path + "[" + std::to_string(i++) + "]"));
+          if (failed) break;
+        }
+        break;
+      }
+      case YAML::NodeType::Map: {
+        out.kind = TreeNode::Kind::map;
+        for (const auto& kv : n) {
+          const YAML::Node& k = kv.first;
+          SourceLocation kw = at(file, k.Mark());
+          if (!k.IsScalar()) {
+            diags.error(kw, path, "a key must be a plain name, found a " +
+                                      std::string(k.IsMap() ? "map" : k.IsSequence() ? "sequence" : "null"));
+            continue;
+          }
+          const std::string key = k.Scalar();
+          const std::string kp = path.empty() ? key : path + "." + key;
+          if (out.find_entry(key)) {
+            diags.error(kw, kp, "duplicate key '" + key + "'; expected each key once per map");
+            continue;
+          }
+          TreeEntry e;
+          e.key = key;
+          e.key_where = kw;
+          e.value.push_back(convert(kv.second, depth + 1, kp));
+          out.entries.push_back(std::move(e));
+          if (failed) break;
+        }
+        break;
+      }
+    }
+    return out;
+  }
+};
+
+bool read_file(const std::string& path, std::string& text, Diagnostics& diags,
+               const TreeLimits& limits, const SourceLocation& from) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) {
+    diags.error(from.file.empty() ? SourceLocation{path, 0, 0} : from, "",
+                "cannot read '" + path + "': no such file; expected a YAML scenario file");
+    return false;
+  }
+  if (fs::is_directory(status)) {
+    diags.error(from.file.empty() ? SourceLocation{path, 0, 0} : from, "",
+                "'" + path + "' is a directory; expected a YAML scenario file");
+    return false;
+  }
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size > limits.max_file_bytes) {
+    diags.error({path, 0, 0}, "",
+                "file is " + std::to_string(size) + " bytes; expected at most " +
+                    std::to_string(limits.max_file_bytes));
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags.error({path, 0, 0}, "", "cannot open '" + path + "' for reading");
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  text = ss.str();
+  if (text.size() > limits.max_file_bytes) {
+    diags.error({path, 0, 0}, "", "file larger than " + std::to_string(limits.max_file_bytes) + " bytes");
+    return false;
+  }
+  if (text.find('\0') != std::string::npos) {
+    diags.error({path, 0, 0}, "", "file contains NUL bytes; expected UTF-8 YAML text");
+    return false;
+  }
+  return true;
+}
+
+void load_recursive(const std::string& path, std::vector<std::string>& stack, LoadedDocument& doc,
+                    TreeNode& out, Diagnostics& diags, const TreeLimits& limits,
+                    const SourceLocation& from) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::string canon = fs::weakly_canonical(path, ec).string();
+  if (ec) canon = path;
+  if (std::find(stack.begin(), stack.end(), canon) != stack.end()) {
+    diags.error(from, "extends", "'" + path + "' extends itself through a cycle (" +
+                                     [&] { std::string s; for (auto& f : stack) s += f + " -> "; return s + canon; }() +
+                                     "); expected a chain without cycles");
+    return;
+  }
+  if (static_cast<int>(stack.size()) >= limits.max_extends_depth) {
+    diags.error(from, "extends", "more than " + std::to_string(limits.max_extends_depth) +
+                                     " levels of extends; expected a shorter chain");
+    return;
+  }
+  std::string text;
+  if (!read_file(path, text, diags, limits, from)) return;
+  doc.files.push_back(path);
+  doc.texts.push_back(text);
+  TreeNode tree = parse_tree(text, path, diags, limits);
+  if (tree.is_null() && !text.empty() && diags.has_errors()) return;
+  if (!tree.is_map()) {
+    if (tree.is_null())
+      diags.error({path, 1, 1}, "", "the document is empty; expected a map of scenario keys");
+    else
+      diags.error(tree.where, "", "the document is a " +
+                                      std::string(tree.is_sequence() ? "sequence" : "scalar") +
+                                      "; expected a map of scenario keys");
+    return;
+  }
+  const TreeEntry* ext = tree.find_entry("extends");
+  if (ext) {
+    const TreeNode& v = ext->node();
+    if (!v.is_scalar()) {
+      diags.error(v.where, "extends", "expected the path of the scenario file to extend (a string)");
+      return;
+    }
+    fs::path base = fs::path(path).parent_path() / v.text;
+    stack.push_back(canon);
+    TreeNode parent;
+    load_recursive(base.lexically_normal().string(), stack, doc, parent, diags, limits, v.where);
+    stack.pop_back();
+    if (!parent.is_map()) return;
+    tree.entries.erase(std::remove_if(tree.entries.begin(), tree.entries.end(),
+                                      [](const TreeEntry& e) { return e.key == "extends"; }),
+                       tree.entries.end());
+    merge_tree(parent, tree);
+    out = std::move(parent);
+  } else {
+    out = std::move(tree);
+  }
+}
+
+void emit_node(YAML::Emitter& em, const TreeNode& n) {
+  switch (n.kind) {
+    case TreeNode::Kind::null:
+      em << YAML::Null;
+      break;
+    case TreeNode::Kind::scalar:
+      if (n.quoted) em << YAML::DoubleQuoted << n.text;
+      else em << n.text;
+      break;
+    case TreeNode::Kind::sequence:
+      em << YAML::BeginSeq;
+      for (const auto& i : n.items) emit_node(em, i);
+      em << YAML::EndSeq;
+      break;
+    case TreeNode::Kind::map:
+      em << YAML::BeginMap;
+      for (const auto& e : n.entries) {
+        em << YAML::Key << e.key << YAML::Value;
+        emit_node(em, e.node());
+      }
+      em << YAML::EndMap;
+      break;
+  }
+}
+
+}  // namespace
+
+TreeNode parse_tree(const std::string& text, const std::string& file, Diagnostics& diags,
+                    const TreeLimits& limits) {
+  try {
+    YAML::Node root = YAML::Load(text);
+    Converter c{file, diags, limits};
+    return c.convert(root, 0, "");
+  } catch (const YAML::Exception& e) {
+    // e.msg is yaml-cpp's own message without its location prefix
+    diags.error(at(file, e.mark), "", "YAML syntax: " + e.msg);
+  } catch (const std::exception& e) {
+    diags.error({file, 0, 0}, "", std::string("cannot parse YAML: ") + e.what());
+  }
+  return {};
+}
+
+LoadedDocument load_tree(const std::string& path, Diagnostics& diags, const TreeLimits& limits) {
+  LoadedDocument doc;
+  std::vector<std::string> stack;
+  load_recursive(path, stack, doc, doc.tree, diags, limits, {});
+  return doc;
+}
+
+void merge_tree(TreeNode& base, const TreeNode& overlay) {
+  if (!(base.is_map() && overlay.is_map())) {
+    base = overlay;
+    return;
+  }
+  for (const auto& e : overlay.entries) {
+    TreeEntry* existing = nullptr;
+    for (auto& b : base.entries)
+      if (b.key == e.key) existing = &b;
+    if (!existing) {
+      base.entries.push_back(e);
+      continue;
+    }
+    TreeNode& b = existing->node();
+    const TreeNode& o = e.node();
+    const bool append = std::find(kAppendKeys.begin(), kAppendKeys.end(), e.key) != kAppendKeys.end();
+    if (append && b.is_sequence() && o.is_sequence()) {
+      b.items.insert(b.items.end(), o.items.begin(), o.items.end());
+    } else if (b.is_map() && o.is_map()) {
+      merge_tree(b, o);
+    } else {
+      b = o;
+      existing->key_where = e.key_where;
+    }
+  }
+}
+
+void apply_override(TreeNode& root, const std::string& assignment, Diagnostics& diags) {
+  const SourceLocation where{"", 0, 0};
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    diags.error(where, "--set", "'" + assignment + "': expected PATH=VALUE, e.g. run.runs=100");
+    return;
+  }
+  const std::string path = assignment.substr(0, eq);
+  const std::string value = assignment.substr(eq + 1);
+  Diagnostics local;
+  TreeNode v = parse_tree(value, "--set " + path, local);
+  if (local.has_errors()) {
+    diags.error(where, path, "'" + value + "' is not a YAML value");
+    return;
+  }
+  v.where = {"--set " + path, 0, 0};
+  std::vector<std::string> parts;
+  std::string cur;
+  for (char ch : path) {
+    if (ch == '.') {
+      parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  parts.push_back(cur);
+  TreeNode* node = &root;
+  std::string walked;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const std::string& p = parts[k];
+    walked += (k ? "." : "") + p;
+    if (p.empty()) {
+      diags.error(where, path, "empty component in path; expected names separated by single dots");
+      return;
+    }
+    const bool last = k + 1 == parts.size();
+    if (node->is_sequence()) {
+      std::size_t idx = 0;
+      auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), idx);
+      if (ec != std::errc{} || ptr != p.data() + p.size() || idx >= node->items.size()) {
+        diags.error(where, walked, "expected an index below " + std::to_string(node->items.size()));
+        return;
+      }
+      node = &node->items[idx];
+    } else {
+      if (node->is_null()) node->kind = TreeNode::Kind::map;
+      if (!node->is_map()) {
+        diags.error(where, walked, "cannot descend into a scalar");
+        return;
+      }
+      TreeNode* child = node->find(p);
+      if (!child) {
+        TreeEntry e;
+        e.key = p;
+        e.key_where = where;
+        e.value.emplace_back();
+        node->entries.push_back(std::move(e));
+        child = &node->entries.back().node();
+      }
+      node = child;
+    }
+    if (last) *node = v;
+  }
+}
+
+std::string emit_tree(const TreeNode& root) {
+  YAML::Emitter em;
+  emit_node(em, root);
+  return std::string(em.c_str()) + "\n";
+}
+
+}  // namespace sixparty

@@ -1,0 +1,240 @@
+// validate: ranges, references and consistency of a ScenarioSpec; every error is reported.
+#include "core/text.hpp"
+#include "scenario/scenario.hpp"
+#include "scenario/spec.hpp"
+#include "scenario/target_range.hpp"
+
+#include <cmath>
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace sixparty {
+
+namespace {
+
+struct Checker {
+  Diagnostics& diags;
+
+  bool finite(const Field<double>& f) {
+    if (!f.given) return false;
+    if (!std::isfinite(f.value)) {
+      diags.error(f.where, f.path, "found " + format_number(f.value) + "; expected a finite number");
+      return false;
+    }
+    return true;
+  }
+  void range(const Field<double>& f, double lo, double hi, const std::string& what = "") {
+    if (!finite(f)) return;
+    if (f.value < lo || f.value > hi)
+      diags.error(f.where, f.path, "found " + format_number(f.value) + "; expected " +
+                                       (what.empty() ? "" : what + ", ") + "a number in [" + format_number(lo) +
+                                       ", " + format_number(hi) + "]");
+  }
+  void positive(const Field<double>& f, double hi, const std::string& what) {
+    if (!finite(f)) return;
+    if (!(f.value > 0) || f.value > hi)
+      diags.error(f.where, f.path, "found " + format_number(f.value) + "; expected " + what +
+                                       ", a number > 0 and <= " + format_number(hi));
+  }
+};
+
+bool valid_id(const std::string& id) {
+  if (id.empty() || id.size() > 32) return false;
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return true;
+}
+
+void check_relation_values(Checker& c, const RelationValues& v) {
+  c.range(v.affinity, -1, 1, "an affinity");
+  c.range(v.rivalry, 0, 1, "a rivalry");
+  c.range(v.commitment, 0, 1, "a commitment");
+  c.range(v.subsidy, 0, 1, "a subsidy share");
+  c.range(v.sanction, 0, 1, "a sanction share");
+  c.range(v.aid_return, 0, 1, "an expected return");
+}
+
+}  // namespace
+
+void validate(const ScenarioSpec& s, Diagnostics& diags) {
+  Checker c{diags};
+
+  // time
+  const bool start_ok = c.finite(s.time.start);
+  const bool end_ok = c.finite(s.time.end);
+  if (start_ok && (s.time.start.value < -10000 || s.time.start.value > 10000))
+    diags.error(s.time.start.where, "time.start", "found " + format_number(s.time.start.value) +
+                                                      "; expected a year in [-10000, 10000]");
+  bool spy_ok = false;
+  if (s.time.steps_per_year.given) {
+    if (s.time.steps_per_year.value < 1 || s.time.steps_per_year.value > 366)
+      diags.error(s.time.steps_per_year.where, "time.steps_per_year",
+                  "found " + std::to_string(s.time.steps_per_year.value) + "; expected a whole number in [1, 366]");
+    else
+      spy_ok = true;
+  }
+  if (start_ok && end_ok && spy_ok) {
+    const double span = s.time.end.value - s.time.start.value;
+    if (!(span > 0)) {
+      diags.error(s.time.end.where, "time.end", "found " + format_number(s.time.end.value) +
+                                                    "; expected a year after time.start (" +
+                                                    format_number(s.time.start.value) + ")");
+    } else {
+      const double steps = span * static_cast<double>(s.time.steps_per_year.value);
+      if (steps > static_cast<double>(ScenarioLimits::max_steps)) {
+        diags.error(s.time.end.where, "time.end", "the span gives " + format_number(std::round(steps)) +
+                                                      " steps; expected at most " + std::to_string(ScenarioLimits::max_steps));
+      } else if (std::abs(steps - std::round(steps)) > 1e-6) {
+        diags.error(s.time.end.where, "time.end", "the span " + format_number(span) +
+                                                      " years is not a whole number of steps; expected end - start to be a multiple of 1/steps_per_year");
+      }
+    }
+  }
+
+  // dimensions
+  std::set<std::string> dims;
+  if (s.dimensions.empty() && !s.root.file.empty())
+    ;  // reported by the reader when missing; an empty list is caught below
+  for (const auto& d : s.dimensions) {
+    const auto& known = indicator_names();
+    if (std::find(known.begin(), known.end(), d.value) == known.end())
+      diags.error(d.where, d.path, "unknown interest dimension '" + d.value + "'" + did_you_mean(d.value, known) +
+                                       "; expected one of: " + join(known));
+    if (!dims.insert(d.value).second)
+      diags.error(d.where, d.path, "dimension '" + d.value + "' is listed twice; expected each once");
+  }
+
+  // resources
+  std::set<std::string> res, kinds;
+  for (const auto& r : s.resources) {
+    res.insert(r.name);
+    if (r.kind.given) {
+      const auto& known = resource_kind_names();
+      if (std::find(known.begin(), known.end(), r.kind.value) == known.end())
+        diags.error(r.kind.where, r.kind.path, "unknown resource kind '" + r.kind.value + "'" +
+                                                   did_you_mean(r.kind.value, known) + "; expected one of: " + join(known));
+      else if (!kinds.insert(r.kind.value).second)
+        diags.error(r.kind.where, r.kind.path, "a second resource of kind '" + r.kind.value +
+                                                   "'; expected at most one resource of each kind");
+    }
+  }
+  if (!s.resources.empty() && !kinds.count("economic") && !diags.has_errors())
+    diags.error(s.root, "resources", "no resource of kind 'economic'; expected one (trade and aid are paid in it)");
+
+  // actors
+  if (static_cast<int>(s.actors.size()) > ScenarioLimits::max_actors)
+    diags.error(s.root, "actors", std::to_string(s.actors.size()) + " actors; expected at most " +
+                                      std::to_string(ScenarioLimits::max_actors));
+  std::vector<std::string> ids;
+  for (const auto& a : s.actors) ids.push_back(a.id);
+  std::vector<std::string> dim_list(dims.begin(), dims.end());
+  std::vector<std::string> res_list;
+  for (const auto& r : s.resources) res_list.push_back(r.name);
+  for (const auto& a : s.actors) {
+    if (!valid_id(a.id))
+      diags.error(a.where, a.path, "actor id '" + a.id + "' is not valid; expected 1-32 letters, digits or '_'");
+    c.positive(a.output, 1e9, "an output in US$ bn a year");
+    c.range(a.growth, -0.5, 0.5, "a growth rate per year");
+    if (a.need.given) c.positive(a.need, 1e9, "a need in US$ bn a year");
+    c.range(a.autonomy, 0, 1, "an autonomy");
+    c.range(a.alignment, -1, 1, "an alignment");
+    c.range(a.stability, 0, 1, "a stability");
+    c.range(a.repression, 0, 1, "a repression capacity");
+    c.range(a.legitimacy, 0, 1, "a legitimacy");
+    double total = 0;
+    std::set<std::string> seen;
+    for (const auto& w : a.interests) {
+      if (!dims.count(w.name))
+        diags.error(w.value.where, a.path + ".interests." + w.name,
+                    "unknown interest dimension '" + w.name + "'" + did_you_mean(w.name, dim_list) +
+                        "; expected one of the scenario's dimensions: " + join(dim_list));
+      if (c.finite(w.value)) {
+        if (w.value.value < 0)
+          diags.error(w.value.where, a.path + ".interests." + w.name,
+                      "found " + format_number(w.value.value) + "; expected a weight >= 0");
+        else
+          total += w.value.value;
+      }
+    }
+    if (!a.interests.empty() && !(total > 0) && !diags.has_errors())
+      diags.error(a.where, a.path + ".interests", "all weights are zero; expected at least one positive weight");
+    for (const auto& b : a.resources) {
+      if (!res.count(b.resource))
+        diags.error(b.where, b.path, "unknown resource '" + b.resource + "'" + did_you_mean(b.resource, res_list) +
+                                         "; expected one of the scenario's resources: " + join(res_list));
+      c.range(b.stock, 0, 1e12, "a stock");
+      c.range(b.income, 0, 1e12, "an income per year");
+      c.range(b.spendable, 0, 1, "a share");
+    }
+  }
+
+  // relations
+  check_relation_values(c, s.relation_defaults);
+  for (const auto& r : s.relations) {
+    for (const std::string* who : {&r.from, &r.to}) {
+      if (std::find(ids.begin(), ids.end(), *who) == ids.end())
+        diags.error(r.where, r.path, "unknown actor '" + *who + "'" + did_you_mean(*who, ids) +
+                                         "; expected one of: " + join(ids));
+    }
+    if (r.from == r.to)
+      diags.error(r.where, r.path, "a relation of '" + r.from + "' with itself; expected two different actors");
+    if (!r.both && r.values.rivalry.given)
+      diags.error(r.values.rivalry.where, r.values.rivalry.path,
+                  "rivalry is symmetric; expected it on '" + r.from + "<->" + r.to + "'");
+    check_relation_values(c, r.values);
+  }
+
+  // events
+  if (static_cast<int>(s.events.size()) > ScenarioLimits::max_events)
+    diags.error(s.root, "events", std::to_string(s.events.size()) + " events; expected at most " +
+                                      std::to_string(ScenarioLimits::max_events));
+  for (const auto& e : s.events) {
+    if (c.finite(e.at) && start_ok && end_ok &&
+        (e.at.value < s.time.start.value || e.at.value >= s.time.end.value))
+      diags.error(e.at.where, e.at.path, "found " + format_number(e.at.value) + "; expected a year in [" +
+                                             format_number(s.time.start.value) + ", " + format_number(s.time.end.value) +
+                                             ") (the scenario's time span)");
+    auto check_changes = [&](const std::vector<ChangeSpec>& list, EventOp op) {
+      for (const auto& ch : list) {
+        std::string why;
+        auto t = resolve_target(s, ch.target.value, why);
+        if (!t) {
+          diags.error(ch.target.where, ch.target.path, why);
+          continue;
+        }
+        if (!c.finite(ch.value)) continue;
+        const auto [lo, hi] = target_range(t->var);
+        if (op == EventOp::set && (ch.value.value < lo || ch.value.value > hi))
+          diags.error(ch.value.where, ch.value.path, "found " + format_number(ch.value.value) +
+                                                         "; expected a value in [" + format_number(lo) + ", " +
+                                                         format_number(hi) + "] for this variable");
+        if (op == EventOp::scale && ch.value.value < 0)
+          diags.error(ch.value.where, ch.value.path, "found " + format_number(ch.value.value) +
+                                                         "; expected a factor >= 0");
+      }
+    };
+    check_changes(e.set, EventOp::set);
+    check_changes(e.scale, EventOp::scale);
+    check_changes(e.add, EventOp::add);
+    for (const auto& ch : e.shock) {
+      if (std::find(ids.begin(), ids.end(), ch.target.value) == ids.end())
+        diags.error(ch.target.where, ch.target.path, "unknown actor '" + ch.target.value + "'" +
+                                                         did_you_mean(ch.target.value, ids) + "; expected one of: " + join(ids));
+      c.range(ch.value, -1, 1, "a stability change");
+    }
+  }
+
+  // parameters
+  for (const auto& p : s.parameters) {
+    const ParameterInfo* info = find_parameter(p.model, p.name);
+    if (info) c.range(p.value, info->min_value, info->max_value, std::string("in ") + info->unit);
+  }
+
+  // run defaults
+  if (s.runs.given && (s.runs.value < 1 || s.runs.value > ScenarioLimits::max_runs))
+    diags.error(s.runs.where, "run.runs", "found " + std::to_string(s.runs.value) + "; expected a whole number in [1, " +
+                                              std::to_string(ScenarioLimits::max_runs) + "]");
+}
+
+}  // namespace sixparty

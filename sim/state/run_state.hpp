@@ -1,0 +1,45 @@
+// run_state: the mutable scratch pad of one run (as MuJoCo's mjData), allocated once.
+//
+// reset() copies the scenario's initial World into it without allocating (same sizes), so one
+// RunState serves run after run; a step writes into these arrays and allocates nothing.
+#pragma once
+
+#include "scenario/scenario.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace sixparty {
+
+struct RunState {
+  World world;             // state variables (see world.hpp)
+  std::uint32_t run = 0;   // run index within the ensemble
+  int step = 0;            // steps done so far
+
+  // flows of the current step, as yearly rates
+  Eigen::MatrixXd trade_potential;   // n x n symmetric gravity volume before noise, US$ bn/yr
+  Eigen::MatrixXd trade;             // n x n symmetric realised volume, US$ bn/yr
+  Eigen::MatrixXd subsidy_flow;      // n x n i -> j price subsidy, US$ bn/yr
+  std::vector<Eigen::MatrixXd> aid;  // per resource, n x n i -> j transfers, resource units/yr
+  std::vector<Eigen::MatrixXd> aid_plan;  // per resource, n x n amounts planned this step, resource units
+
+  // the snapshot actors decide from (perceive stage)
+  Eigen::MatrixXd dependence;  // n x n: share of j's economy that comes through i
+  Eigen::MatrixXd influence;   // n x n: i's actual influence over j, [0,1]
+  Eigen::VectorXd inflow;      // n: trade + aid + subsidies received, US$ bn/yr
+
+  // per actor results of the step
+  Eigen::VectorXd trade_gain;    // US$ bn/yr gained from trade
+  Eigen::VectorXd adequacy;      // economic adequacy: available / needed output
+  Eigen::MatrixXd indicators;    // n x D interest indicators, [0,1]
+  Eigen::VectorXd utility;       // n: interest-weighted indicators, [0,1]
+
+  // per run accumulators for outcomes
+  Eigen::VectorXd utility_sum;    // sum of utility over steps
+  Eigen::VectorXd min_stability;  // lowest stability seen
+
+  explicit RunState(const Scenario& sc);
+  void reset(const Scenario& sc, std::uint32_t run_index);
+};
+
+}  // namespace sixparty
