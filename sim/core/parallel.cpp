@@ -1,6 +1,7 @@
 #include "core/parallel.hpp"
 
 #include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -20,8 +21,10 @@ void parallel_for(std::size_t n, std::size_t grain,
 }
 
 struct ThreadScope::Impl {
+  // lets an arena have more workers than cores when asked (oversubscription is the user's call)
+  tbb::global_control limit;
   tbb::task_arena arena;
-  explicit Impl(int t) : arena(t) {}
+  explicit Impl(int t) : limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(t)), arena(t) {}
 };
 
 ThreadScope::ThreadScope(int threads)
