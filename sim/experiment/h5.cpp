@@ -149,9 +149,17 @@ Handle create_dataset(hid_t parent, const std::string& name, const std::vector<h
                 H5Dclose);
 }
 
-Handle create_int_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims) {
+Handle create_int_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+                          const std::vector<hsize_t>& chunk) {
   Handle space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "create dataspace"), H5Sclose);
-  return Handle(check(H5Dcreate2(parent, name.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "create property list"), H5Pclose);
+  const std::int64_t fill = -1;  // rows not (yet) written read as -1
+  H5Pset_fill_value(dcpl.id(), H5T_NATIVE_INT64, &fill);
+  if (!chunk.empty()) {
+    H5Pset_chunk(dcpl.id(), static_cast<int>(chunk.size()), chunk.data());
+    H5Pset_deflate(dcpl.id(), 4);
+  }
+  return Handle(check(H5Dcreate2(parent, name.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
                       "create dataset '" + name + "'"),
                 H5Dclose);
 }
@@ -165,6 +173,17 @@ void write_slab(hid_t dset, const std::vector<hsize_t>& start, const std::vector
 
 void write_ints(hid_t dset, const std::int64_t* data) {
   check(H5Dwrite(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write data", 0);
+}
+
+void write_int_slab(hid_t dset, hsize_t start, hsize_t count, const std::int64_t* data) {
+  Handle fspace(check(H5Dget_space(dset), "get dataspace"), H5Sclose);
+  check(H5Sselect_hyperslab(fspace.id(), H5S_SELECT_SET, &start, nullptr, &count, nullptr), "select", 0);
+  Handle mspace(check(H5Screate_simple(1, &count, nullptr), "create dataspace"), H5Sclose);
+  check(H5Dwrite(dset, H5T_NATIVE_INT64, mspace.id(), fspace.id(), H5P_DEFAULT, data), "write data", 0);
+}
+
+void make_scale(hid_t dset, const std::string& name) {
+  check(H5DSset_scale(dset, name.c_str()), "make '" + name + "' a dimension scale", 0);
 }
 
 Handle coordinate(hid_t parent, const std::string& name, const std::vector<double>& values) {
@@ -184,13 +203,6 @@ Handle coordinate(hid_t parent, const std::string& name, const std::vector<std::
   std::vector<const char*> ptrs;
   for (const auto& v : values) ptrs.push_back(v.c_str());
   if (!ptrs.empty()) check(H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write '" + name + "'", 0);
-  check(H5DSset_scale(d.id(), name.c_str()), "make '" + name + "' a dimension scale", 0);
-  return d;
-}
-
-Handle coordinate_ints(hid_t parent, const std::string& name, const std::vector<std::int64_t>& values) {
-  Handle d = create_int_dataset(parent, name, {values.size()});
-  if (!values.empty()) write_ints(d.id(), values.data());
   check(H5DSset_scale(d.id(), name.c_str()), "make '" + name + "' a dimension scale", 0);
   return d;
 }

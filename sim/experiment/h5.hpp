@@ -65,16 +65,20 @@ bool read_attr_int(hid_t obj, const std::string& name, std::int64_t& out);
 // a float64 dataset; chunk empty = contiguous; deflate 0 = none; fill = NaN
 Handle create_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
                       const std::vector<hsize_t>& chunk = {}, int deflate = 0);
-// an int64 dataset, contiguous
-Handle create_int_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims);
+// an int64 dataset; chunk empty = contiguous
+Handle create_int_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+                          const std::vector<hsize_t>& chunk = {});
 // write a float64 hyperslab [start, start + count)
 void write_slab(hid_t dset, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count,
                 const double* data);
 void write_ints(hid_t dset, const std::int64_t* data);
+// write an int64 hyperslab [start, start + count) of a 1-D dataset
+void write_int_slab(hid_t dset, hsize_t start, hsize_t count, const std::int64_t* data);
+// make an existing 1-D dataset a dimension scale named like it
+void make_scale(hid_t dset, const std::string& name);
 // a 1-D coordinate: float64 or strings; made a dimension scale named like the dataset
 Handle coordinate(hid_t parent, const std::string& name, const std::vector<double>& values);
 Handle coordinate(hid_t parent, const std::string& name, const std::vector<std::string>& values);
-Handle coordinate_ints(hid_t parent, const std::string& name, const std::vector<std::int64_t>& values);
 // attach scales to the dimensions of dset, in order
 void attach(hid_t dset, const std::vector<hid_t>& scales);
 // name, units and long_name in one call

@@ -31,9 +31,10 @@ struct Coords {
 
   Coords(hid_t g, const Scenario& sc, std::int64_t runs, bool with_run, bool with_time, bool with_stat) {
     if (with_run) {
-      std::vector<std::int64_t> r(static_cast<std::size_t>(runs));
-      for (std::size_t k = 0; k < r.size(); ++k) r[k] = static_cast<std::int64_t>(k);
-      run = h5::coordinate_ints(g, "run", r);
+      // written block by block (GroupSink::block), so memory does not grow with runs
+      const hsize_t n = static_cast<hsize_t>(runs);
+      run = h5::create_int_dataset(g, "run", {n}, {std::min<hsize_t>(std::max<hsize_t>(n, 1), 65536)});
+      h5::make_scale(run.id(), "run");
       h5::describe(run.id(), "run index within the ensemble", "1");
     }
     if (with_time) {
@@ -128,6 +129,10 @@ class GroupSink : public EnsembleSink {
   }
 
   void block(std::int64_t first, std::int64_t count, const double* outcomes, const double* traces) override {
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(count));
+    for (std::int64_t r = 0; r < count; ++r) ids[static_cast<std::size_t>(r)] = first + r;
+    h5::write_int_slab(out_coords_->run.id(), static_cast<hsize_t>(first), static_cast<hsize_t>(count), ids.data());
+    if (tr_coords_) h5::write_int_slab(tr_coords_->run.id(), static_cast<hsize_t>(first), static_cast<hsize_t>(count), ids.data());
     const auto& ovars = outcome_variables();
     const std::size_t per = olayout_.per_step;
     std::vector<double> buf;

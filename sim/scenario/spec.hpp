@@ -61,6 +61,7 @@ struct ActorSpec {
   Field<double> autonomy;   // [0,1]: how little dependence on others turns into compliance
   Field<double> alignment;  // [-1,1]: -1 continental bloc, +1 US-led bloc
   std::vector<NamedValue> interests;  // weight per interest dimension, >= 0
+  bool interests_given = false;
   std::vector<BudgetSpec> resources;
   Field<double> stability;   // initial regime stability [0,1]
   Field<double> repression;  // repression capacity [0,1]

@@ -177,6 +177,7 @@ void read_actor(Reader& r, const TreeEntry& entry, ActorSpec& a) {
   if (!a.output.given && !n.find("output"))
     r.diags.error(entry.key_where, a.path + ".output", "missing; expected the actor's output in US$ bn a year");
   if (const TreeNode* in = n.find("interests")) {
+    a.interests_given = in->is_map();
     if (r.any_map(*in, a.path + ".interests", "a map from interest dimension to weight")) {
       for (const auto& e : in->entries) {
         NamedValue nv;
@@ -256,6 +257,7 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
         r.string(&d->items[i], "dimensions[" + std::to_string(i) + "]", f);
         if (f.given) s.dimensions.push_back(std::move(f));
       }
+      if (d->items.empty()) diags.error(d->where, "dimensions", "the list is empty; expected at least one interest dimension");
     }
   }
   if (const TreeNode* res = root.find("resources")) {
@@ -276,6 +278,8 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
     }
   }
   if (const TreeNode* actors = root.find("actors")) {
+    if (actors->is_map() && actors->entries.empty())
+      diags.error(actors->where, "actors", "the map is empty; expected at least one actor");
     if (r.any_map(*actors, "actors", "a map from actor id to actor")) {
       for (const auto& e : actors->entries) {
         ActorSpec a;
@@ -334,7 +338,7 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
         if (const TreeNode* c = n.find("scale")) read_changes(r, *c, e.path + ".scale", e.scale, "a map from path to factor");
         if (const TreeNode* c = n.find("add")) read_changes(r, *c, e.path + ".add", e.add, "a map from path to increment");
         if (const TreeNode* c = n.find("shock")) read_changes(r, *c, e.path + ".shock", e.shock, "a map from actor id to stability change");
-        if (e.set.empty() && e.scale.empty() && e.add.empty() && e.shock.empty() && !r.diags.has_errors())
+        if (e.set.empty() && e.scale.empty() && e.add.empty() && e.shock.empty())
           diags.error(n.where, e.path, "the event changes nothing; expected at least one of set, scale, add, shock");
         s.events.push_back(std::move(e));
       }

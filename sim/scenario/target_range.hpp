@@ -11,9 +11,9 @@ namespace sixparty {
 inline std::pair<double, double> target_range(TargetVar v) {
   constexpr double big = 1e12;
   switch (v) {
-    case TargetVar::output: return {1e-9, big};
+    case TargetVar::output: return {1e-9, 1e9};
     case TargetVar::growth: return {-0.5, 0.5};
-    case TargetVar::need: return {1e-9, big};
+    case TargetVar::need: return {1e-9, 1e9};
     case TargetVar::alignment:
     case TargetVar::affinity: return {-1, 1};
     case TargetVar::stock:

@@ -161,7 +161,7 @@ void load_recursive(const std::string& path, std::vector<std::string>& stack, Lo
                                      "); expected a chain without cycles");
     return;
   }
-  if (static_cast<int>(stack.size()) >= limits.max_extends_depth) {
+  if (static_cast<int>(stack.size()) > limits.max_extends_depth) {
     diags.error(from, "extends", "more than " + std::to_string(limits.max_extends_depth) +
                                      " levels of extends; expected a shorter chain");
     return;

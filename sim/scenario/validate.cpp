@@ -86,16 +86,14 @@ void validate(const ScenarioSpec& s, Diagnostics& diags) {
         diags.error(s.time.end.where, "time.end", "the span gives " + format_number(std::round(steps)) +
                                                       " steps; expected at most " + std::to_string(ScenarioLimits::max_steps));
       } else if (std::abs(steps - std::round(steps)) > 1e-6) {
-        diags.error(s.time.end.where, "time.end", "the span " + format_number(span) +
+        diags.error(s.time.end.where, "time.end", "the span " + format_number(std::round(span * 1e9) / 1e9) +
                                                       " years is not a whole number of steps; expected end - start to be a multiple of 1/steps_per_year");
       }
     }
   }
 
-  // dimensions
+  // dimensions (a missing list is reported by the reader)
   std::set<std::string> dims;
-  if (s.dimensions.empty() && !s.root.file.empty())
-    ;  // reported by the reader when missing; an empty list is caught below
   for (const auto& d : s.dimensions) {
     const auto& known = indicator_names();
     if (std::find(known.begin(), known.end(), d.value) == known.end())
@@ -108,6 +106,8 @@ void validate(const ScenarioSpec& s, Diagnostics& diags) {
   // resources
   std::set<std::string> res, kinds;
   for (const auto& r : s.resources) {
+    if (!valid_id(r.name))
+      diags.error(r.where, r.path, "resource name '" + r.name + "' is not valid; expected 1-32 letters, digits or '_'");
     res.insert(r.name);
     if (r.kind.given) {
       const auto& known = resource_kind_names();
@@ -119,7 +119,7 @@ void validate(const ScenarioSpec& s, Diagnostics& diags) {
                                                    "'; expected at most one resource of each kind");
     }
   }
-  if (!s.resources.empty() && !kinds.count("economic") && !diags.has_errors())
+  if (!s.resources.empty() && !kinds.count("economic"))
     diags.error(s.root, "resources", "no resource of kind 'economic'; expected one (trade and aid are paid in it)");
 
   // actors
@@ -145,7 +145,7 @@ void validate(const ScenarioSpec& s, Diagnostics& diags) {
     double total = 0;
     std::set<std::string> seen;
     for (const auto& w : a.interests) {
-      if (!dims.count(w.name))
+      if (!dims.count(w.name) && !s.dimensions.empty())
         diags.error(w.value.where, a.path + ".interests." + w.name,
                     "unknown interest dimension '" + w.name + "'" + did_you_mean(w.name, dim_list) +
                         "; expected one of the scenario's dimensions: " + join(dim_list));
@@ -157,8 +157,11 @@ void validate(const ScenarioSpec& s, Diagnostics& diags) {
           total += w.value.value;
       }
     }
-    if (!a.interests.empty() && !(total > 0) && !diags.has_errors())
-      diags.error(a.where, a.path + ".interests", "all weights are zero; expected at least one positive weight");
+    bool weights_ok = true;
+    for (const auto& w : a.interests) weights_ok = weights_ok && w.value.given && std::isfinite(w.value.value);
+    if (a.interests_given && weights_ok && !(total > 0))
+      diags.error(a.where, a.path + ".interests", a.interests.empty() ? "the map is empty; expected at least one positive weight"
+                                                                    : "all weights are zero; expected at least one positive weight");
     for (const auto& b : a.resources) {
       if (!res.count(b.resource))
         diags.error(b.where, b.path, "unknown resource '" + b.resource + "'" + did_you_mean(b.resource, res_list) +

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite: set up, build in Release and run every test (unit, command line,
+# Python), then build with AddressSanitizer + UndefinedBehaviorSanitizer and run the unit and
+# command-line tests again. Exits non-zero on the first failing pass.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bash "$root/tools/setup.sh" --tests
+cd "$root"
+start=$(date +%s)
+
+echo "== release: all tests"
+ctest --preset release -j2
+
+echo "== asan+ubsan: unit and command-line tests"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j2
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --preset asan -j2 -E "^python"
+
+echo "== all passes done in $(( $(date +%s) - start )) s"
