@@ -193,7 +193,7 @@ Handle coordinate(hid_t parent, const std::string& name, const std::vector<doubl
   return d;
 }
 
-Handle coordinate(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
+Handle strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
   Handle type = vlen_string_type();
   hsize_t n = values.size();
   Handle space(check(H5Screate_simple(1, &n, nullptr), "create dataspace"), H5Sclose);
@@ -203,7 +203,12 @@ Handle coordinate(hid_t parent, const std::string& name, const std::vector<std::
   std::vector<const char*> ptrs;
   for (const auto& v : values) ptrs.push_back(v.c_str());
   if (!ptrs.empty()) check(H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write '" + name + "'", 0);
-  check(H5DSset_scale(d.id(), name.c_str()), "make '" + name + "' a dimension scale", 0);
+  return d;
+}
+
+Handle coordinate(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
+  Handle d = strings(parent, name, values);
+  make_scale(d.id(), name);
   return d;
 }
 

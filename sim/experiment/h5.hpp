@@ -79,6 +79,8 @@ void make_scale(hid_t dset, const std::string& name);
 // a 1-D coordinate: float64 or strings; made a dimension scale named like the dataset
 Handle coordinate(hid_t parent, const std::string& name, const std::vector<double>& values);
 Handle coordinate(hid_t parent, const std::string& name, const std::vector<std::string>& values);
+// a 1-D string dataset (not a scale), e.g. labels to attach to a coordinate
+Handle strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
 // attach scales to the dimensions of dset, in order
 void attach(hid_t dset, const std::vector<hid_t>& scales);
 // name, units and long_name in one call

@@ -25,11 +25,11 @@ std::vector<hsize_t> trailing(const Scenario& sc, Shape shape) {
   return {n};
 }
 
-// coordinates of one group, made dimension scales
+// coordinates of one group, made dimension scales, and the labels that go with them
 struct Coords {
   h5::Handle run, time, actor, partner, resource, interest, stat, actor_name, resource_unit;
 
-  Coords(hid_t g, const Scenario& sc, std::int64_t runs, bool with_run, bool with_time, bool with_stat) {
+  Coords(hid_t g, const Scenario& sc, std::int64_t runs, bool with_run, bool with_time, bool with_stat, bool with_all) {
     if (with_run) {
       // written block by block (GroupSink::block), so memory does not grow with runs
       const hsize_t n = static_cast<hsize_t>(runs);
@@ -38,10 +38,11 @@ struct Coords {
       h5::describe(run.id(), "run index within the ensemble", "1");
     }
     if (with_time) {
+      // the state recorded for step k is the state at its end
       std::vector<double> t(static_cast<std::size_t>(sc.steps));
-      for (int k = 0; k < sc.steps; ++k) t[k] = sc.year(k);
+      for (int k = 0; k < sc.steps; ++k) t[k] = sc.year(k + 1);
       time = h5::coordinate(g, "time", t);
-      h5::describe(time.id(), "year at the start of the step", "year");
+      h5::describe(time.id(), "year at the end of the step (flows are those of the step)", "year");
     }
     if (with_stat) {
       stat = h5::coordinate(g, "stat", kStatNames);
@@ -49,12 +50,20 @@ struct Coords {
     }
     actor = h5::coordinate(g, "actor", sc.actor_ids);
     h5::describe(actor.id(), "actor", "1");
-    partner = h5::coordinate(g, "partner", sc.actor_ids);
-    h5::describe(partner.id(), "partner actor", "1");
-    resource = h5::coordinate(g, "resource", sc.resource_names);
-    h5::describe(resource.id(), "resource type", "1");
-    interest = h5::coordinate(g, "interest", sc.dimensions);
-    h5::describe(interest.id(), "interest dimension", "1");
+    actor_name = h5::strings(g, "actor_name", sc.actor_names);
+    h5::describe(actor_name.id(), "actor name", "1");
+    h5::attach(actor_name.id(), {actor.id()});
+    if (with_all) {
+      partner = h5::coordinate(g, "partner", sc.actor_ids);
+      h5::describe(partner.id(), "partner actor", "1");
+      resource = h5::coordinate(g, "resource", sc.resource_names);
+      h5::describe(resource.id(), "resource type", "1");
+      resource_unit = h5::strings(g, "resource_unit", sc.resource_units);
+      h5::describe(resource_unit.id(), "unit of the resource", "1");
+      h5::attach(resource_unit.id(), {resource.id()});
+      interest = h5::coordinate(g, "interest", sc.dimensions);
+      h5::describe(interest.id(), "interest dimension", "1");
+    }
   }
 
   std::vector<hid_t> scales(Shape shape) const {
@@ -67,6 +76,11 @@ struct Coords {
     return {};
   }
 };
+
+// CF auxiliary coordinates of a variable: xarray makes them coordinates, not data
+std::string aux_coordinates(Shape shape) {
+  return shape == Shape::actor_resource ? "actor_name resource_unit" : "actor_name";
+}
 
 class GroupSink : public EnsembleSink {
  public:
@@ -91,23 +105,31 @@ class GroupSink : public EnsembleSink {
 
     // outcomes: (run, actor[, interest])
     outcomes_ = h5::create_group(g, "outcomes");
-    out_coords_ = std::make_unique<Coords>(outcomes_.id(), sc, opt.runs, true, false, false);
+    // every outcome is a (run, actor) column, so that to_dataframe() gives one row per run and
+    // actor; a variable with a second index is split into one column per interest dimension
+    out_coords_ = std::make_unique<Coords>(outcomes_.id(), sc, opt.runs, true, false, false, false);
     for (const auto& v : outcome_variables()) {
-      std::vector<hsize_t> dims = {static_cast<hsize_t>(opt.runs)};
-      auto tr = trailing(sc, v.shape);
-      dims.insert(dims.end(), tr.begin(), tr.end());
-      std::vector<hsize_t> chunk = dims;
-      chunk[0] = std::min<hsize_t>(dims[0], 4096);
-      auto d = h5::create_dataset(outcomes_.id(), v.name, dims, chunk, 4);
-      h5::describe(d.id(), v.long_name, v.units);
-      auto sc_ids = out_coords_->scales(v.shape);
-      sc_ids.insert(sc_ids.begin(), out_coords_->run.id());
-      h5::attach(d.id(), sc_ids);
-      out_sets_.push_back(std::move(d));
+      const std::vector<hsize_t> dims = {static_cast<hsize_t>(opt.runs), static_cast<hsize_t>(sc.n())};
+      const std::vector<hsize_t> chunk = {std::min<hsize_t>(std::max<hsize_t>(dims[0], 1), 4096), dims[1]};
+      const int columns = v.shape == Shape::actor ? 1 : static_cast<int>(cells_of(sc, v.shape) / sc.n());
+      for (int k = 0; k < columns; ++k) {
+        std::string name = v.name, long_name = v.long_name;
+        if (v.shape == Shape::actor_dimension) {
+          name += "_" + sc.dimensions[k];
+          long_name += " (" + sc.dimensions[k] + ")";
+        } else if (v.shape != Shape::actor) {
+          name += "_" + std::to_string(k);
+        }
+        auto d = h5::create_dataset(outcomes_.id(), name, dims, chunk, 4);
+        h5::describe(d.id(), long_name, v.units);
+        h5::attr_string(d.id(), "coordinates", aux_coordinates(Shape::actor));
+        h5::attach(d.id(), {out_coords_->run.id(), out_coords_->actor.id()});
+        out_sets_.push_back(std::move(d));
+      }
     }
     if (opt.level == RecordLevel::traces) {
       traces_ = h5::create_group(g, "traces");
-      tr_coords_ = std::make_unique<Coords>(traces_.id(), sc, opt.runs, true, true, false);
+      tr_coords_ = std::make_unique<Coords>(traces_.id(), sc, opt.runs, true, true, false, true);
       for (const auto& v : step_variables()) {
         std::vector<hsize_t> dims = {static_cast<hsize_t>(opt.runs), static_cast<hsize_t>(sc.steps)};
         auto tr = trailing(sc, v.shape);
@@ -118,6 +140,7 @@ class GroupSink : public EnsembleSink {
         chunk[1] = std::max<hsize_t>(1, std::min<hsize_t>(dims[1], 131072 / std::max<hsize_t>(1, cells)));
         auto d = h5::create_dataset(traces_.id(), v.name, dims, chunk, 4);
         h5::describe(d.id(), v.long_name, v.units);
+        h5::attr_string(d.id(), "coordinates", aux_coordinates(v.shape));
         auto ids = tr_coords_->scales(v.shape);
         ids.insert(ids.begin(), tr_coords_->time.id());
         ids.insert(ids.begin(), tr_coords_->run.id());
@@ -135,18 +158,18 @@ class GroupSink : public EnsembleSink {
     if (tr_coords_) h5::write_int_slab(tr_coords_->run.id(), static_cast<hsize_t>(first), static_cast<hsize_t>(count), ids.data());
     const auto& ovars = outcome_variables();
     const std::size_t per = olayout_.per_step;
-    std::vector<double> buf;
+    const std::size_t n = static_cast<std::size_t>(sc_.n());
+    std::vector<double> buf(static_cast<std::size_t>(count) * n);
+    std::size_t set = 0;
     for (std::size_t v = 0; v < ovars.size(); ++v) {
-      const std::size_t cells = cells_of(sc_, ovars[v].shape);
-      buf.resize(static_cast<std::size_t>(count) * cells);
-      for (std::int64_t r = 0; r < count; ++r)
-        std::copy_n(outcomes + r * per + olayout_.offset[v], cells, buf.data() + r * cells);
-      std::vector<hsize_t> start = {static_cast<hsize_t>(first)}, cnt = {static_cast<hsize_t>(count)};
-      for (auto t : trailing(sc_, ovars[v].shape)) {
-        start.push_back(0);
-        cnt.push_back(t);
+      // values are (actor, second) row-major; column k holds second index k
+      const std::size_t second = cells_of(sc_, ovars[v].shape) / n;
+      for (std::size_t k = 0; k < second; ++k, ++set) {
+        for (std::int64_t r = 0; r < count; ++r)
+          for (std::size_t i = 0; i < n; ++i)
+            buf[static_cast<std::size_t>(r) * n + i] = outcomes[static_cast<std::size_t>(r) * per + olayout_.offset[v] + i * second + k];
+        h5::write_slab(out_sets_[set].id(), {static_cast<hsize_t>(first), 0}, {static_cast<hsize_t>(count), n}, buf.data());
       }
-      h5::write_slab(out_sets_[v].id(), start, cnt, buf.data());
     }
     if (traces) {
       const auto& svars = step_variables();
@@ -175,7 +198,7 @@ class GroupSink : public EnsembleSink {
     const hid_t g = group_.id();
     if (summary && completed > 0) {
       auto sg = h5::create_group(g, "summary");
-      Coords coords(sg.id(), sc_, 0, false, true, true);
+      Coords coords(sg.id(), sc_, 0, false, true, true, true);
       const auto& svars = step_variables();
       const std::size_t steps = static_cast<std::size_t>(sc_.steps);
       const std::size_t nstat = kStatNames.size();
@@ -192,6 +215,7 @@ class GroupSink : public EnsembleSink {
         auto d = h5::create_dataset(sg.id(), svars[v].name, dims, {}, 0);
         h5::write_slab(d.id(), std::vector<hsize_t>(dims.size(), 0), dims, buf.data());
         h5::describe(d.id(), svars[v].long_name, svars[v].units);
+        h5::attr_string(d.id(), "coordinates", aux_coordinates(svars[v].shape));
         auto ids = coords.scales(svars[v].shape);
         ids.insert(ids.begin(), coords.time.id());
         ids.insert(ids.begin(), coords.stat.id());

@@ -5,8 +5,10 @@
 // merged with the centroids. The result depends only on the sequence of batches, never on
 // threads. While every centroid holds one value (up to about delta/2 values in all) quantiles
 // are exact: linear interpolation between order statistics at positions k + 1/2 (Hazen's
-// definition, R type 5). Past that, the rank error is about 1/delta near the median and much
-// smaller in the tails; tests/experiment/tdigest_test.cpp measures it.
+// definition, R type 5). Past that, centroids near the median may span up to about pi/delta of
+// rank (0.03 for delta = 100), less in the tails; in practice the rank error is smaller:
+// tests/experiment/tdigest_test.cpp asserts < 0.005 at 64,000 values, and results/README.md
+// quotes measurements at a few hundred runs.
 #pragma once
 
 #include <cmath>
@@ -41,7 +43,7 @@ struct RunningMoments {
     mean += d / n;
     m2 += d * (x - mean);
   }
-  double sd() const { return n > 1 ? std::sqrt(m2 / (n - 1)) : 0.0; }
+  double sd() const { return n > 1 ? std::sqrt(m2 / (n - 1)) : std::nan(""); }  // sample sd; NaN below 2 values
 };
 
 }  // namespace sixparty
