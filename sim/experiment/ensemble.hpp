@@ -30,7 +30,7 @@ struct EnsembleOptions {
   std::uint64_t seed = 1;
   RecordLevel level = RecordLevel::summary;
   bool check_invariants = false;     // check every step (always on in debug builds)
-  double compression = 100.0;        // t-digest delta for the summaries
+  double compression = 200.0;        // t-digest delta for the summaries (exact up to 127 runs)
   std::size_t state_budget_bytes = 64u << 20;  // bounds the block size for large worlds
 };
 

@@ -15,6 +15,7 @@ void Summary::add_block(const double* block, std::size_t runs) {
   parallel_for(cells, 512, [&](std::size_t b, std::size_t e) {
     std::vector<double> batch;
     batch.reserve(runs);
+    TDigest::Scratch scratch;
     for (std::size_t c = b; c < e; ++c) {
       batch.clear();
       for (std::size_t r = 0; r < runs; ++r) {
@@ -24,7 +25,7 @@ void Summary::add_block(const double* block, std::size_t runs) {
           batch.push_back(v);
         }
       }
-      digests_[c].add_batch(batch);
+      digests_[c].add_batch(batch, scratch);
     }
   });
   runs_ += runs;

@@ -6,20 +6,7 @@
 
 namespace sixparty {
 
-namespace {
-
-constexpr double kPi = 3.14159265358979323846;
-
-// k1(q) = delta / (2 pi) asin(2q - 1) and its inverse
-double k_of(double q, double delta) { return delta / (2 * kPi) * std::asin(2 * q - 1); }
-double q_of(double k, double delta) {
-  const double x = std::sin(k * 2 * kPi / delta);
-  return (x + 1) / 2;
-}
-
-}  // namespace
-
-void TDigest::add_batch(std::vector<double>& values) {
+void TDigest::add_batch(std::vector<double>& values, Scratch& scratch) {
   values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
                values.end());
   if (values.empty()) return;
@@ -31,10 +18,11 @@ void TDigest::add_batch(std::vector<double>& values) {
     min_ = std::min(min_, values.front());
     max_ = std::max(max_, values.back());
   }
-  // merge the sorted batch with the sorted centroids
-  std::vector<double> m, w;
-  m.reserve(mean_.size() + values.size());
-  w.reserve(mean_.size() + values.size());
+  // merge the sorted batch with the sorted centroids into the scratch buffers
+  std::vector<double>& m = scratch.mean;
+  std::vector<double>& w = scratch.weight;
+  m.clear();
+  w.clear();
   std::size_t a = 0, b = 0;
   while (a < mean_.size() || b < values.size()) {
     if (b >= values.size() || (a < mean_.size() && mean_[a] <= values[b])) {
@@ -48,27 +36,30 @@ void TDigest::add_batch(std::vector<double>& values) {
     }
   }
   total_ += static_cast<double>(values.size());
-  // compress: greedily merge neighbours while the merged centroid spans at most one unit of k
-  mean_.clear();
-  weight_.clear();
-  double done = 0;  // weight emitted before the current centroid
-  double cm = m[0], cw = w[0];
-  double limit = total_ * q_of(k_of(0.0, delta_) + 1.0, delta_);
+  // compress in place: merge a neighbour while the merged centroid, centred at quantile q,
+  // holds at most max(1, W (2 pi / delta) sqrt(q (1 - q))): one unit of the k1 scale function
+  // k1(q) = delta / (2 pi) asin(2q - 1), so there are at most about delta / 2 centroids
+  const double scale = 6.283185307179586 * total_ / delta_;
+  std::size_t out = 0;
+  double done = 0;  // weight before the current centroid
   for (std::size_t k = 1; k < m.size(); ++k) {
-    if (done + cw + w[k] <= limit) {
-      cw += w[k];
-      cm += (m[k] - cm) * w[k] / cw;
+    const double cw = w[out] + w[k];
+    const double q = (done + cw / 2) / total_;
+    if (cw <= std::max(1.0, scale * std::sqrt(q * (1 - q)))) {
+      m[out] += (m[k] - m[out]) * w[k] / cw;
+      w[out] = cw;
     } else {
-      mean_.push_back(cm);
-      weight_.push_back(cw);
-      done += cw;
-      limit = total_ * q_of(std::min(k_of(done / total_, delta_) + 1.0, delta_ / 4.0), delta_);
-      cm = m[k];
-      cw = w[k];
+      done += w[out];
+      ++out;
+      m[out] = m[k];
+      w[out] = w[k];
     }
   }
-  mean_.push_back(cm);
-  weight_.push_back(cw);
+  m.resize(out + 1);
+  w.resize(out + 1);
+  // the result becomes the digest; the old centroid buffers become the next scratch
+  std::swap(mean_, m);
+  std::swap(weight_, w);
 }
 
 double TDigest::quantile(double q) const {

@@ -1,1 +1,102 @@
-int main(){}
+// Benchmarks (not tests): time per step, ensemble runs per second on 1 and 2 threads at each
+// record level, and HDF5 write throughput. Run: build/release/tests/bench/bench_ensemble
+// (tools/benchmark.sh runs it with the whole-program figures for the README).
+#include "core/parallel.hpp"
+#include "engine/step.hpp"
+#include "experiment/ensemble.hpp"
+#include "experiment/results_file.hpp"
+#include "scenario/scenario.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <iostream>
+
+using namespace sixparty;
+
+namespace {
+
+const Scenario& default_scenario() {
+  static const Scenario sc = [] {
+    Diagnostics d;
+    auto s = load_scenario(std::string(SIXPARTY_SOURCE_DIR) + "/scenarios/status_quo.yaml", {}, d);
+    if (!s) {
+      std::cerr << d.format();
+      std::exit(2);
+    }
+    return *s;
+  }();
+  return sc;
+}
+
+class NullSink : public EnsembleSink {
+ public:
+  void block(std::int64_t, std::int64_t, const double* o, const double*) override { benchmark::DoNotOptimize(o); }
+  void finish(const Summary*, std::int64_t, bool) override {}
+};
+
+void BM_Step(benchmark::State& state) {
+  const Scenario& sc = default_scenario();
+  RunState s(sc);
+  const Rng rng(1);
+  std::uint32_t run = 0;
+  s.reset(sc, run);
+  for (auto _ : state) {
+    if (s.step == sc.steps) s.reset(sc, ++run);
+    step(sc, s, rng);
+  }
+  state.counters["steps/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Step);
+
+void BM_Ensemble(benchmark::State& state) {
+  const Scenario& sc = default_scenario();
+  const int threads = static_cast<int>(state.range(0));
+  const auto level = static_cast<RecordLevel>(state.range(1));
+  EnsembleOptions opt;
+  opt.runs = 1024;
+  opt.level = level;
+  ThreadScope scope(threads);
+  for (auto _ : state) {
+    NullSink sink;
+    scope.run([&] { run_ensemble(sc, opt, sink, nullptr, nullptr); });
+  }
+  state.counters["runs/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * opt.runs), benchmark::Counter::kIsRate);
+  state.SetLabel(std::string(record_level_name(level)) + ", " + std::to_string(threads) + " thread(s)");
+}
+BENCHMARK(BM_Ensemble)
+    ->ArgsProduct({{1, 2}, {static_cast<int>(RecordLevel::outcomes), static_cast<int>(RecordLevel::summary)}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
+
+// HDF5 write throughput: full traces of 256 runs, the heaviest thing the writer does
+void BM_WriteTraces(benchmark::State& state) {
+  const Scenario& sc = default_scenario();
+  EnsembleOptions opt;
+  opt.runs = 256;
+  opt.level = RecordLevel::traces;
+  const RecordLayout sl(sc, step_variables()), ol(sc, outcome_variables());
+  const std::size_t per_run = sl.per_step * sc.steps;
+  std::vector<double> traces(64 * per_run), outcomes(64 * ol.per_step);
+  for (std::size_t k = 0; k < traces.size(); ++k) traces[k] = 0.001 * static_cast<double>(k % 9973);
+  const std::string path = (std::filesystem::temp_directory_path() / "sixparty-bench.h5").string();
+  double bytes = 0;
+  for (auto _ : state) {
+    ResultsFile file(path, RunMetadata{});
+    auto sink = file.add_scenario(sc, opt);
+    for (std::int64_t first = 0; first < opt.runs; first += 64) sink->block(first, 64, outcomes.data(), traces.data());
+    sink->finish(nullptr, opt.runs, false);
+    sink.reset();
+    file.commit("complete");
+    bytes += static_cast<double>(opt.runs) * static_cast<double>(per_run + ol.per_step) * sizeof(double);
+  }
+  std::filesystem::remove(path);
+  state.counters["MB/s"] = benchmark::Counter(bytes / 1e6, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_WriteTraces)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -24,9 +24,9 @@ double hazen(const std::vector<double>& sorted, double q) {
 
 TEST_CASE("t-digest is exact for small samples (Hazen interpolation)") {
   const Rng rng(1);
-  for (std::size_t n : {1u, 2u, 5u, 20u, 40u}) {
+  for (std::size_t n : {1u, 2u, 5u, 20u, 42u}) {
     std::vector<double> all;
-    TDigest td(100);
+    TDigest td(200);
     for (std::size_t block = 0; block < 3; ++block) {
       std::vector<double> batch;
       for (std::size_t k = 0; k < n; ++k) batch.push_back(rng.normal(static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(block), 0, 0, Purpose::trade_noise));
@@ -34,14 +34,14 @@ TEST_CASE("t-digest is exact for small samples (Hazen interpolation)") {
       td.add_batch(batch);
     }
     std::sort(all.begin(), all.end());
-    if (all.size() > 50) continue;  // beyond delta/2 values centroids begin to merge
+    REQUIRE(all.size() < 127);  // up to 2 delta / pi values every centroid is a single value
     for (double q : {0.05, 0.25, 0.5, 0.75, 0.95}) CHECK(td.quantile(q) == Approx(hazen(all, q)).epsilon(1e-12));
   }
 }
 
 TEST_CASE("t-digest rank error stays small for large samples; memory stays bounded") {
   const Rng rng(2);
-  TDigest td(100);
+  TDigest td(200);
   std::vector<double> all;
   for (std::uint32_t block = 0; block < 1000; ++block) {
     std::vector<double> batch;
@@ -54,7 +54,7 @@ TEST_CASE("t-digest rank error stays small for large samples; memory stays bound
   }
   std::sort(all.begin(), all.end());
   CHECK(td.count() == 64000);
-  CHECK(td.centroids() < 200);
+  CHECK(td.centroids() < 200);  // bounded by about delta / 2 plus the singleton tails
   for (double q : {0.05, 0.25, 0.5, 0.75, 0.95}) {
     const double est = td.quantile(q);
     const double rank = static_cast<double>(std::lower_bound(all.begin(), all.end(), est) - all.begin()) / all.size();
