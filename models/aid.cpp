@@ -45,7 +45,9 @@ void plan_aid(const Scenario& sc, RunState& s, int i) {
       const double scale = resource_scale(sc, w, j, r);
       // friends are worth more than strangers; strengthening a rival costs security
       const double friendliness = 0.5 * (1.0 + w.affinity(i, j));
-      const double benefit = friendliness * (p.influence_value * w_inf * w.expected_return(i, j) / (scale + s.inflow[j]) +
+      // influence comes through economic dependence (US$ bn); other resources count at their own scale
+      const double reach = r == sc.economic ? scale + s.inflow[j] : scale;
+      const double benefit = friendliness * (p.influence_value * w_inf * w.expected_return(i, j) / reach +
                                              p.stability_value * w_stab * (1.0 - w.stability[j]) / scale) -
                              w_sec * w.rivalry(i, j) / scale;
       const double ratio = benefit / cost - 1.0;
@@ -97,12 +99,19 @@ void transfer_aid(const Scenario& sc, RunState& s, const Rng& rng) {
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       if (i == j) continue;
-      double given = 0;
-      for (int r = 0; r < sc.n_resources(); ++r) given += s.aid[r](i, j);
-      if (!(given > 0)) continue;
+      // a donor learns in proportion to what it gave, at full speed from 5 % of its budget up:
+      // a token amount teaches nothing
+      double weight = 0;
+      for (int r = 0; r < sc.n_resources(); ++r) {
+        // the step's budget: the spendable share of the stock before this step's transfers
+        const double before = w.stock(i, r) + s.aid[r].row(i).sum() * dt;
+        const double budget = w.spendable(i, r) * before * dt;
+        if (budget > 0) weight = std::max(weight, std::min(1.0, s.aid[r](i, j) * dt / (0.05 * budget)));
+      }
+      if (!(weight > 0)) continue;
       const double noise = p.return_noise > 0 ? p.return_noise * rng.normal(s.run, s.step, i, j, Purpose::aid_return) : 0.0;
       const double observed = (1.0 - w.autonomy[j]) + noise;
-      const double e = w.expected_return(i, j) + rate * (observed - w.expected_return(i, j));
+      const double e = w.expected_return(i, j) + weight * rate * (observed - w.expected_return(i, j));
       w.expected_return(i, j) = std::clamp(e, 0.0, 1.0);
     }
   }

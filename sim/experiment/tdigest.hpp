@@ -5,8 +5,7 @@
 //
 // Values arrive in batches (one batch = one block of runs, in run order); a batch is sorted and
 // merged with the centroids. The result depends only on the sequence of batches, never on
-// threads. While every centroid holds one value (up to about delta/2 values in all) quantiles
-// are exact: linear interpolation between order statistics at positions k + 1/2 (Hazen's
+// threads. While every centroid holds one value quantiles are exact: linear interpolation between order statistics at positions k + 1/2 (Hazen's
 // definition, R type 5): that holds up to W = 2 delta / pi values (127 for delta = 200). Past
 // that, a centroid near the median may span up to pi/delta of the rank (0.016 for delta = 200),
 // less in the tails; in practice the rank error is smaller:

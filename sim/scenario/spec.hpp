@@ -113,6 +113,7 @@ struct ScenarioSpec {
   TimeSpec time;
   std::vector<Field<std::string>> dimensions;
   std::vector<ResourceTypeSpec> resources;
+  bool resources_given = false;  // the key is present (possibly as an empty map)
   std::vector<ActorSpec> actors;
   RelationValues relation_defaults;
   std::vector<RelationSpec> relations;

@@ -261,6 +261,7 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
     }
   }
   if (const TreeNode* res = root.find("resources")) {
+    s.resources_given = true;
     if (r.any_map(*res, "resources", "a map from resource type to {kind, unit}")) {
       for (const auto& e : res->entries) {
         ResourceTypeSpec rt;

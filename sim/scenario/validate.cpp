@@ -119,7 +119,7 @@ void validate(const ScenarioSpec& s, Diagnostics& diags) {
                                                    "'; expected at most one resource of each kind");
     }
   }
-  if (!s.resources.empty() && !kinds.count("economic"))
+  if (s.resources_given && !kinds.count("economic"))
     diags.error(s.root, "resources", "no resource of kind 'economic'; expected one (trade and aid are paid in it)");
 
   // actors

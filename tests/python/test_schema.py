@@ -122,6 +122,8 @@ def test_minimal_document_is_valid(validator):
 def test_extending_document_may_omit_required_keys(validator):
     child = {"extends": "status_quo.yaml", "actors": {"DPRK": {"growth": -0.02}}, "run": {"runs": 10}}
     assert not errors(validator, child)
+    # an empty interests map merges into the base's weights and changes nothing
+    assert not errors(validator, {**child, "actors": {"DPRK": {"interests": {}}}})
     del child["extends"]
     assert errors(validator, child)
 
@@ -165,6 +167,10 @@ def bad(**changes):
     pytest.param(bad(time={"start": 2000, "end": 2010, "steps_per_year": 0}), id="zero steps per year"),
     pytest.param(bad(run={"runs": 0}), id="zero runs"),
     pytest.param(bad(description=["a", "list"]), id="description not a scalar"),
+    pytest.param(bad(actors__A__interests={}), id="empty interests"),
+    pytest.param(bad(actors__A__interests={"security": 0, "economy": 0}), id="all interest weights zero"),
+    pytest.param(bad(resources={"money.bag": {"kind": "economic"}}), id="resource name not an id"),
+    pytest.param(bad(events=[{"at": 2005, "set": {"actors.A.output": 2e9}}]), id="event set output above 1e9"),
 ])
 def test_bad_documents_are_rejected(validator, doc):
     assert errors(validator, doc)

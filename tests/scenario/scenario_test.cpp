@@ -65,7 +65,7 @@ TEST_CASE("events compile to steps in order with resolved targets") {
   CHECK(sc.events[1].changes[0].target.r == 0);
 }
 
-TEST_CASE("--set overrides reach the compiled scenario") {
+TEST_CASE("overrides (--set) reach the compiled scenario") {
   TempDir dir;
   const Scenario sc = compile_text(dir, tiny_world(), {"run.runs=17", "parameters.aid.temperature=0.5"});
   CHECK(sc.runs == 17);

@@ -108,7 +108,7 @@ TEST_CASE("missing files, directories and empty documents are clear errors") {
   CHECK(d3.format().find("empty") != std::string::npos);
 }
 
-TEST_CASE("--set overrides values, creates keys and reports bad paths") {
+TEST_CASE("overrides (--set) change values, creates keys and reports bad paths") {
   Diagnostics d;
   TreeNode t = parse_tree("run: {runs: 5}\nevents: [{at: 1}]\n", "f.yaml", d);
   apply_override(t, "run.runs=7", d);
