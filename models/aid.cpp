@@ -48,7 +48,8 @@ void plan_aid(const Scenario& sc, RunState& s, int i) {
       // influence comes through economic dependence (US$ bn); other resources count at their own scale
       const double reach = r == sc.economic ? scale + s.inflow[j] : scale;
       const double benefit = friendliness * (p.influence_value * w_inf * w.expected_return(i, j) / reach +
-                                             p.stability_value * w_stab * (1.0 - w.stability[j]) / scale) -
+                                             p.stability_value * w_stab * (1.0 - w.stability[j]) / scale) +
+                             sc.params.leverage.value * w_sec * s.leverage(i, j) / scale -
                              w_sec * w.rivalry(i, j) / scale;
       const double ratio = benefit / cost - 1.0;
       plan(i, j) = ratio;  // ratio for now, share below
@@ -64,8 +65,7 @@ void plan_aid(const Scenario& sc, RunState& s, int i) {
   }
 }
 
-void transfer_aid(const Scenario& sc, RunState& s, const Rng& rng) {
-  const auto& p = sc.params.aid;
+void transfer_aid(const Scenario& sc, RunState& s) {
   World& w = s.world;
   const int n = sc.n();
   const double dt = sc.dt;
@@ -77,12 +77,24 @@ void transfer_aid(const Scenario& sc, RunState& s, const Rng& rng) {
         const double x = std::min(plan(i, j), w.stock(i, r));  // never below zero
         w.stock(i, r) -= x;
         // economic aid feeds the recipient's economy (adequacy), not its foreign budget, so it
-        // cannot be given on; other resources (arms) add to the recipient's stock
-        if (r != sc.economic) w.stock(j, r) += x;
-        flow(i, j) = x / dt;
+        // cannot be given on; part of it goes as a price subsidy; arms add to the recipient's stock
+        if (r == sc.economic) {
+          s.subsidy_flow(i, j) = w.subsidy(i, j) * x / dt;
+          flow(i, j) = (1.0 - w.subsidy(i, j)) * x / dt;
+        } else {
+          w.stock(j, r) += x;
+          flow(i, j) = x / dt;
+        }
       }
     }
   }
+}
+
+void learn_from_aid(const Scenario& sc, RunState& s, const Rng& rng) {
+  const auto& p = sc.params.aid;
+  World& w = s.world;
+  const int n = sc.n();
+  const double dt = sc.dt;
   // goodwill: j's affinity to i rises with economic aid and subsidies from i, then relaxes
   const double relax = std::min(1.0, sc.params.affinity.relaxation * dt);
   for (int i = 0; i < n; ++i) {
@@ -104,9 +116,12 @@ void transfer_aid(const Scenario& sc, RunState& s, const Rng& rng) {
       double weight = 0;
       for (int r = 0; r < sc.n_resources(); ++r) {
         // the step's budget: the spendable share of the stock before this step's transfers
-        const double before = w.stock(i, r) + s.aid[r].row(i).sum() * dt;
+        const bool econ = r == sc.economic;
+        const double given = s.aid[r](i, j) + (econ ? s.subsidy_flow(i, j) : 0.0);
+        const double all = s.aid[r].row(i).sum() + (econ ? s.subsidy_flow.row(i).sum() : 0.0);
+        const double before = w.stock(i, r) + all * dt;
         const double budget = w.spendable(i, r) * before * dt;
-        if (budget > 0) weight = std::max(weight, std::min(1.0, s.aid[r](i, j) * dt / (0.05 * budget)));
+        if (budget > 0) weight = std::max(weight, std::min(1.0, given * dt / (0.05 * budget)));
       }
       if (!(weight > 0)) continue;
       const double noise = p.return_noise > 0 ? p.return_noise * rng.normal(s.run, s.step, i, j, Purpose::aid_return) : 0.0;

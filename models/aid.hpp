@@ -6,12 +6,15 @@
 // stock plus a year's income otherwise):
 //   B_ij = (1 + a_ij)/2 [v_inf w_i[influence] e_ij / (S_jr + F_j) + v_stab w_i[regional_stability] (1 - stab_j) / S_jr]
 //          - w_i[security] rivalry_ij / S_jr
+//          + v_lev w_i[security] L_ij / S_jr                    a client's leverage (leverage.hpp)
 // (friends are worth more than strangers; strengthening a rival costs security)
 // Cost per unit: C_i = (w_i[economy or security] + c0) / S_ir, with c0 = 0.05 so a donor that
 // does not value its economy still pays something.
 // Shares: softmax over {keep: 0} U {j: B_ij / C_i - 1} with temperature T; amount = b_ir * share.
+// Economic aid to j is split: a share subsidy_ij goes as a price subsidy on their trade (trade.hpp),
+// the rest as a direct transfer; both leave the donor's stock and feed the receiver's economy.
 // Learning: after giving to j, i observes r = (1 - autonomy_j) + noise and moves e_ij toward it
-// at rate lambda per year.
+// at rate lambda per year, weighted by what it gave (full from 5 % of its budget).
 #pragma once
 
 #include "core/rng.hpp"
@@ -22,7 +25,9 @@ namespace sixparty {
 
 // plan donor i's aid for this step into s.aid_plan[r](i, .) (decide stage; reads the snapshot only)
 void plan_aid(const Scenario& sc, RunState& s, int donor);
-// move the planned amounts between budgets, update affinity and learn returns (interact stage)
-void transfer_aid(const Scenario& sc, RunState& s, const Rng& rng);
+// move the planned amounts between budgets; split economic aid into direct aid and subsidies
+void transfer_aid(const Scenario& sc, RunState& s);
+// goodwill from aid and learning from what it bought (after trade is settled)
+void learn_from_aid(const Scenario& sc, RunState& s, const Rng& rng);
 
 }  // namespace sixparty

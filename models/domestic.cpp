@@ -1,5 +1,7 @@
 #include "models/domestic.hpp"
 
+#include "models/regime.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -20,7 +22,7 @@ void update_domestic(const Scenario& sc, RunState& s, const Rng& rng) {
     s.adequacy[i] = std::max(0.0, w.output[i] + s.trade_gain[i] + received - given) / w.need[i];
 
     for (int r = 0; r < sc.n_resources(); ++r) w.stock(i, r) = w.stock(i, r) * keep + w.income(i, r) * dt;
-    w.output[i] *= 1.0 + w.growth[i] * dt;
+    w.output[i] *= 1.0 + (w.growth[i] + sc.params.reform.growth_bonus * w.reform[i]) * dt;
 
     if (w.collapsed[i] > 0) {
       w.stability[i] = 0;
@@ -29,8 +31,9 @@ void update_domestic(const Scenario& sc, RunState& s, const Rng& rng) {
     double repression = w.repression[i];
     if (sc.military >= 0 && w.stock0(i, sc.military) > 0)
       repression *= std::sqrt(std::min(2.0, w.stock(i, sc.military) / w.stock0(i, sc.military)));
+    const double legitimacy = std::min(1.0, w.legitimacy[i] + sc.params.reform.legitimacy_gain * w.reform[i]);
     const double x = p.adequacy_weight * (s.adequacy[i] - 1.0) + p.repression_weight * repression +
-                     p.legitimacy_weight * w.legitimacy[i] + p.bias;
+                     p.legitimacy_weight * legitimacy + p.bias;
     const double target = 1.0 / (1.0 + std::exp(-x));
     const double z = p.noise_sd > 0 ? rng.normal(s.run, s.step, i, 0, Purpose::stability_noise) : 0.0;
     const double stab = w.stability[i] + std::min(1.0, p.adjustment_rate * dt) * (target - w.stability[i]) +
@@ -41,11 +44,7 @@ void update_domestic(const Scenario& sc, RunState& s, const Rng& rng) {
     const double hazard = p.hazard_max * gap * gap;
     if (hazard > 0) {
       const double u = rng.uniform(s.run, s.step, i, 0, Purpose::collapse_hazard);
-      if (u < 1.0 - std::exp(-hazard * dt)) {
-        w.collapsed[i] = 1;
-        w.collapse_year[i] = sc.year(s.step) + dt;
-        w.stability[i] = 0;
-      }
+      if (u < 1.0 - std::exp(-hazard * dt)) collapse_regime(sc, s, rng, i);
     }
   }
 }

@@ -16,12 +16,13 @@ void perceive_influence(const Scenario& sc, RunState& s) {
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       if (i == j) {
-        s.dependence(i, j) = s.influence(i, j) = 0;
+        s.dependence(i, j) = s.influence(i, j) = s.perceived(i, j) = 0;
         continue;
       }
       const double through = s.trade_potential(i, j) + s.subsidy_flow(i, j) + (e >= 0 ? s.aid[e](i, j) : 0.0);
       s.dependence(i, j) = through / (w.output[j] + s.inflow[j]);
       s.influence(i, j) = (1.0 - w.autonomy[j]) * s.dependence(i, j);
+      s.perceived(i, j) = std::min(1.0, s.influence(i, j) + w.visibility(i, j));
     }
   }
 }
@@ -30,9 +31,10 @@ void score_indicators(const Scenario& sc, RunState& s) {
   const World& w = s.world;
   const int n = sc.n();
   const int D = sc.n_dimensions();
-  double diplomatic_total = 0;
-  if (sc.diplomatic >= 0) diplomatic_total = w.stock.col(sc.diplomatic).sum();
-  double stability_total = w.stability.sum();
+  double status_total = 0;
+  if (sc.diplomatic >= 0) status_total = w.stock.col(sc.diplomatic).sum() + w.prestige.sum();
+  const double stability_total = w.stability.sum();
+  const bool any_war = w.war.maxCoeff() > 0;
   for (int i = 0; i < n; ++i) {
     for (int d = 0; d < D; ++d) {
       double v = 0;
@@ -43,27 +45,38 @@ void score_indicators(const Scenario& sc, RunState& s) {
             break;
           }
           double threat = 0;
-          const double mi = w.stock(i, sc.military);
+          double mi = w.stock(i, sc.military);
+          for (int k = 0; k < n; ++k)
+            if (k != i) mi += w.commitment(k, i) * w.stock(k, sc.military);
           for (int j = 0; j < n; ++j) {
             if (j == i) continue;
             const double mj = w.stock(j, sc.military);
             threat += w.rivalry(i, j) * mj / (mi + mj + 1e-12);
           }
-          v = 1.0 - threat / (n - 1);
+          v = (1.0 - threat / (n - 1)) * (w.war[i] > 0 ? 0.5 : 1.0);
           break;
         }
         case Indicator::economy:
           v = s.adequacy[i] / (1.0 + s.adequacy[i]);
           break;
         case Indicator::status:
-          v = (sc.diplomatic >= 0 && diplomatic_total > 0) ? w.stock(i, sc.diplomatic) / diplomatic_total : 1.0 / n;
+          v = (sc.diplomatic >= 0 && status_total > 0) ? (w.stock(i, sc.diplomatic) + w.prestige[i]) / status_total : 1.0 / n;
           break;
         case Indicator::regional_stability:
           v = n > 1 ? (stability_total - w.stability[i]) / (n - 1) : w.stability[i];
+          v *= 1.0 - std::min(1.0, sc.params.refugees.burden_weight * w.refugees[i] / w.frontier[i]);
+          if (any_war) v *= 0.5;
           break;
         case Indicator::regime_survival:
           v = w.stability[i];
           break;
+        case Indicator::nonproliferation: {
+          double worst = 0;
+          for (int j = 0; j < n; ++j)
+            if (j != i) worst = std::max(worst, w.nuclear[j] * (1.0 - std::max(0.0, w.affinity(i, j))));
+          v = 1.0 - worst;
+          break;
+        }
         case Indicator::influence: {
           double sum = 0;
           for (int j = 0; j < n; ++j) sum += s.influence(i, j);

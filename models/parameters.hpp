@@ -49,12 +49,61 @@ struct StabilityParams {
   double collapse_trade_loss;  // share of a collapsed state's trade that is lost
 };
 
+struct LeverageParams {
+  double value;  // weight of a client's leverage in its patron's benefit from aid, per unit of security interest
+};
+
+struct GestureParams {
+  double temperature;      // logit temperature over benefit/cost of gestures
+  double affinity_gain;    // receiver's affinity gained per year per unit of gestures relative to its diplomatic scale
+  double visibility_gain;  // visibility gained per year per unit of gestures relative to the giver's diplomatic scale
+  double visibility_decay; // 1/yr
+  double prestige_gain;    // prestige per diplomatic unit spent on gestures (to each side)
+  double prestige_decay;   // 1/yr
+};
+
+struct BrokerageParams {
+  double rate;  // concessions per year per unit of (perceived influence x buyer's demand x willingness), diplomatic units
+};
+
+struct PressureParams {
+  double threshold;        // motive at which half the possible sanction is chosen
+  double temperature;      // logistic spread of the sanction choice
+  double adjustment_rate;  // 1/yr: speed at which sanctions follow the decision
+  double affinity_cost;    // target's affinity lost per year at full sanction
+};
+
+struct WarParams {
+  double base_hazard;      // 1/yr per unit of rivalry
+  double escalation;       // multiplier of the hazard per unit of the highest sanction between the pair
+  double collapse_factor;  // multiplier of the hazard while either side has collapsed
+  double stability_shock;  // stability lost by each belligerent when a war starts
+};
+
+struct RefugeeParams {
+  double share;           // share of a collapsed state's population that flees
+  double burden_weight;   // regional-stability lost per refugee relative to the frontier population
+};
+
+struct ReformParams {
+  double growth_bonus;     // extra output growth per year at full reform
+  double legitimacy_gain;  // legitimacy added at full reform
+  double openness;         // relative trade gained at full reform
+};
+
 struct Parameters {
   TradeParams trade;
   AidParams aid;
   AffinityParams affinity;
   ResourceParams resources;
   StabilityParams stability;
+  LeverageParams leverage;
+  GestureParams gesture;
+  BrokerageParams brokerage;
+  PressureParams pressure;
+  WarParams war;
+  RefugeeParams refugees;
+  ReformParams reform;
 };
 
 struct ParameterInfo {

@@ -17,9 +17,8 @@ void trade_potential(const Scenario& sc, RunState& s) {
       const double sanction = std::max(w.sanction(i, j), w.sanction(j, i));
       const double broken = (w.collapsed[i] > 0 || w.collapsed[j] > 0) ? st.collapse_trade_loss : 0.0;
       const double v = p.gravity_scale * std::sqrt(w.output[i] * w.output[j]) *
-                       std::exp(p.affinity_elasticity * mean_affinity) *
-                       (1.0 + p.subsidy_elasticity * (w.subsidy(i, j) + w.subsidy(j, i))) * (1.0 - sanction) *
-                       (1.0 - broken);
+                       std::exp(p.affinity_elasticity * mean_affinity) * (1.0 - sanction) *
+                       (1.0 + sc.params.reform.openness * (w.reform[i] + w.reform[j])) * (1.0 - broken);
       s.trade_potential(i, j) = s.trade_potential(j, i) = v;
     }
   }
@@ -27,7 +26,6 @@ void trade_potential(const Scenario& sc, RunState& s) {
 
 void settle_trade(const Scenario& sc, RunState& s, const Rng& rng) {
   const auto& p = sc.params.trade;
-  const World& w = s.world;
   const int n = sc.n();
   const double sd = p.noise_sd;
   s.trade_gain.setZero();
@@ -35,15 +33,14 @@ void settle_trade(const Scenario& sc, RunState& s, const Rng& rng) {
     s.trade(i, i) = 0;
     for (int j = i + 1; j < n; ++j) {
       const double z = sd > 0 ? rng.normal(s.run, s.step, i, j, Purpose::trade_noise) : 0.0;
-      const double v = s.trade_potential(i, j) * std::exp(sd * z - 0.5 * sd * sd);
+      const double v0 = s.trade_potential(i, j) * std::exp(sd * z - 0.5 * sd * sd);
+      const double x = s.subsidy_flow(i, j) + s.subsidy_flow(j, i);
+      const double v = 0.5 * (v0 + std::sqrt(v0 * v0 + 4.0 * p.subsidy_elasticity * v0 * x));
       s.trade(i, j) = s.trade(j, i) = v;
       s.trade_gain[i] += p.gains_rate * v;
       s.trade_gain[j] += p.gains_rate * v;
     }
   }
-  // subsidies: a price gap the giver's economy pays and the receiver's economy gains
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < n; ++j) s.subsidy_flow(i, j) = i == j ? 0.0 : w.subsidy(i, j) * s.trade(i, j);
 }
 
 }  // namespace sixparty

@@ -1,10 +1,12 @@
 // trade: gravity-style bilateral volumes; subsidies as aid in disguise. ODD section "Trade".
 //
-//   V_ij = G sqrt(Y_i Y_j) exp(b_a (a_ij + a_ji) / 2) (1 + b_s (s_ij + s_ji)) (1 - max(x_ij, x_ji))
-//          (1 - L [i or j collapsed])                      (potential, symmetric)
-//   realised V_ij = potential * exp(e - sd^2/2), e ~ N(0, sd^2) per pair and step
-//   each side's economy gains g V_ij; i's economy pays j's the subsidy s_ij V_ij per year.
-// Gains and subsidies enter economic adequacy (domestic.hpp), not the foreign-policy budgets.
+//   V0_ij = G sqrt(Y_i Y_j) exp(b_a (a_ij + a_ji) / 2) (1 - max(x_ij, x_ji)) (1 + o (r_i + r_j))
+//           (1 - L [i or j collapsed])                    (potential, symmetric; x sanctions, r reform)
+//   with noise: V0 <- V0 exp(e - sd^2/2), e ~ N(0, sd^2) per pair and step
+// A subsidy is aid in disguise: X_ij (US$ bn/yr) is the part of i's economic aid to j given as
+// a price subsidy (aid.hpp). It props up the volume: V = V0 (1 + b_s sigma) with sigma = X / V,
+// the subsidised share, so V = (V0 + sqrt(V0^2 + 4 b_s V0 X)) / 2 with X = X_ij + X_ji.
+// Each side's economy gains g V; X counts in the receiver's adequacy (domestic.hpp).
 #pragma once
 
 #include "core/rng.hpp"

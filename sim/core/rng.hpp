@@ -18,11 +18,13 @@ namespace sixparty {
 
 // what a draw is for: each purpose has its own stream; append, never renumber
 enum class Purpose : std::uint16_t {
-  aid_choice = 1,       // perception noise in the aid decision
+  // 1 was reserved for perception noise in the aid decision; never drawn, not to be reused
   aid_return = 2,       // noise in the return a donor observes on its aid
   stability_noise = 3,  // domestic stability shocks
   collapse_hazard = 4,  // whether the regime falls this step
   trade_noise = 5,      // multiplicative noise on trade volumes
+  successor = 6,        // which power's alignment a successor state takes
+  war = 7,              // whether and where a war starts
 };
 
 inline constexpr const char* rng_algorithm = "Philox4x32-10 (Random123), counter (run, step, actor|target, purpose|index)";
@@ -57,12 +59,6 @@ class Rng {
     const double u1 = to_open01(w[0], w[1]);
     const double u2 = to_open01(w[2], w[3]);
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-  }
-
-  // standard Gumbel, for logit choices
-  double gumbel(std::uint32_t run, std::uint32_t step, std::uint32_t actor, std::uint32_t target,
-                Purpose purpose, std::uint32_t index = 0) const {
-    return -std::log(-std::log(uniform(run, step, actor, target, purpose, index)));
   }
 
  private:

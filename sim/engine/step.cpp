@@ -2,8 +2,13 @@
 
 #include "core/parallel.hpp"
 #include "models/aid.hpp"
+#include "models/brokerage.hpp"
 #include "models/domestic.hpp"
+#include "models/gestures.hpp"
 #include "models/indicators.hpp"
+#include "models/leverage.hpp"
+#include "models/pressure.hpp"
+#include "models/regime.hpp"
 #include "models/trade.hpp"
 #include "scenario/target_range.hpp"
 
@@ -25,6 +30,12 @@ double& target_ref(World& w, const EventTarget& t, int i, int j) {
     case TargetVar::stability: return w.stability[i];
     case TargetVar::repression: return w.repression[i];
     case TargetVar::legitimacy: return w.legitimacy[i];
+    case TargetVar::nuclear: return w.nuclear[i];
+    case TargetVar::population: return w.population[i];
+    case TargetVar::frontier: return w.frontier[i];
+    case TargetVar::reform_drive: return w.reform_drive[i];
+    case TargetVar::border: return w.border(i, j);
+    case TargetVar::collapse: return w.collapsed[i];
     case TargetVar::stock: return w.stock(i, t.r);
     case TargetVar::income: return w.income(i, t.r);
     case TargetVar::spendable: return w.spendable(i, t.r);
@@ -32,7 +43,7 @@ double& target_ref(World& w, const EventTarget& t, int i, int j) {
     case TargetVar::rivalry: return w.rivalry(i, j);
     case TargetVar::commitment: return w.commitment(i, j);
     case TargetVar::subsidy: return w.subsidy(i, j);
-    case TargetVar::sanction: return w.sanction(i, j);
+    case TargetVar::sanction: return w.sanction_floor(i, j);
     case TargetVar::aid_return: return w.expected_return(i, j);
   }
   return w.output[i];  // unreachable
@@ -48,17 +59,24 @@ void apply_change(World& w, const EventChange& c, int i, int j) {
   }
   const auto [lo, hi] = target_range(c.target.var);
   x = std::clamp(x, lo, hi);
-  // an event on affinity moves the baseline and the current value together
+  // an event on affinity moves the baseline and the current value together; one on a sanction
+  // moves the floor and lifts the current level to it
   if (c.target.var == TargetVar::affinity) w.affinity(i, j) = x;
+  if (c.target.var == TargetVar::sanction) w.sanction(i, j) = std::max(w.sanction(i, j), x);
 }
 
 }  // namespace
 
-void apply_events(const Scenario& sc, RunState& s) {
+void apply_events(const Scenario& sc, RunState& s, const Rng& rng) {
   // events are sorted by step; the scan is short (a scenario has tens of events)
   for (const Event& e : sc.events) {
     if (e.step != s.step) continue;
     for (const EventChange& c : e.changes) {
+      if (c.op == EventOp::trigger) {
+        // a scheduled collapse: consequences use the influence of the step before
+        collapse_regime(sc, s, rng, c.target.i);
+        continue;
+      }
       apply_change(s.world, c, c.target.i, c.target.j);
       if (c.target.both) apply_change(s.world, c, c.target.j, c.target.i);
     }
@@ -68,31 +86,48 @@ void apply_events(const Scenario& sc, RunState& s) {
 void perceive(const Scenario& sc, RunState& s) {
   trade_potential(sc, s);
   perceive_influence(sc, s);
+  compute_leverage(sc, s);
 }
+
+namespace {
+void decide_actor(const Scenario& sc, RunState& s, int i) {
+  plan_aid(sc, s, i);
+  plan_gestures(sc, s, i);
+  plan_pressure(sc, s, i);
+}
+}  // namespace
 
 void decide(const Scenario& sc, RunState& s, const StepOptions& opt) {
   const int n = sc.n();
   if (n >= opt.parallel_actors_from) {
     // each actor writes only its own row of the plans: deterministic for any thread count
     parallel_for(static_cast<std::size_t>(n), 8, [&](std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i) plan_aid(sc, s, static_cast<int>(i));
+      for (std::size_t i = b; i < e; ++i) decide_actor(sc, s, static_cast<int>(i));
     });
   } else {
-    for (int i = 0; i < n; ++i) plan_aid(sc, s, i);
+    for (int i = 0; i < n; ++i) decide_actor(sc, s, i);
   }
 }
 
 void interact(const Scenario& sc, RunState& s, const Rng& rng) {
-  settle_trade(sc, s, rng);
-  transfer_aid(sc, s, rng);
+  transfer_aid(sc, s);           // aid and subsidies leave the donors' budgets
+  settle_trade(sc, s, rng);      // volumes, propped up by subsidies
+  learn_from_aid(sc, s, rng);    // goodwill and learning from what aid bought
+  apply_gestures(sc, s);         // symbolic gestures: affinity, visibility, prestige
+  trade_mediation(sc, s);        // brokers sell mediation for concessions
+  apply_pressure(sc, s);         // sanctions follow the decisions
 }
 
-void domestic(const Scenario& sc, RunState& s, const Rng& rng) { update_domestic(sc, s, rng); }
+void domestic(const Scenario& sc, RunState& s, const Rng& rng) {
+  update_domestic(sc, s, rng);  // budgets, output, stability, collapse
+  update_reform(sc, s);
+  update_war(sc, s, rng);
+}
 
 void score(const Scenario& sc, RunState& s) { score_indicators(sc, s); }
 
 void step(const Scenario& sc, RunState& s, const Rng& rng, const StepOptions& opt) {
-  apply_events(sc, s);
+  apply_events(sc, s, rng);
   perceive(sc, s);
   decide(sc, s, opt);
   interact(sc, s, rng);

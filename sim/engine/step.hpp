@@ -1,10 +1,12 @@
 // step: one step of one run, a fixed sequence of named stages (model brief, "Decisions"):
 //
-//   events    scheduled exogenous changes for this step
-//   perceive  the snapshot every actor decides from: trade potential, dependence, influence
-//   decide    every actor plans its aid from that same snapshot (simultaneous moves)
-//   interact  trade, subsidies and aid transfers; affinity; learning
-//   domestic  budgets, output, stability, collapse
+//   events    scheduled exogenous changes for this step (including scheduled collapses)
+//   perceive  the snapshot every actor decides from: trade potential, dependence, actual and
+//             perceived influence, leverage
+//   decide    every actor plans its aid, gestures and pressure from that same snapshot
+//             (simultaneous moves: the order of actors cannot matter)
+//   interact  aid and subsidies, trade, goodwill and learning, gestures, brokerage, sanctions
+//   domestic  budgets, output, stability, collapse and its consequences, reform, war
 //   score     interest indicators and utility
 //
 // Each stage reads `const Scenario&` and writes `RunState&`; none allocates. Recording is the
@@ -22,7 +24,7 @@ struct StepOptions {
   bool check_invariants = false;  // verify budgets, shares and finiteness after each step
 };
 
-void apply_events(const Scenario& sc, RunState& s);
+void apply_events(const Scenario& sc, RunState& s, const Rng& rng);
 void perceive(const Scenario& sc, RunState& s);
 void decide(const Scenario& sc, RunState& s, const StepOptions& opt);
 void interact(const Scenario& sc, RunState& s, const Rng& rng);

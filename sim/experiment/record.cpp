@@ -24,16 +24,30 @@ const std::vector<VariableInfo>& step_variables() {
        [](const Scenario&, const RunState& s, int i, int) { return s.adequacy[i]; }},
       {"trade_total", "total trade volume", "US$ bn/yr", Shape::actor,
        [](const Scenario&, const RunState& s, int i, int) { return s.trade.row(i).sum(); }},
-      {"aid_given", "economic aid given", "US$ bn/yr", Shape::actor,
+      {"aid_given", "economic aid given, direct and as trade subsidies", "US$ bn/yr", Shape::actor,
        [](const Scenario& sc, const RunState& s, int i, int) {
-         return sc.economic >= 0 ? s.aid[sc.economic].row(i).sum() : 0.0;
+         return (sc.economic >= 0 ? s.aid[sc.economic].row(i).sum() : 0.0) + s.subsidy_flow.row(i).sum();
        }},
-      {"aid_received", "economic aid received", "US$ bn/yr", Shape::actor,
+      {"aid_received", "economic aid received, direct and as trade subsidies", "US$ bn/yr", Shape::actor,
        [](const Scenario& sc, const RunState& s, int i, int) {
-         return sc.economic >= 0 ? s.aid[sc.economic].col(i).sum() : 0.0;
+         return (sc.economic >= 0 ? s.aid[sc.economic].col(i).sum() : 0.0) + s.subsidy_flow.col(i).sum();
        }},
       {"collapsed", "regime has collapsed (0 or 1)", "1", Shape::actor,
        [](const Scenario&, const RunState& s, int i, int) { return s.world.collapsed[i]; }},
+      {"war", "at war (0 or 1)", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.war[i]; }},
+      {"alignment", "alignment (-1 continental bloc, +1 US-led bloc)", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.alignment[i]; }},
+      {"prestige", "prestige from gestures and brokerage", "diplomatic units", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.prestige[i]; }},
+      {"refugees", "refugees received", "million people", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.refugees[i]; }},
+      {"frontier", "population of the border regions", "million people", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.frontier[i]; }},
+      {"reform", "progress of reform", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.reform[i]; }},
+      {"nuclear", "nuclear capability others worry about", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.nuclear[i]; }},
       {"stock", "resource stock", "resource units (see resource_unit)", Shape::actor_resource,
        [](const Scenario&, const RunState& s, int i, int r) { return s.world.stock(i, r); }},
       {"indicator", "interest indicator", "1", Shape::actor_dimension,
@@ -53,6 +67,16 @@ const std::vector<VariableInfo>& step_variables() {
        [](const Scenario&, const RunState& s, int i, int j) { return s.world.affinity(i, j); }},
       {"influence", "actual influence of actor over partner", "1", Shape::dyad,
        [](const Scenario&, const RunState& s, int i, int j) { return s.influence(i, j); }},
+      {"perceived_influence", "influence of actor over partner as third parties see it", "1", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.perceived(i, j); }},
+      {"gesture", "symbolic gestures from actor to partner", "diplomatic units/yr", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.gesture(i, j); }},
+      {"leverage", "partner's leverage over actor (its patron)", "1", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.leverage(i, j); }},
+      {"sanction", "share of trade actor cuts toward partner", "1", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.world.sanction(i, j); }},
+      {"brokerage", "concessions actor earns from partner for mediation", "diplomatic units/yr", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.brokerage(i, j); }},
       {"expected_return", "actor's expected return on aid to partner", "1", Shape::dyad,
        [](const Scenario&, const RunState& s, int i, int j) { return s.world.expected_return(i, j); }},
   };
@@ -75,6 +99,18 @@ const std::vector<VariableInfo>& outcome_variables() {
        [](const Scenario&, const RunState& s, int i, int) {
          return s.step > 0 ? s.utility_sum[i] / s.step : s.utility[i];
        }},
+      {"war", "at war at the end of the run (0 or 1)", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.war[i]; }},
+      {"war_year", "year the war began (NaN if none)", "year", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.war_year[i]; }},
+      {"refugees", "refugees received by the end of the run", "million people", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.refugees[i]; }},
+      {"successor_alignment", "alignment of the successor state (NaN if no collapse)", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) {
+         return s.world.collapsed[i] > 0 ? s.world.alignment[i] : std::nan("");
+       }},
+      {"final_reform", "progress of reform at the end of the run", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.reform[i]; }},
       {"final_indicator", "interest indicators at the end of the run", "1", Shape::actor_dimension,
        [](const Scenario&, const RunState& s, int i, int d) { return s.indicators(i, d); }},
   };

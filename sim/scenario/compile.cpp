@@ -49,8 +49,9 @@ std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::s
     return std::nullopt;
   };
   const std::string forms =
-      "expected actors.ID.(output|growth|need|autonomy|alignment), actors.ID.stability.(value|repression|legitimacy), "
-      "actors.ID.resources.RES.(stock|income|spendable) or relations.A->B.(affinity|rivalry|commitment|subsidy|sanction|aid_return)";
+      "expected actors.ID.(output|growth|need|autonomy|alignment|nuclear|population|frontier|reform_drive), "
+      "actors.ID.stability.(value|repression|legitimacy), actors.ID.resources.RES.(stock|income|spendable) or "
+      "relations.A->B.(affinity|rivalry|commitment|subsidy|sanction|aid_return|border)";
   if (p.size() < 3) return fail("too short; " + forms);
   EventTarget t{};
   if (p[0] == "actors") {
@@ -59,14 +60,17 @@ std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::s
     if (p.size() == 3) {
       static const std::vector<std::pair<std::string, TargetVar>> vars = {
           {"output", TargetVar::output}, {"growth", TargetVar::growth}, {"need", TargetVar::need},
-          {"autonomy", TargetVar::autonomy}, {"alignment", TargetVar::alignment}};
+          {"autonomy", TargetVar::autonomy}, {"alignment", TargetVar::alignment}, {"nuclear", TargetVar::nuclear},
+          {"population", TargetVar::population}, {"frontier", TargetVar::frontier},
+          {"reform_drive", TargetVar::reform_drive}};
       for (const auto& [n, v] : vars)
         if (p[2] == n) {
           t.var = v;
           return t;
         }
       return fail("'" + p[2] + "' is not a variable an event can change" +
-                  did_you_mean(p[2], {"output", "growth", "need", "autonomy", "alignment", "stability", "resources"}) + "; " + forms);
+                  did_you_mean(p[2], {"output", "growth", "need", "autonomy", "alignment", "nuclear", "population",
+                                      "frontier", "reform_drive", "stability", "resources"}) + "; " + forms);
     }
     if (p.size() == 4 && p[2] == "stability") {
       if (p[3] == "value") t.var = TargetVar::stability;
@@ -103,7 +107,8 @@ std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::s
       return fail("'" + key + "' does not name two different actors of the scenario; expected ids among: " + join(ids));
     static const std::vector<std::pair<std::string, TargetVar>> vars = {
         {"affinity", TargetVar::affinity}, {"rivalry", TargetVar::rivalry}, {"commitment", TargetVar::commitment},
-        {"subsidy", TargetVar::subsidy}, {"sanction", TargetVar::sanction}, {"aid_return", TargetVar::aid_return}};
+        {"subsidy", TargetVar::subsidy}, {"sanction", TargetVar::sanction}, {"aid_return", TargetVar::aid_return},
+        {"border", TargetVar::border}};
     for (const auto& [n, v] : vars)
       if (p[2] == n) {
         t.var = v;
@@ -111,8 +116,8 @@ std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::s
         return t;
       }
     return fail("'" + p[2] + "'" +
-                did_you_mean(p[2], {"affinity", "rivalry", "commitment", "subsidy", "sanction", "aid_return"}) +
-                "; expected affinity, rivalry, commitment, subsidy, sanction or aid_return");
+                did_you_mean(p[2], {"affinity", "rivalry", "commitment", "subsidy", "sanction", "aid_return", "border"}) +
+                "; expected affinity, rivalry, commitment, subsidy, sanction, aid_return or border");
   }
   return fail(forms);
 }
@@ -167,6 +172,11 @@ Scenario compile(const ScenarioSpec& s) {
     w.repression[i] = a.repression.given ? a.repression.value : 0.5;
     w.legitimacy[i] = a.legitimacy.given ? a.legitimacy.value : 0.5;
     w.collapse_year[i] = std::numeric_limits<double>::quiet_NaN();
+    w.war_year[i] = std::numeric_limits<double>::quiet_NaN();
+    w.population[i] = a.population.given ? a.population.value : 1.0;
+    w.frontier[i] = a.frontier.given ? a.frontier.value : w.population[i];
+    w.nuclear[i] = a.nuclear.given ? a.nuclear.value : 0.0;
+    w.reform_drive[i] = a.reform_drive.given ? a.reform_drive.value : 0.0;
     for (const auto& iv : a.interests) sc.interests(i, index_of(sc.dimensions, iv.name)) = iv.value.value;
     const double total = sc.interests.row(i).sum();
     if (total > 0) sc.interests.row(i) /= total;
@@ -185,7 +195,8 @@ Scenario compile(const ScenarioSpec& s) {
     if (v.rivalry.given) w.rivalry(i, j) = w.rivalry(j, i) = v.rivalry.value;
     if (v.commitment.given) w.commitment(i, j) = v.commitment.value;
     if (v.subsidy.given) w.subsidy(i, j) = v.subsidy.value;
-    if (v.sanction.given) w.sanction(i, j) = v.sanction.value;
+    if (v.sanction.given) w.sanction(i, j) = w.sanction_floor(i, j) = v.sanction.value;
+    if (v.border.given) w.border(i, j) = v.border.value;
     if (v.aid_return.given) w.expected_return(i, j) = v.aid_return.value;
   };
   w.expected_return.setConstant(sc.params.aid.prior_return);
@@ -202,7 +213,7 @@ Scenario compile(const ScenarioSpec& s) {
   }
   for (int i = 0; i < n; ++i) {
     w.affinity(i, i) = w.affinity_base(i, i) = w.rivalry(i, i) = w.commitment(i, i) = 0;
-    w.subsidy(i, i) = w.sanction(i, i) = w.expected_return(i, i) = 0;
+    w.subsidy(i, i) = w.sanction(i, i) = w.sanction_floor(i, i) = w.expected_return(i, i) = w.border(i, i) = 0;
   }
 
   // events: by step, stable in file order
@@ -221,6 +232,12 @@ Scenario compile(const ScenarioSpec& s) {
     add(e.set, EventOp::set);
     add(e.scale, EventOp::scale);
     add(e.add, EventOp::add);
+    for (const auto& who : e.collapse) {
+      EventTarget t{};
+      t.var = TargetVar::collapse;
+      t.i = sc.actor_index(who.value);
+      ev.changes.push_back({EventOp::trigger, t, 1.0});
+    }
     for (const auto& ch : e.shock) {
       EventTarget t{};
       t.var = TargetVar::stability;

@@ -25,13 +25,15 @@ namespace sixparty {
 struct ScenarioSpec;
 
 enum class ResourceKind { economic, military, diplomatic };
-enum class Indicator { security, economy, status, regional_stability, regime_survival, influence };
+enum class Indicator { security, economy, status, regional_stability, regime_survival, influence, nonproliferation };
 
 // what a scheduled change acts on
 enum class TargetVar {
   output, growth, need, autonomy, alignment, stability, repression, legitimacy,
+  nuclear, population, frontier, reform_drive,
   stock, income, spendable,
-  affinity, rivalry, commitment, subsidy, sanction, aid_return,
+  affinity, rivalry, commitment, subsidy, sanction, aid_return, border,
+  collapse,  // the regime falls (an event's `collapse:` list)
 };
 
 struct EventTarget {
@@ -42,7 +44,7 @@ struct EventTarget {
   bool both = false;  // dyad: also j -> i
 };
 
-enum class EventOp { set, scale, add };
+enum class EventOp { set, scale, add, trigger };
 
 struct EventChange {
   EventOp op;

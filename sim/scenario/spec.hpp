@@ -60,6 +60,10 @@ struct ActorSpec {
   Field<double> need;       // output it needs for a content population, US$ bn per year
   Field<double> autonomy;   // [0,1]: how little dependence on others turns into compliance
   Field<double> alignment;  // [-1,1]: -1 continental bloc, +1 US-led bloc
+  Field<double> population;    // million people
+  Field<double> frontier;      // million people in the regions that would receive refugees (default: population)
+  Field<double> nuclear;       // [0,1] nuclear capability others worry about
+  Field<double> reform_drive;  // per year: pace of a gradual opening
   std::vector<NamedValue> interests;  // weight per interest dimension, >= 0
   bool interests_given = false;
   std::vector<BudgetSpec> resources;
@@ -75,6 +79,7 @@ struct RelationValues {
   Field<double> subsidy;     // [0,1]: share of the trade value from gives to as price subsidy
   Field<double> sanction;    // [0,1]: share of trade from cuts toward to
   Field<double> aid_return;  // [0,1]: from's prior expected return on aid to to
+  Field<double> border;      // [0,1]: share of from's refugees that would go to to
 };
 
 struct RelationSpec {
@@ -100,6 +105,7 @@ struct EventSpec {
   Field<std::string> note;
   std::vector<ChangeSpec> set, scale, add;
   std::vector<ChangeSpec> shock;  // target = actor id; value = stability change
+  std::vector<Field<std::string>> collapse;  // actors whose regime falls at this step
 };
 
 struct ParameterSpec {

@@ -14,7 +14,7 @@ namespace sixparty {
 
 const std::vector<std::string>& indicator_names() {
   static const std::vector<std::string> names = {"security", "economy", "status", "regional_stability",
-                                                 "regime_survival", "influence"};
+                                                 "regime_survival", "influence", "nonproliferation"};
   return names;
 }
 
@@ -136,7 +136,7 @@ class Reader {
 };
 
 void read_relation_values(Reader& r, const TreeNode& n, const std::string& path, RelationValues& v) {
-  static const std::vector<std::string> keys = {"affinity", "rivalry", "commitment", "subsidy", "sanction", "aid_return"};
+  static const std::vector<std::string> keys = {"affinity", "rivalry", "commitment", "subsidy", "sanction", "aid_return", "border"};
   if (!r.map(n, path, keys, "a map of relation values (" + join(keys) + ")")) return;
   r.number(n.find("affinity"), path + ".affinity", v.affinity);
   r.number(n.find("rivalry"), path + ".rivalry", v.rivalry);
@@ -144,6 +144,7 @@ void read_relation_values(Reader& r, const TreeNode& n, const std::string& path,
   r.number(n.find("subsidy"), path + ".subsidy", v.subsidy);
   r.number(n.find("sanction"), path + ".sanction", v.sanction);
   r.number(n.find("aid_return"), path + ".aid_return", v.aid_return);
+  r.number(n.find("border"), path + ".border", v.border);
 }
 
 void read_changes(Reader& r, const TreeNode& n, const std::string& path, std::vector<ChangeSpec>& out,
@@ -162,6 +163,7 @@ void read_changes(Reader& r, const TreeNode& n, const std::string& path, std::ve
 
 void read_actor(Reader& r, const TreeEntry& entry, ActorSpec& a) {
   static const std::vector<std::string> keys = {"name", "output", "growth", "need", "autonomy", "alignment",
+                                                "population", "frontier", "nuclear", "reform_drive",
                                                 "interests", "resources", "stability"};
   const TreeNode& n = entry.node();
   a.id = entry.key;
@@ -174,6 +176,10 @@ void read_actor(Reader& r, const TreeEntry& entry, ActorSpec& a) {
   r.number(n.find("need"), a.path + ".need", a.need);
   r.number(n.find("autonomy"), a.path + ".autonomy", a.autonomy);
   r.number(n.find("alignment"), a.path + ".alignment", a.alignment);
+  r.number(n.find("population"), a.path + ".population", a.population);
+  r.number(n.find("frontier"), a.path + ".frontier", a.frontier);
+  r.number(n.find("nuclear"), a.path + ".nuclear", a.nuclear);
+  r.number(n.find("reform_drive"), a.path + ".reform_drive", a.reform_drive);
   if (!a.output.given && !n.find("output"))
     r.diags.error(entry.key_where, a.path + ".output", "missing; expected the actor's output in US$ bn a year");
   if (const TreeNode* in = n.find("interests")) {
@@ -323,7 +329,7 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
     if (!ev->is_sequence()) {
       diags.error(ev->where, "events", "found " + kind_name(*ev) + "; expected a list of events");
     } else {
-      static const std::vector<std::string> ekeys = {"at", "name", "source", "note", "set", "scale", "add", "shock"};
+      static const std::vector<std::string> ekeys = {"at", "name", "source", "note", "set", "scale", "add", "shock", "collapse"};
       for (std::size_t i = 0; i < ev->items.size(); ++i) {
         const TreeNode& n = ev->items[i];
         EventSpec e;
@@ -339,8 +345,24 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
         if (const TreeNode* c = n.find("scale")) read_changes(r, *c, e.path + ".scale", e.scale, "a map from path to factor");
         if (const TreeNode* c = n.find("add")) read_changes(r, *c, e.path + ".add", e.add, "a map from path to increment");
         if (const TreeNode* c = n.find("shock")) read_changes(r, *c, e.path + ".shock", e.shock, "a map from actor id to stability change");
-        if (e.set.empty() && e.scale.empty() && e.add.empty() && e.shock.empty())
-          diags.error(n.where, e.path, "the event changes nothing; expected at least one of set, scale, add, shock");
+        if (const TreeNode* c = n.find("collapse")) {
+          const std::string cp = e.path + ".collapse";
+          if (c->is_scalar()) {
+            Field<std::string> f;
+            r.string(c, cp, f);
+            e.collapse.push_back(f);
+          } else if (c->is_sequence()) {
+            for (std::size_t k = 0; k < c->items.size(); ++k) {
+              Field<std::string> f;
+              r.string(&c->items[k], cp + "[" + std::to_string(k) + "]", f);
+              if (f.given) e.collapse.push_back(f);
+            }
+          } else {
+            diags.error(c->where, cp, "found " + kind_name(*c) + "; expected an actor id or a list of actor ids");
+          }
+        }
+        if (e.set.empty() && e.scale.empty() && e.add.empty() && e.shock.empty() && e.collapse.empty())
+          diags.error(n.where, e.path, "the event changes nothing; expected at least one of set, scale, add, shock, collapse");
         s.events.push_back(std::move(e));
       }
     }

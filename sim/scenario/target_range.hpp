@@ -18,6 +18,9 @@ inline std::pair<double, double> target_range(TargetVar v) {
     case TargetVar::affinity: return {-1, 1};
     case TargetVar::stock:
     case TargetVar::income: return {0, big};
+    case TargetVar::population:
+    case TargetVar::frontier: return {1e-9, 1e5};
+    case TargetVar::reform_drive: return {0, 10};
     default: return {0, 1};
   }
 }

@@ -53,6 +53,7 @@ void check_relation_values(Checker& c, const RelationValues& v) {
   c.range(v.subsidy, 0, 1, "a subsidy share");
   c.range(v.sanction, 0, 1, "a sanction share");
   c.range(v.aid_return, 0, 1, "an expected return");
+  c.range(v.border, 0, 1, "a share of refugees");
 }
 
 }  // namespace
@@ -142,6 +143,10 @@ void validate(const ScenarioSpec& s, Diagnostics& diags) {
     c.range(a.stability, 0, 1, "a stability");
     c.range(a.repression, 0, 1, "a repression capacity");
     c.range(a.legitimacy, 0, 1, "a legitimacy");
+    if (a.population.given) c.positive(a.population, 1e5, "a population in million people");
+    if (a.frontier.given) c.positive(a.frontier, 1e5, "a frontier population in million people");
+    c.range(a.nuclear, 0, 1, "a nuclear capability");
+    c.range(a.reform_drive, 0, 10, "a reform pace per year");
     double total = 0;
     std::set<std::string> seen;
     for (const auto& w : a.interests) {
@@ -220,6 +225,11 @@ void validate(const ScenarioSpec& s, Diagnostics& diags) {
     check_changes(e.set, EventOp::set);
     check_changes(e.scale, EventOp::scale);
     check_changes(e.add, EventOp::add);
+    for (const auto& who : e.collapse) {
+      if (std::find(ids.begin(), ids.end(), who.value) == ids.end())
+        diags.error(who.where, who.path, "unknown actor '" + who.value + "'" + did_you_mean(who.value, ids) +
+                                             "; expected one of: " + join(ids));
+    }
     for (const auto& ch : e.shock) {
       if (std::find(ids.begin(), ids.end(), ch.target.value) == ids.end())
         diags.error(ch.target.where, ch.target.path, "unknown actor '" + ch.target.value + "'" +

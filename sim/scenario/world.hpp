@@ -6,6 +6,8 @@
 
 #include <Eigen/Core>
 
+#include <array>
+
 namespace sixparty {
 
 struct World {
@@ -20,6 +22,15 @@ struct World {
   Eigen::VectorXd legitimacy;  // [0,1] legitimacy
   Eigen::VectorXd collapsed;   // 0 or 1: the regime has collapsed
   Eigen::VectorXd collapse_year;  // year of collapse, NaN while standing
+  Eigen::VectorXd nuclear;     // [0,1] nuclear weapons capability that others worry about (exogenous)
+  Eigen::VectorXd population;  // million people
+  Eigen::VectorXd frontier;    // million people in the border regions that would receive refugees
+  Eigen::VectorXd refugees;    // million refugees received so far
+  Eigen::VectorXd prestige;    // status earned by gestures and brokerage, diplomatic units
+  Eigen::VectorXd reform;      // [0,1] progress of a gradual, China-style opening
+  Eigen::VectorXd reform_drive;  // per year: how fast the leadership pursues reform (exogenous)
+  Eigen::VectorXd war;         // 0 or 1: at war on the peninsula
+  Eigen::VectorXd war_year;    // year the war began, NaN if none
   // actors x resources (n x R)
   Eigen::MatrixXd stock;       // resource units
   Eigen::MatrixXd income;      // resource units per year
@@ -30,20 +41,45 @@ struct World {
   Eigen::MatrixXd affinity_base;    // [-1,1] the level affinity relaxes to
   Eigen::MatrixXd rivalry;          // [0,1] symmetric
   Eigen::MatrixXd commitment;       // [0,1] i's treaty obligation toward j
-  Eigen::MatrixXd subsidy;          // [0,1] share of the trade value i gives j as price subsidy
-  Eigen::MatrixXd sanction;         // [0,1] share of trade i cuts toward j
+  Eigen::MatrixXd subsidy;          // [0,1] share of i's economic aid to j given as a price subsidy on their trade
+  Eigen::MatrixXd sanction;         // [0,1] share of trade i cuts toward j (pressure moves it)
+  Eigen::MatrixXd sanction_floor;   // [0,1] the sanction i keeps whatever it decides (exogenous)
+  Eigen::MatrixXd border;           // [0,1] share of i's refugees that would go to j
+  Eigen::MatrixXd visibility;       // [0,1] how visible the i-j relationship is, from gestures
   Eigen::MatrixXd expected_return;  // [0,1] i's learned return on aid to j
 
   void resize(int n, int resources);
+  // copy values from a world of the same sizes without allocating
+  void assign(const World& o);
 };
 
-inline void World::resize(int n, int r) {
-  for (auto* v : {&output, &growth, &need, &autonomy, &alignment, &stability, &repression, &legitimacy,
-                  &collapsed, &collapse_year})
-    v->setZero(n);
-  for (auto* m : {&stock, &income, &spendable, &stock0}) m->setZero(n, r);
-  for (auto* m : {&affinity, &affinity_base, &rivalry, &commitment, &subsidy, &sanction, &expected_return})
-    m->setZero(n, n);
+template <class W>
+auto world_vectors(W& w) {
+  return std::array{&w.output, &w.growth, &w.need, &w.autonomy, &w.alignment, &w.stability, &w.repression,
+                    &w.legitimacy, &w.collapsed, &w.collapse_year, &w.nuclear, &w.population, &w.frontier,
+                    &w.refugees, &w.prestige, &w.reform, &w.reform_drive, &w.war, &w.war_year};
 }
+template <class W>
+auto world_matrices(W& w) {
+  return std::array{&w.stock, &w.income, &w.spendable, &w.stock0, &w.affinity, &w.affinity_base, &w.rivalry,
+                    &w.commitment, &w.subsidy, &w.sanction, &w.sanction_floor, &w.border, &w.visibility,
+                    &w.expected_return};
+}
+
+inline void World::resize(int n, int r) {
+  for (auto* v : world_vectors(*this)) v->setZero(n);
+  for (auto* m : world_matrices(*this)) m->setZero(n, n);
+  for (auto* m : {&stock, &income, &spendable, &stock0}) m->setZero(n, r);
+}
+
+inline void World::assign(const World& o) {
+  const auto dv = world_vectors(*this);
+  const auto sv = world_vectors(o);
+  for (std::size_t k = 0; k < dv.size(); ++k) *dv[k] = *sv[k];
+  const auto dm = world_matrices(*this);
+  const auto sm = world_matrices(o);
+  for (std::size_t k = 0; k < dm.size(); ++k) *dm[k] = *sm[k];
+}
+
 
 }  // namespace sixparty

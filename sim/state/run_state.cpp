@@ -6,6 +6,12 @@ RunState::RunState(const Scenario& sc) {
   const int n = sc.n(), R = sc.n_resources(), D = sc.n_dimensions();
   world = sc.initial;
   trade_potential.setZero(n, n);
+  gesture.setZero(n, n);
+  gesture_plan.setZero(n, n);
+  leverage.setZero(n, n);
+  perceived.setZero(n, n);
+  brokerage.setZero(n, n);
+  pressure_target.setZero(n, n);
   trade.setZero(n, n);
   subsidy_flow.setZero(n, n);
   aid.assign(R, Eigen::MatrixXd::Zero(n, n));
@@ -23,30 +29,16 @@ RunState::RunState(const Scenario& sc) {
 
 void RunState::reset(const Scenario& sc, std::uint32_t run_index) {
   // same sizes: Eigen assigns in place, nothing is allocated
-  world.output = sc.initial.output;
-  world.growth = sc.initial.growth;
-  world.need = sc.initial.need;
-  world.autonomy = sc.initial.autonomy;
-  world.alignment = sc.initial.alignment;
-  world.stability = sc.initial.stability;
-  world.repression = sc.initial.repression;
-  world.legitimacy = sc.initial.legitimacy;
-  world.collapsed = sc.initial.collapsed;
-  world.collapse_year = sc.initial.collapse_year;
-  world.stock = sc.initial.stock;
-  world.income = sc.initial.income;
-  world.spendable = sc.initial.spendable;
-  world.stock0 = sc.initial.stock0;
-  world.affinity = sc.initial.affinity;
-  world.affinity_base = sc.initial.affinity_base;
-  world.rivalry = sc.initial.rivalry;
-  world.commitment = sc.initial.commitment;
-  world.subsidy = sc.initial.subsidy;
-  world.sanction = sc.initial.sanction;
-  world.expected_return = sc.initial.expected_return;
+  world.assign(sc.initial);
   run = run_index;
   step = 0;
   trade_potential.setZero();
+  gesture.setZero();
+  gesture_plan.setZero();
+  leverage.setZero();
+  perceived.setZero();
+  brokerage.setZero();
+  pressure_target.setZero();
   trade.setZero();
   subsidy_flow.setZero();
   for (auto& m : aid) m.setZero();

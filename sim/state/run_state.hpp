@@ -22,11 +22,17 @@ struct RunState {
   Eigen::MatrixXd subsidy_flow;      // n x n i -> j price subsidy, US$ bn/yr
   std::vector<Eigen::MatrixXd> aid;  // per resource, n x n i -> j transfers, resource units/yr
   std::vector<Eigen::MatrixXd> aid_plan;  // per resource, n x n amounts planned this step, resource units
+  Eigen::MatrixXd gesture;           // n x n i -> j symbolic gestures, diplomatic units/yr
+  Eigen::MatrixXd gesture_plan;      // n x n gestures planned this step, diplomatic units
+  Eigen::MatrixXd brokerage;         // n x n concessions broker i earned from buyer k, diplomatic units/yr
+  Eigen::MatrixXd pressure_target;   // n x n sanction level i decided toward j this step, [0,1]
 
   // the snapshot actors decide from (perceive stage)
   Eigen::MatrixXd dependence;  // n x n: share of j's economy that comes through i
   Eigen::MatrixXd influence;   // n x n: i's actual influence over j, [0,1]
   Eigen::VectorXd inflow;      // n: trade + aid + subsidies received, US$ bn/yr
+  Eigen::MatrixXd leverage;    // n x n: client j's leverage over patron i, stored at (i, j), [0,1]
+  Eigen::MatrixXd perceived;   // n x n: i's influence over j as third parties see it, [0,1]
 
   // per actor results of the step
   Eigen::VectorXd trade_gain;    // US$ bn/yr gained from trade

@@ -1,0 +1,93 @@
+#include "models/gestures.hpp"
+
+#include "models/interests.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sixparty {
+
+namespace {
+constexpr double kCostFloor = 0.05;  // as for aid: a unit of diplomatic capital always costs something
+}
+
+double mediation_demand(const Scenario& sc, const World& w, int k, int j) {
+  return interest(sc, k, Indicator::nonproliferation) * w.nuclear[j] + interest(sc, k, Indicator::security) * w.rivalry(k, j);
+}
+
+double mediation_willingness(const World& w, int i, int k) {
+  return (1.0 - w.rivalry(i, k)) * 0.5 * (1.0 + w.affinity(k, i));
+}
+
+void plan_gestures(const Scenario& sc, RunState& s, int i) {
+  const auto& p = sc.params.gesture;
+  const World& w = s.world;
+  const int n = sc.n();
+  for (int j = 0; j < n; ++j) s.gesture_plan(i, j) = 0;
+  if (sc.diplomatic < 0 || w.collapsed[i] > 0) return;
+  const int d = sc.diplomatic;
+  const double budget = w.spendable(i, d) * w.stock(i, d) * sc.dt;
+  if (!(budget > 0)) return;
+  const double D = diplomatic_scale(sc, w, i);
+  const double w_status = interest(sc, i, Indicator::status);
+  const double w_inf = interest(sc, i, Indicator::influence);
+  const double w_sec = interest(sc, i, Indicator::security);
+  const double cost = (w_status + kCostFloor) / D;
+  // what i gets from its patrons (US$ bn/yr) relative to its output: its dependence on each
+  double best = 0;
+  for (int j = 0; j < n; ++j) {
+    if (j == i || w.collapsed[j] > 0) continue;
+    double demand = 1.0;
+    for (int k = 0; k < n; ++k)
+      if (k != i && k != j) demand += mediation_demand(sc, w, k, j) * mediation_willingness(w, i, k);
+    double counterweight = 0;
+    for (int q = 0; q < n; ++q)
+      if (q != i && q != j) counterweight += w.rivalry(q, j) * s.dependence(q, i);
+    const double benefit = 0.5 * (1.0 + w.affinity(i, j)) *
+                           (w_status * p.prestige_gain / D + w_inf * p.visibility_gain * demand / D +
+                            w_sec * sc.params.leverage.value * counterweight);
+    const double ratio = benefit / cost - 1.0;
+    s.gesture_plan(i, j) = ratio;
+    best = std::max(best, ratio);
+  }
+  double total = std::exp(-best / p.temperature);
+  for (int j = 0; j < n; ++j) {
+    if (j == i || w.collapsed[j] > 0) continue;
+    s.gesture_plan(i, j) = std::exp((s.gesture_plan(i, j) - best) / p.temperature);
+    total += s.gesture_plan(i, j);
+  }
+  for (int j = 0; j < n; ++j)
+    s.gesture_plan(i, j) = (j == i || w.collapsed[j] > 0) ? 0.0 : budget * s.gesture_plan(i, j) / total;
+}
+
+void apply_gestures(const Scenario& sc, RunState& s) {
+  const auto& p = sc.params.gesture;
+  World& w = s.world;
+  const int n = sc.n();
+  const double dt = sc.dt;
+  if (sc.diplomatic < 0) return;
+  const int d = sc.diplomatic;
+  // fade first, then add this step's gestures
+  const double keep_v = std::max(0.0, 1.0 - p.visibility_decay * dt);
+  const double keep_p = std::max(0.0, 1.0 - p.prestige_decay * dt);
+  w.visibility *= keep_v;
+  w.prestige *= keep_p;
+  for (int i = 0; i < n; ++i) {
+    const double Di = diplomatic_scale(sc, w, i);
+    for (int j = 0; j < n; ++j) {
+      const double g = std::min(s.gesture_plan(i, j), w.stock(i, d));  // paid from diplomatic capital only
+      w.stock(i, d) -= g;
+      s.gesture(i, j) = g / dt;
+      if (!(g > 0)) continue;
+      const double Dj = diplomatic_scale(sc, w, j);
+      w.affinity(j, i) = std::clamp(w.affinity(j, i) + p.affinity_gain * g / Dj, -1.0, 1.0);
+      w.affinity(i, j) = std::clamp(w.affinity(i, j) + 0.5 * p.affinity_gain * g / Di, -1.0, 1.0);
+      const double v = std::min(1.0, w.visibility(i, j) + p.visibility_gain * g / Di);
+      w.visibility(i, j) = w.visibility(j, i) = v;
+      w.prestige[i] += p.prestige_gain * g;
+      w.prestige[j] += p.prestige_gain * g;
+    }
+  }
+}
+
+}  // namespace sixparty

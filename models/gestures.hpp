@@ -1,0 +1,29 @@
+// gestures: summits, medals, declarations, a church. Paid from diplomatic capital only; they move
+// no material resource. ODD "Symbolic gestures" (facts P4, P5, P6).
+//
+// Budget per step: b_i = spendable_id stock_id dt (d: the diplomatic resource).
+// Benefit per diplomatic unit to j, for giver i (D_i: i's diplomatic scale):
+//   B_ij = (1 + a_ij)/2 [ w_i[status] g_p / D_i                               prestige of the giver
+//          + w_i[influence] g_v (1 + sum_k demand_kj willing_ik) / D_i       perceived influence, worth
+//                                                                            more where others want mediation
+//          + w_i[security] sum_{p != i, j} rivalry_pj dep_ip ]               a client's counterweight: looking
+//                                                                            closer to a patron's rival
+// Cost per unit: (w_i[status] + c0) / D_i. Shares: softmax over {keep} and partners of B/C - 1.
+// Effects of g_ij per year: a_ji += g_a g_ij / D_j dt (the receiver warms), a_ij += half that;
+// visibility_ij, visibility_ji += g_v g_ij / D_i dt; prestige_i, prestige_j += g_p g_ij dt.
+#pragma once
+
+#include "scenario/scenario.hpp"
+#include "state/run_state.hpp"
+
+namespace sixparty {
+
+// buyer k's demand for mediation over client j (brokerage.hpp uses it too)
+double mediation_demand(const Scenario& sc, const World& w, int k, int j);
+// broker i's access to buyer k: low rivalry and some affinity
+double mediation_willingness(const World& w, int i, int k);
+
+void plan_gestures(const Scenario& sc, RunState& s, int giver);
+void apply_gestures(const Scenario& sc, RunState& s);
+
+}  // namespace sixparty

@@ -1,0 +1,43 @@
+#include "models/pressure.hpp"
+
+#include "models/interests.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sixparty {
+
+void plan_pressure(const Scenario& sc, RunState& s, int i) {
+  const auto& p = sc.params.pressure;
+  const World& w = s.world;
+  const double w_np = interest(sc, i, Indicator::nonproliferation);
+  const double w_sec = interest(sc, i, Indicator::security);
+  const double w_econ = interest(sc, i, Indicator::economy);
+  for (int j = 0; j < sc.n(); ++j) {
+    if (j == i || w.collapsed[i] > 0) {
+      s.pressure_target(i, j) = w.sanction_floor(i, j);
+      continue;
+    }
+    const double motive = w_np * w.nuclear[j] + w_sec * w.rivalry(i, j) * 0.5 * (1.0 - w.affinity(i, j)) -
+                          w_econ * s.trade_potential(i, j) / w.output[i];
+    const double x = 1.0 / (1.0 + std::exp(-(motive - p.threshold) / p.temperature));
+    s.pressure_target(i, j) = w.sanction_floor(i, j) + (1.0 - w.sanction_floor(i, j)) * x;
+  }
+}
+
+void apply_pressure(const Scenario& sc, RunState& s) {
+  const auto& p = sc.params.pressure;
+  World& w = s.world;
+  const int n = sc.n();
+  const double rate = std::min(1.0, p.adjustment_rate * sc.dt);
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      if (i == j) continue;
+      const double v = w.sanction(i, j) + rate * (s.pressure_target(i, j) - w.sanction(i, j));
+      w.sanction(i, j) = std::clamp(v, w.sanction_floor(i, j), 1.0);
+      w.affinity(j, i) = std::max(-1.0, w.affinity(j, i) - p.affinity_cost * w.sanction(i, j) * sc.dt);
+    }
+  }
+}
+
+}  // namespace sixparty
