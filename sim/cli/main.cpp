@@ -1,8 +1,9 @@
 // sixparty: the command line. It only fills option structs and calls the library.
 //
 // exit codes: 0 success; 1 a run failed (violated invariant, internal error); 2 bad input or
-// arguments (nothing written); 3 the output could not be written; 130 interrupted (the file,
-// if any, is marked "interrupted" and holds every finished run).
+// arguments (nothing written); 3 the output could not be written; 4 --require-patterns and a
+// pattern was not met (the file is written); 130 interrupted (the file, if any, is marked
+// "interrupted" and holds every finished run).
 #include "cli/progress.hpp"
 #include "core/diagnostics.hpp"
 #include "core/parallel.hpp"
@@ -10,6 +11,7 @@
 #include "engine/step.hpp"
 #include "experiment/ensemble.hpp"
 #include "experiment/h5.hpp"
+#include "experiment/patterns.hpp"
 #include "experiment/results_file.hpp"
 #include "experiment/results_info.hpp"
 #include "models/parameters.hpp"
@@ -44,13 +46,15 @@ void install_signal_handlers() {
 // forwards blocks to the file and tallies per-actor means for the printed summary
 class TallySink : public sp::EnsembleSink {
  public:
-  TallySink(const sp::Scenario& sc, sp::EnsembleSink& inner) : sc_(sc), inner_(inner), layout_(sc, sp::outcome_variables()) {
+  TallySink(const sp::Scenario& sc, sp::EnsembleSink& inner, sp::PatternLeaves* leaves)
+      : sc_(sc), inner_(inner), layout_(sc, sp::outcome_variables()), leaves_(leaves) {
     const std::size_t n = sc.n();
     collapsed_.assign(n, 0);
     stability_.assign(n, 0);
     utility_.assign(n, 0);
   }
   void block(std::int64_t first, std::int64_t count, const double* outcomes, const double* traces) override {
+    if (leaves_ && traces) leaves_->add_block(first, count, traces);
     const auto& vars = sp::outcome_variables();
     auto offset = [&](const char* name) {
       for (std::size_t v = 0; v < vars.size(); ++v)
@@ -86,6 +90,7 @@ class TallySink : public sp::EnsembleSink {
   const sp::Scenario& sc_;
   sp::EnsembleSink& inner_;
   sp::RecordLayout layout_;
+  sp::PatternLeaves* leaves_;
   std::vector<double> collapsed_, stability_, utility_;
   double runs_ = 0;
 };
@@ -113,6 +118,7 @@ struct RunArgs {
   bool force = false;
   bool quiet = false;
   bool check = false;
+  bool require_patterns = false;
 };
 
 int cmd_validate(const std::vector<std::string>& files, const std::vector<std::string>& sets) {
@@ -120,13 +126,18 @@ int cmd_validate(const std::vector<std::string>& files, const std::vector<std::s
   for (const auto& f : files) {
     sp::Diagnostics diags;
     auto sc = sp::load_scenario(f, sets, diags);
+    if (sc) {
+      sp::PatternEvaluator patterns;
+      if (!patterns.add(*sc, diags)) sc.reset();
+    }
     if (!sc) {
       std::cerr << diags.format();
       std::cerr << f << ": " << diags.size() << (diags.size() == 1 ? " error" : " errors") << "\n";
       ++bad;
     } else {
       std::cout << "ok: " << f << " (scenario '" << sc->name << "', " << sc->n() << " actors, " << sc->start_year
-                << "-" << sc->end_year << ", " << sc->steps << " steps, " << sc->events.size() << " events)\n";
+                << "-" << sc->end_year << ", " << sc->steps << " steps, " << sc->events.size() << " events, "
+                << sc->patterns.size() << " patterns)\n";
     }
   }
   return bad ? 2 : 0;
@@ -140,11 +151,15 @@ int cmd_run(const RunArgs& a, const std::string& cmdline) {
     auto sc = sp::load_scenario(f, a.sets, diags);
     if (sc) scenarios.push_back(std::move(*sc));
   }
+  sp::PatternEvaluator patterns;
+  if (!diags.has_errors())
+    for (const auto& sc : scenarios) patterns.add(sc, diags);
   if (diags.has_errors()) {
     std::cerr << diags.format() << "sixparty run: " << diags.size() << (diags.size() == 1 ? " error" : " errors")
               << "; nothing was run\n";
     return 2;
   }
+  patterns.link();
   sp::RecordLevel level;
   if (a.record == "outcomes") level = sp::RecordLevel::outcomes;
   else if (a.record == "summary") level = sp::RecordLevel::summary;
@@ -175,16 +190,21 @@ int cmd_run(const RunArgs& a, const std::string& cmdline) {
     sp::RunMetadata meta{cmdline, sp::utc_now(), threads.threads()};
     sp::ResultsFile file(out, meta);
     bool interrupted = false;
-    for (const auto& sc : scenarios) {
+    std::vector<std::uint64_t> seeds;
+    std::size_t ran = 0;
+    for (std::size_t k = 0; k < scenarios.size(); ++k) {
+      const sp::Scenario& sc = scenarios[k];
       sp::EnsembleOptions opt;
       opt.runs = a.runs > 0 ? a.runs : sc.runs;
       opt.seed = a.seed_given ? a.seed : sc.seed;
       opt.level = level;
       opt.check_invariants = a.check;
+      opt.need_steps = patterns.needs_steps(k);
+      seeds.push_back(opt.seed);
       sp::EnsembleResult res;
       {
         auto sink = file.add_scenario(sc, opt);
-        TallySink tally(sc, *sink);
+        TallySink tally(sc, *sink, &patterns.leaves(k));
         sp::Progress progress(sc.name, opt.runs, show);
         threads.run([&] {
           res = sp::run_ensemble(sc, opt, tally, [&](std::int64_t d, std::int64_t t) { (void)t; progress.update(d); }, &g_stop);
@@ -197,10 +217,20 @@ int cmd_run(const RunArgs& a, const std::string& cmdline) {
           tally.print(std::cout);
         }
       }
+      ++ran;
       if (res.interrupted) {
         interrupted = true;
         break;
       }
+    }
+    // patterns, once every scenario has run (paired ones need their baselines)
+    int unmet = 0;
+    for (std::size_t k = 0; k < ran; ++k) {
+      const auto results = patterns.evaluate(k, seeds[k]);
+      if (results.empty()) continue;
+      for (const auto& r : results) unmet += r.passed ? 0 : 1;
+      if (!a.quiet) std::cout << sp::format_patterns(scenarios[k].name, patterns.leaves(k).runs(), results);
+      file.write_patterns(scenarios[k].name, results);
     }
     file.commit(interrupted ? "interrupted" : "complete");
     if (interrupted) {
@@ -208,6 +238,10 @@ int cmd_run(const RunArgs& a, const std::string& cmdline) {
       return 130;
     }
     if (!a.quiet) std::cout << "wrote " << out << "\n";
+    if (a.require_patterns && unmet > 0) {
+      std::cerr << "sixparty run: " << unmet << (unmet == 1 ? " pattern was" : " patterns were") << " not met\n";
+      return 4;
+    }
   } catch (const sp::h5::Error& e) {
     std::cerr << "sixparty run: cannot write results: " << e.what() << "\n";
     return 3;
@@ -248,6 +282,7 @@ int main(int argc, char** argv) {
   run->add_flag("--force", ra.force, "overwrite an existing results file");
   run->add_flag("-q,--quiet", ra.quiet, "print nothing but errors");
   run->add_flag("--check", ra.check, "check invariants after every step (always on in debug builds)");
+  run->add_flag("--require-patterns", ra.require_patterns, "exit with code 4 if any declared pattern is not met");
 
   std::vector<std::string> vfiles, vsets;
   auto* validate = app.add_subcommand("validate", "check scenario files and print every error with its location");

@@ -36,7 +36,7 @@ EnsembleResult run_ensemble(const Scenario& sc, const EnsembleOptions& opt, Ense
   const auto& ovars = outcome_variables();
   const RecordLayout slayout(sc, svars), olayout(sc, ovars);
   const std::size_t steps = static_cast<std::size_t>(sc.steps);
-  const bool record_steps = opt.level != RecordLevel::outcomes;
+  const bool record_steps = opt.level != RecordLevel::outcomes || opt.need_steps;
   const std::size_t per_run = record_steps ? steps * slayout.per_step : 0;
 
   // everything is allocated here, once
@@ -75,8 +75,7 @@ EnsembleResult run_ensemble(const Scenario& sc, const EnsembleOptions& opt, Ense
       }
     });
     if (summary) summary->add_block(step_buf.data(), count);
-    sink.block(first, static_cast<std::int64_t>(count), out_buf.data(),
-               opt.level == RecordLevel::traces ? step_buf.data() : nullptr);
+    sink.block(first, static_cast<std::int64_t>(count), out_buf.data(), record_steps ? step_buf.data() : nullptr);
     result.runs_completed = first + static_cast<std::int64_t>(count);
     if (progress) progress(result.runs_completed, opt.runs);
   }

@@ -32,14 +32,16 @@ struct EnsembleOptions {
   bool check_invariants = false;     // check every step (always on in debug builds)
   double compression = 200.0;        // t-digest delta for the summaries (exact up to 127 runs)
   std::size_t state_budget_bytes = 64u << 20;  // bounds the block size for large worlds
+  bool need_steps = false;           // record steps even at the outcomes level (patterns need them)
 };
 
 // receives finished blocks in run order
 class EnsembleSink {
  public:
   virtual ~EnsembleSink() = default;
-  // outcomes: count x outcome layout; traces: count x steps x step layout (null below traces level)
-  virtual void block(std::int64_t first_run, std::int64_t count, const double* outcomes, const double* traces) = 0;
+  // outcomes: count x outcome layout; steps: count x steps x step layout, or null when steps were
+  // not recorded (outcomes level without patterns)
+  virtual void block(std::int64_t first_run, std::int64_t count, const double* outcomes, const double* steps) = 0;
   // once, at the end; summary is null at the outcomes level
   virtual void finish(const Summary* summary, std::int64_t runs_completed, bool interrupted) = 0;
 };

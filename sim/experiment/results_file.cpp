@@ -1,6 +1,7 @@
 #include "experiment/results_file.hpp"
 
 #include "core/rng.hpp"
+#include "experiment/patterns.hpp"
 #include "version.hpp"
 
 #include <unistd.h>
@@ -171,7 +172,7 @@ class GroupSink : public EnsembleSink {
         h5::write_slab(out_sets_[set].id(), {static_cast<hsize_t>(first), 0}, {static_cast<hsize_t>(count), n}, buf.data());
       }
     }
-    if (traces) {
+    if (traces && opt_.level == RecordLevel::traces) {
       const auto& svars = step_variables();
       const std::size_t per_step = slayout_.per_step;
       const std::size_t steps = static_cast<std::size_t>(sc_.steps);
@@ -286,8 +287,60 @@ ResultsFile::~ResultsFile() {
 std::unique_ptr<EnsembleSink> ResultsFile::add_scenario(const Scenario& sc, const EnsembleOptions& opt) {
   const std::string name = group_name(sc.name, groups_);
   groups_.push_back(name);
+  scenario_names_.push_back(sc.name);
   h5::attr_strings(file_.id(), "scenarios", groups_);
   return std::make_unique<GroupSink>(file_.id(), name, sc, opt);
+}
+
+void ResultsFile::write_patterns(const std::string& scenario_name, const std::vector<PatternResult>& results) {
+  if (results.empty()) return;
+  std::size_t k = 0;
+  while (k < scenario_names_.size() && scenario_names_[k] != scenario_name) ++k;
+  if (k == scenario_names_.size()) return;
+  h5::Handle g = h5::open_group(file_.id(), groups_[k]);
+  h5::Handle pg = h5::create_group(g.id(), "patterns");
+  std::vector<std::string> ids, desc, src, tol, note;
+  std::vector<double> observed, low, high, lo, hi, conf, passed, evaluated;
+  for (const auto& r : results) {
+    ids.push_back(r.id);
+    desc.push_back(r.description);
+    src.push_back(r.source);
+    tol.push_back(r.tolerance);
+    note.push_back(r.note);
+    observed.push_back(r.observed);
+    low.push_back(r.low);
+    high.push_back(r.high);
+    lo.push_back(r.min);
+    hi.push_back(r.max);
+    conf.push_back(r.confidence_required ? r.confidence : std::nan(""));
+    passed.push_back(r.passed ? 1 : 0);
+    evaluated.push_back(r.evaluated ? 1 : 0);
+  }
+  h5::Handle id = h5::coordinate(pg.id(), "pattern", ids);
+  h5::describe(id.id(), "pattern id", "1");
+  auto strings = [&](const char* name, const std::vector<std::string>& v, const char* long_name) {
+    h5::Handle d = h5::strings(pg.id(), name, v);
+    h5::describe(d.id(), long_name, "1");
+    h5::attach(d.id(), {id.id()});
+  };
+  auto numbers = [&](const char* name, const std::vector<double>& v, const char* long_name) {
+    h5::Handle d = h5::create_dataset(pg.id(), name, {v.size()});
+    h5::write_slab(d.id(), {0}, {v.size()}, v.data());
+    h5::describe(d.id(), long_name, "1");
+    h5::attach(d.id(), {id.id()});
+  };
+  strings("description", desc, "what the pattern says");
+  strings("source", src, "source of the target");
+  strings("tolerance", tol, "why the tolerance is what it is");
+  strings("note", note, "why a pattern was not evaluated");
+  numbers("observed", observed, "observed value over the ensemble");
+  numbers("interval_low", low, "lower end of the bootstrap interval");
+  numbers("interval_high", high, "upper end of the bootstrap interval");
+  numbers("expected_min", lo, "lowest value expected");
+  numbers("expected_max", hi, "highest value expected");
+  numbers("confidence", conf, "confidence the whole interval must meet (NaN: the point estimate suffices)");
+  numbers("passed", passed, "pattern met (0 or 1)");
+  numbers("evaluated", evaluated, "pattern evaluated (0 or 1)");
 }
 
 void ResultsFile::commit(const std::string& status) {

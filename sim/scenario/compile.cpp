@@ -248,6 +248,7 @@ Scenario compile(const ScenarioSpec& s) {
   }
   std::stable_sort(sc.events.begin(), sc.events.end(), [](const Event& a, const Event& b) { return a.step < b.step; });
 
+  sc.patterns = s.patterns;
   if (s.runs.given) sc.runs = s.runs.value;
   if (s.seed.given) sc.seed = s.seed.value;
   return sc;

@@ -12,6 +12,7 @@
 
 #include "core/diagnostics.hpp"
 #include "models/parameters.hpp"
+#include "scenario/spec.hpp"
 #include "scenario/world.hpp"
 
 #include <cstdint>
@@ -82,6 +83,8 @@ struct Scenario {
   World initial;
   std::vector<Event> events;  // sorted by step, stable in file order
   Parameters params;
+
+  std::vector<PatternSpec> patterns;  // resolved against recorded variables by the experiment layer
 
   std::int64_t runs = 100;
   std::uint64_t seed = 1;

@@ -108,6 +108,30 @@ struct EventSpec {
   std::vector<Field<std::string>> collapse;  // actors whose regime falls at this step
 };
 
+// a pattern's value: an expression over recorded outputs (see scenarios/README.md, "Patterns")
+struct PatternExprSpec {
+  enum class Kind { mean, at, ratio, difference, sum, paired_difference, input, constant };
+  Kind kind = Kind::constant;
+  SourceLocation where;
+  std::string path;
+  // mean / at: a recorded step variable of an actor (and a partner, resource or interest)
+  Field<std::string> variable, actor, partner, resource, interest;
+  Field<double> from, to;  // mean: steps whose end lies in (from, to]
+  Field<double> year;      // at: the step that ends at this year
+  std::vector<PatternExprSpec> args;  // ratio, difference, sum
+  Field<std::string> baseline;        // paired_difference: a scenario run in the same invocation
+  Field<double> value;                // constant
+};
+
+struct PatternSpec {
+  SourceLocation where;
+  std::string path;
+  Field<std::string> id, description, source, tolerance;
+  PatternExprSpec value;
+  Field<double> min, max;     // the observed value must lie in [min, max]
+  Field<double> confidence;   // if given, the whole bootstrap interval at this level must lie there
+};
+
 struct ParameterSpec {
   std::string model, name;
   Field<double> value;
@@ -125,6 +149,7 @@ struct ScenarioSpec {
   std::vector<RelationSpec> relations;
   std::vector<EventSpec> events;
   std::vector<ParameterSpec> parameters;
+  std::vector<PatternSpec> patterns;
   Field<std::int64_t> runs;
   Field<std::uint64_t> seed;
   SourceLocation root;

@@ -224,6 +224,81 @@ void read_actor(Reader& r, const TreeEntry& entry, ActorSpec& a) {
   }
 }
 
+void read_expr(Reader& r, const TreeNode& n, const std::string& path, PatternExprSpec& e, int depth) {
+  e.where = n.where;
+  e.path = path;
+  static const std::vector<std::string> kinds = {"mean", "at", "ratio", "difference", "sum", "paired_difference",
+                                                 "input", "constant"};
+  if (depth > 16) {
+    r.diags.error(n.where, path, "expression nested deeper than 16 levels; expected a simpler expression");
+    return;
+  }
+  if (!r.map(n, path, kinds, "an expression: a map with exactly one of " + join(kinds))) return;
+  if (n.entries.size() != 1) {
+    r.diags.error(n.where, path, "found " + std::to_string(n.entries.size()) + " keys; expected exactly one of " + join(kinds));
+    return;
+  }
+  const TreeEntry& k = n.entries.front();
+  const TreeNode& v = k.node();
+  const std::string kp = path + "." + k.key;
+  if (k.key == "mean" || k.key == "at") {
+    e.kind = k.key == "mean" ? PatternExprSpec::Kind::mean : PatternExprSpec::Kind::at;
+    const std::vector<std::string> keys = k.key == "mean"
+        ? std::vector<std::string>{"variable", "actor", "partner", "resource", "interest", "from", "to"}
+        : std::vector<std::string>{"variable", "actor", "partner", "resource", "interest", "year"};
+    if (!r.map(v, kp, keys, "a map with " + join(keys))) return;
+    r.string(v.find("variable"), kp + ".variable", e.variable);
+    r.string(v.find("actor"), kp + ".actor", e.actor);
+    r.string(v.find("partner"), kp + ".partner", e.partner);
+    r.string(v.find("resource"), kp + ".resource", e.resource);
+    r.string(v.find("interest"), kp + ".interest", e.interest);
+    for (const char* req : {"variable", "actor"})
+      if (!v.find(req)) r.diags.error(v.where, kp + "." + req, "missing; expected a name");
+    if (k.key == "mean") {
+      r.number(v.find("from"), kp + ".from", e.from);
+      r.number(v.find("to"), kp + ".to", e.to);
+      for (const char* req : {"from", "to"})
+        if (!v.find(req)) r.diags.error(v.where, kp + "." + req, "missing; expected a year");
+    } else {
+      r.number(v.find("year"), kp + ".year", e.year);
+      if (!v.find("year")) r.diags.error(v.where, kp + ".year", "missing; expected a year");
+    }
+  } else if (k.key == "ratio" || k.key == "difference" || k.key == "sum") {
+    e.kind = k.key == "ratio" ? PatternExprSpec::Kind::ratio
+           : k.key == "difference" ? PatternExprSpec::Kind::difference : PatternExprSpec::Kind::sum;
+    if (!v.is_sequence() || v.items.empty() || (k.key != "sum" && v.items.size() != 2)) {
+      r.diags.error(v.where, kp, k.key == "sum" ? "expected a list of expressions"
+                                                : "expected a list of two expressions [a, b]");
+      return;
+    }
+    for (std::size_t i = 0; i < v.items.size(); ++i) {
+      e.args.emplace_back();
+      read_expr(r, v.items[i], kp + "[" + std::to_string(i) + "]", e.args.back(), depth + 1);
+    }
+  } else if (k.key == "paired_difference") {
+    e.kind = PatternExprSpec::Kind::paired_difference;
+    if (!r.map(v, kp, {"baseline", "of"}, "a map with baseline and of")) return;
+    r.string(v.find("baseline"), kp + ".baseline", e.baseline);
+    if (!v.find("baseline")) r.diags.error(v.where, kp + ".baseline", "missing; expected the name of the baseline scenario");
+    if (const TreeNode* of = v.find("of")) {
+      e.args.emplace_back();
+      read_expr(r, *of, kp + ".of", e.args.back(), depth + 1);
+    } else {
+      r.diags.error(v.where, kp + ".of", "missing; expected the expression to compare");
+    }
+  } else if (k.key == "input") {
+    e.kind = PatternExprSpec::Kind::input;
+    if (!r.map(v, kp, {"actor", "interest"}, "a map with actor and interest")) return;
+    r.string(v.find("actor"), kp + ".actor", e.actor);
+    r.string(v.find("interest"), kp + ".interest", e.interest);
+    for (const char* req : {"actor", "interest"})
+      if (!v.find(req)) r.diags.error(v.where, kp + "." + req, "missing; expected a name");
+  } else {
+    e.kind = PatternExprSpec::Kind::constant;
+    r.number(&v, kp, e.value);
+  }
+}
+
 }  // namespace
 
 ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
@@ -231,7 +306,7 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
   Reader r(diags);
   s.root = root.where;
   static const std::vector<std::string> top = {"name", "description", "time", "dimensions", "resources",
-                                               "actors", "relations", "events", "parameters", "run"};
+                                               "actors", "relations", "events", "parameters", "patterns", "run"};
   if (!r.map(root, "", top, "a map of scenario keys")) return s;
 
   r.string(root.find("name"), "name", s.name);
@@ -387,6 +462,37 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
           r.number(&e.node(), mp + "." + e.key, ps.value);
           s.parameters.push_back(std::move(ps));
         }
+      }
+    }
+  }
+  if (const TreeNode* pats = root.find("patterns")) {
+    if (!pats->is_sequence()) {
+      diags.error(pats->where, "patterns", "found " + kind_name(*pats) + "; expected a list of patterns");
+    } else {
+      static const std::vector<std::string> pkeys = {"id", "description", "source", "tolerance", "value", "expect"};
+      for (std::size_t i = 0; i < pats->items.size(); ++i) {
+        const TreeNode& n = pats->items[i];
+        PatternSpec ps;
+        ps.where = n.where;
+        ps.path = "patterns[" + std::to_string(i) + "]";
+        if (!r.map(n, ps.path, pkeys, "a pattern map with id, value and expect")) continue;
+        r.string(n.find("id"), ps.path + ".id", ps.id);
+        r.string(n.find("description"), ps.path + ".description", ps.description);
+        r.string(n.find("source"), ps.path + ".source", ps.source);
+        r.string(n.find("tolerance"), ps.path + ".tolerance", ps.tolerance);
+        for (const char* req : {"id", "value", "expect"})
+          if (!n.find(req)) diags.error(n.where, ps.path + "." + req, "missing");
+        if (const TreeNode* v = n.find("value")) read_expr(r, *v, ps.path + ".value", ps.value, 0);
+        if (const TreeNode* ex = n.find("expect")) {
+          if (r.map(*ex, ps.path + ".expect", {"min", "max", "confidence"}, "a map with min and/or max (and confidence)")) {
+            r.number(ex->find("min"), ps.path + ".expect.min", ps.min);
+            r.number(ex->find("max"), ps.path + ".expect.max", ps.max);
+            r.number(ex->find("confidence"), ps.path + ".expect.confidence", ps.confidence);
+            if (!ex->find("min") && !ex->find("max"))
+              diags.error(ex->where, ps.path + ".expect", "expected at least one of min and max");
+          }
+        }
+        s.patterns.push_back(std::move(ps));
       }
     }
   }

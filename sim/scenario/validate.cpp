@@ -7,6 +7,7 @@
 #include <cmath>
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <set>
 
 namespace sixparty {
@@ -242,6 +243,35 @@ void validate(const ScenarioSpec& s, Diagnostics& diags) {
   for (const auto& p : s.parameters) {
     const ParameterInfo* info = find_parameter(p.model, p.name);
     if (info) c.range(p.value, info->min_value, info->max_value, std::string("in ") + info->unit);
+  }
+
+  // patterns: ids, bounds, years and actors (variables are checked against the recorded ones later)
+  std::set<std::string> pattern_ids;
+  std::function<void(const PatternExprSpec&)> check_expr = [&](const PatternExprSpec& e) {
+    for (const Field<std::string>* who : {&e.actor, &e.partner})
+      if (who->given && std::find(ids.begin(), ids.end(), who->value) == ids.end())
+        diags.error(who->where, who->path, "unknown actor '" + who->value + "'" + did_you_mean(who->value, ids) +
+                                               "; expected one of: " + join(ids));
+    for (const Field<double>* y : {&e.from, &e.to, &e.year})
+      if (y->given && c.finite(*y) && start_ok && end_ok &&
+          (y->value < s.time.start.value || y->value > s.time.end.value))
+        diags.error(y->where, y->path, "found " + format_number(y->value) + "; expected a year in [" +
+                                           format_number(s.time.start.value) + ", " + format_number(s.time.end.value) + "]");
+    if (e.from.given && e.to.given && std::isfinite(e.from.value) && std::isfinite(e.to.value) && !(e.to.value > e.from.value))
+      diags.error(e.to.where, e.to.path, "found " + format_number(e.to.value) + "; expected a year after from (" +
+                                             format_number(e.from.value) + ")");
+    if (e.kind == PatternExprSpec::Kind::constant) c.finite(e.value);
+    for (const auto& a : e.args) check_expr(a);
+  };
+  for (const auto& p : s.patterns) {
+    if (p.id.given && !pattern_ids.insert(p.id.value).second)
+      diags.error(p.id.where, p.id.path, "pattern id '" + p.id.value + "' is used twice; expected unique ids");
+    check_expr(p.value);
+    const bool lo = p.min.given && c.finite(p.min), hi = p.max.given && c.finite(p.max);
+    if (lo && hi && p.min.value > p.max.value)
+      diags.error(p.max.where, p.max.path, "found " + format_number(p.max.value) + "; expected max >= min (" +
+                                               format_number(p.min.value) + ")");
+    if (p.confidence.given) c.range(p.confidence, 0.5, 0.999, "a confidence level");
   }
 
   // run defaults
