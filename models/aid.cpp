@@ -37,7 +37,8 @@ void plan_aid(const Scenario& sc, RunState& s, int i) {
     const double w_stab = weight(sc, i, Indicator::regional_stability);
     const double w_sec = weight(sc, i, Indicator::security);
     const double w_cost = r == sc.economic ? weight(sc, i, Indicator::economy) : w_sec;
-    const double cost = (w_cost + kCostFloor) / resource_scale(sc, w, i, r);
+    // spending a year's income of the resource costs its interest weight (plus the floor)
+    const double cost = (w_cost + kCostFloor) / std::max(1e-9, w.income(i, r));
     // softmax over {keep} and the partners, shifted by the largest ratio for stability
     double best = 0;  // keep
     for (int j = 0; j < n; ++j) {

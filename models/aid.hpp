@@ -8,8 +8,9 @@
 //          - w_i[security] rivalry_ij / S_jr
 //          + v_lev w_i[security] L_ij / S_jr                    a client's leverage (leverage.hpp)
 // (friends are worth more than strangers; strengthening a rival costs security)
-// Cost per unit: C_i = (w_i[economy or security] + c0) / S_ir, with c0 = 0.05 so a donor that
-// does not value its economy still pays something.
+// Cost per unit: C_i = (w_i[economy or security] + c0) / income_ir: giving away a year's income of
+// the resource costs its interest weight; c0 = 0.05 so a donor that does not value its economy
+// still pays something. Benefit and cost are thus of one order, and the logit responds to both.
 // Shares: softmax over {keep: 0} U {j: B_ij / C_i - 1} with temperature T; amount = b_ir * share.
 // Economic aid to j is split: a share subsidy_ij goes as a price subsidy on their trade (trade.hpp),
 // the rest as a direct transfer; both leave the donor's stock and feed the receiver's economy.

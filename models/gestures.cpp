@@ -37,13 +37,14 @@ void plan_gestures(const Scenario& sc, RunState& s, int i) {
   double best = 0;
   for (int j = 0; j < n; ++j) {
     if (j == i || w.collapsed[j] > 0) continue;
-    double demand = 1.0;
+    double demand = 0.0;
     for (int k = 0; k < n; ++k)
       if (k != i && k != j) demand += mediation_demand(sc, w, k, j) * mediation_willingness(w, i, k);
     double counterweight = 0;
     for (int q = 0; q < n; ++q)
       if (q != i && q != j) counterweight += w.rivalry(q, j) * s.dependence(q, i);
-    const double benefit = 0.5 * (1.0 + w.affinity(i, j)) *
+    // the giver's standing attitude (baseline affinity), so that gestures do not feed on themselves
+    const double benefit = 0.5 * (1.0 + w.affinity_base(i, j)) *
                            (w_status * p.prestige_gain / D + w_inf * p.visibility_gain * demand / D +
                             w_sec * sc.params.leverage.value * counterweight);
     const double ratio = benefit / cost - 1.0;
@@ -81,7 +82,6 @@ void apply_gestures(const Scenario& sc, RunState& s) {
       if (!(g > 0)) continue;
       const double Dj = diplomatic_scale(sc, w, j);
       w.affinity(j, i) = std::clamp(w.affinity(j, i) + p.affinity_gain * g / Dj, -1.0, 1.0);
-      w.affinity(i, j) = std::clamp(w.affinity(i, j) + 0.5 * p.affinity_gain * g / Di, -1.0, 1.0);
       const double v = std::min(1.0, w.visibility(i, j) + p.visibility_gain * g / Di);
       w.visibility(i, j) = w.visibility(j, i) = v;
       w.prestige[i] += p.prestige_gain * g;

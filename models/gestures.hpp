@@ -3,13 +3,14 @@
 //
 // Budget per step: b_i = spendable_id stock_id dt (d: the diplomatic resource).
 // Benefit per diplomatic unit to j, for giver i (D_i: i's diplomatic scale):
-//   B_ij = (1 + a_ij)/2 [ w_i[status] g_p / D_i                               prestige of the giver
-//          + w_i[influence] g_v (1 + sum_k demand_kj willing_ik) / D_i       perceived influence, worth
-//                                                                            more where others want mediation
+//   B_ij = (1 + a0_ij)/2 [ w_i[status] g_p / D_i                              prestige of the giver
+//          + w_i[influence] g_v sum_k demand_kj willing_ik / D_i            perceived influence, worth
+//                                                                            what others would pay to mediate
 //          + w_i[security] sum_{p != i, j} rivalry_pj dep_ip ]               a client's counterweight: looking
 //                                                                            closer to a patron's rival
 // Cost per unit: (w_i[status] + c0) / D_i. Shares: softmax over {keep} and partners of B/C - 1.
-// Effects of g_ij per year: a_ji += g_a g_ij / D_j dt (the receiver warms), a_ij += half that;
+// (a0: the giver's baseline affinity, so that gestures do not feed on themselves)
+// Effects of g_ij per year: a_ji += g_a g_ij / D_j dt (the receiver warms);
 // visibility_ij, visibility_ji += g_v g_ij / D_i dt; prestige_i, prestige_j += g_p g_ij dt.
 #pragma once
 

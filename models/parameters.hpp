@@ -13,6 +13,7 @@ namespace sixparty {
 
 struct TradeParams {
   double gravity_scale;        // trade volume per unit of geometric-mean output, 1/yr scale (dimensionless)
+  double distance_elasticity;  // d log(volume) / d log(distance)
   double affinity_elasticity;  // d log(volume) / d(mean affinity), dimensionless
   double subsidy_elasticity;   // relative volume gain per unit of subsidy share, dimensionless
   double gains_rate;           // share of the volume each side keeps as gain, dimensionless

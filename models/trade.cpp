@@ -13,10 +13,12 @@ void trade_potential(const Scenario& sc, RunState& s) {
   for (int i = 0; i < n; ++i) {
     s.trade_potential(i, i) = 0;
     for (int j = i + 1; j < n; ++j) {
-      const double mean_affinity = 0.5 * (w.affinity(i, j) + w.affinity(j, i));
+      // commerce follows the standing relationship, not the transient goodwill of gestures and aid
+      const double mean_affinity = 0.5 * (w.affinity_base(i, j) + w.affinity_base(j, i));
       const double sanction = std::max(w.sanction(i, j), w.sanction(j, i));
       const double broken = (w.collapsed[i] > 0 || w.collapsed[j] > 0) ? st.collapse_trade_loss : 0.0;
       const double v = p.gravity_scale * std::sqrt(w.output[i] * w.output[j]) *
+                       std::pow(w.distance(i, j), -p.distance_elasticity) *
                        std::exp(p.affinity_elasticity * mean_affinity) * (1.0 - sanction) *
                        (1.0 + sc.params.reform.openness * (w.reform[i] + w.reform[j])) * (1.0 - broken);
       s.trade_potential(i, j) = s.trade_potential(j, i) = v;

@@ -1,6 +1,8 @@
 // trade: gravity-style bilateral volumes; subsidies as aid in disguise. ODD section "Trade".
 //
-//   V0_ij = G sqrt(Y_i Y_j) exp(b_a (a_ij + a_ji) / 2) (1 - max(x_ij, x_ji)) (1 + o (r_i + r_j))
+//   V0_ij = G sqrt(Y_i Y_j) d_ij^-e exp(b_a (a_ij + a_ji) / 2) (1 - max(x_ij, x_ji)) (1 + o (r_i + r_j))
+//           d: distance in thousand km, e: distance elasticity; a: baseline affinity (commerce follows
+//           the standing relationship, not the transient goodwill that gestures and aid add)
 //           (1 - L [i or j collapsed])                    (potential, symmetric; x sanctions, r reform)
 //   with noise: V0 <- V0 exp(e - sd^2/2), e ~ N(0, sd^2) per pair and step
 // A subsidy is aid in disguise: X_ij (US$ bn/yr) is the part of i's economic aid to j given as

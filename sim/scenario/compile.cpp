@@ -197,9 +197,11 @@ Scenario compile(const ScenarioSpec& s) {
     if (v.subsidy.given) w.subsidy(i, j) = v.subsidy.value;
     if (v.sanction.given) w.sanction(i, j) = w.sanction_floor(i, j) = v.sanction.value;
     if (v.border.given) w.border(i, j) = v.border.value;
+    if (v.distance.given) w.distance(i, j) = w.distance(j, i) = v.distance.value;
     if (v.aid_return.given) w.expected_return(i, j) = v.aid_return.value;
   };
   w.expected_return.setConstant(sc.params.aid.prior_return);
+  w.distance.setOnes();  // 1000 km unless a relation says otherwise
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j)
       if (i != j) apply(i, j, s.relation_defaults);

@@ -80,6 +80,7 @@ struct RelationValues {
   Field<double> sanction;    // [0,1]: share of trade from cuts toward to
   Field<double> aid_return;  // [0,1]: from's prior expected return on aid to to
   Field<double> border;      // [0,1]: share of from's refugees that would go to to
+  Field<double> distance;    // thousand km between the economic centres, symmetric
 };
 
 struct RelationSpec {

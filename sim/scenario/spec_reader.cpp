@@ -136,7 +136,7 @@ class Reader {
 };
 
 void read_relation_values(Reader& r, const TreeNode& n, const std::string& path, RelationValues& v) {
-  static const std::vector<std::string> keys = {"affinity", "rivalry", "commitment", "subsidy", "sanction", "aid_return", "border"};
+  static const std::vector<std::string> keys = {"affinity", "rivalry", "commitment", "subsidy", "sanction", "aid_return", "border", "distance"};
   if (!r.map(n, path, keys, "a map of relation values (" + join(keys) + ")")) return;
   r.number(n.find("affinity"), path + ".affinity", v.affinity);
   r.number(n.find("rivalry"), path + ".rivalry", v.rivalry);
@@ -145,6 +145,7 @@ void read_relation_values(Reader& r, const TreeNode& n, const std::string& path,
   r.number(n.find("sanction"), path + ".sanction", v.sanction);
   r.number(n.find("aid_return"), path + ".aid_return", v.aid_return);
   r.number(n.find("border"), path + ".border", v.border);
+  r.number(n.find("distance"), path + ".distance", v.distance);
 }
 
 void read_changes(Reader& r, const TreeNode& n, const std::string& path, std::vector<ChangeSpec>& out,

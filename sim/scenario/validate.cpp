@@ -55,6 +55,7 @@ void check_relation_values(Checker& c, const RelationValues& v) {
   c.range(v.sanction, 0, 1, "a sanction share");
   c.range(v.aid_return, 0, 1, "an expected return");
   c.range(v.border, 0, 1, "a share of refugees");
+  if (v.distance.given) c.positive(v.distance, 50, "a distance in thousand km");
 }
 
 }  // namespace
@@ -188,6 +189,9 @@ void validate(const ScenarioSpec& s, Diagnostics& diags) {
     }
     if (r.from == r.to)
       diags.error(r.where, r.path, "a relation of '" + r.from + "' with itself; expected two different actors");
+    if (!r.both && r.values.distance.given)
+      diags.error(r.values.distance.where, r.values.distance.path,
+                  "distance is symmetric; expected it on '" + r.from + "<->" + r.to + "'");
     if (!r.both && r.values.rivalry.given)
       diags.error(r.values.rivalry.where, r.values.rivalry.path,
                   "rivalry is symmetric; expected it on '" + r.from + "<->" + r.to + "'");

@@ -46,6 +46,7 @@ struct World {
   Eigen::MatrixXd sanction_floor;   // [0,1] the sanction i keeps whatever it decides (exogenous)
   Eigen::MatrixXd border;           // [0,1] share of i's refugees that would go to j
   Eigen::MatrixXd visibility;       // [0,1] how visible the i-j relationship is, from gestures
+  Eigen::MatrixXd distance;         // thousand km between the economic centres (symmetric)
   Eigen::MatrixXd expected_return;  // [0,1] i's learned return on aid to j
 
   void resize(int n, int resources);
@@ -63,7 +64,7 @@ template <class W>
 auto world_matrices(W& w) {
   return std::array{&w.stock, &w.income, &w.spendable, &w.stock0, &w.affinity, &w.affinity_base, &w.rivalry,
                     &w.commitment, &w.subsidy, &w.sanction, &w.sanction_floor, &w.border, &w.visibility,
-                    &w.expected_return};
+                    &w.distance, &w.expected_return};
 }
 
 inline void World::resize(int n, int r) {
