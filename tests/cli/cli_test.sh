@@ -39,6 +39,11 @@ for f in $(find scenarios -name '*.yaml' -not -path '*/experiments/*' | sort); d
   expect 0 "validate $f" -- "$bin" validate "$f"
 done
 
+# every shipped scenario runs with a small ensemble
+for f in $(find scenarios -name '*.yaml' -not -path '*/experiments/*' | sort); do
+  expect 0 "run $f" -- "$bin" run "$f" -n 8 --record outcomes -o "$tmp/each.h5" --force --quiet
+done
+
 # every class of bad input gets its exact message and exit code 2
 for exp in tests/data/bad/*.expected; do
   yaml=${exp%.expected}.yaml

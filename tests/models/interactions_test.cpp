@@ -1,0 +1,239 @@
+// direction-of-effect tests for leverage, gestures, brokerage, pressure, commitments, collapse,
+// war and reform, on a small four-actor world: two rival patrons (A, C), a client (B), a third
+// party that worries about the client (D)
+#include "engine/step.hpp"
+#include "models/brokerage.hpp"
+#include "models/gestures.hpp"
+#include "models/regime.hpp"
+
+#include "../test_support.hpp"
+
+using namespace sixparty;
+using namespace sixparty::test;
+
+namespace {
+
+std::string four_world(const std::string& relations = "", const std::string& events = "") {
+  return R"(name: four
+time: {start: 2000, end: 2010, steps_per_year: 4}
+dimensions: [security, economy, status, regional_stability, regime_survival, influence, nonproliferation]
+resources:
+  economic: {kind: economic}
+  military: {kind: military}
+  diplomatic: {kind: diplomatic}
+actors:
+  A:
+    output: 1000
+    alignment: -1
+    interests: {security: 0.4, influence: 0.3, status: 0.2, economy: 0.1}
+    resources:
+      economic: {stock: 4, income: 4, spendable: 0.5}
+      military: {stock: 100, income: 50}
+      diplomatic: {stock: 10, income: 10, spendable: 0.5}
+  B:
+    output: 20
+    need: 22
+    population: 20
+    autonomy: 0.8
+    nuclear: 0.5
+    interests: {regime_survival: 0.6, security: 0.4}
+    resources:
+      military: {stock: 10, income: 5}
+      diplomatic: {stock: 4, income: 4, spendable: 0.5}
+    stability: {initial: 0.6, repression: 0.8, legitimacy: 0.3}
+  C:
+    output: 800
+    alignment: -0.5
+    interests: {security: 0.4, influence: 0.3, economy: 0.3}
+    resources:
+      economic: {stock: 4, income: 4, spendable: 0.5}
+      military: {stock: 80, income: 40}
+      diplomatic: {stock: 8, income: 8, spendable: 0.5}
+  D:
+    output: 3000
+    alignment: 1
+    frontier: 5
+    interests: {nonproliferation: 0.5, security: 0.3, economy: 0.2}
+    resources:
+      economic: {stock: 4, income: 4, spendable: 0.2}
+      military: {stock: 200, income: 100}
+      diplomatic: {stock: 20, income: 20, spendable: 0.5}
+relations:
+  default: {affinity: 0.0}
+  A<->B: {affinity: 0.4}
+  C<->B: {affinity: 0.4}
+  D<->B: {rivalry: 0.5, affinity: -0.5}
+  B->C: {border: 0.5}
+  B->D: {border: 0.3}
+)" + relations + (events.empty() ? "" : "events:\n" + events);
+}
+
+RunState run_to_end(const Scenario& sc, std::uint32_t run = 0, std::uint64_t seed = 3) {
+  RunState s(sc);
+  s.reset(sc, run);
+  const Rng rng(seed);
+  StepOptions opt;
+  opt.check_invariants = true;
+  for (int t = 0; t < sc.steps; ++t) step(sc, s, rng, opt);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("leverage: more rivalry between the patrons gives the client more leverage and more aid (P2)") {
+  TempDir dir;
+  const Scenario calm = compile_text(dir, four_world());
+  const Scenario rival = compile_text(dir, four_world("  A<->C: {rivalry: 0.9}\n"));
+  const RunState c = run_to_end(calm), r = run_to_end(rival);
+  CHECK(c.leverage(0, 1) == 0);
+  CHECK(r.leverage(0, 1) > 0.2);
+  CHECK(r.aid[0](0, 1) + r.subsidy_flow(0, 1) > 1.2 * (c.aid[0](0, 1) + c.subsidy_flow(0, 1)));
+  // a treaty raises the client's value to its patron, and so the leverage
+  const Scenario treaty = compile_text(dir, four_world("  A<->C: {rivalry: 0.9}\n  A->B: {commitment: 1.0}\n"));
+  CHECK(run_to_end(treaty).leverage(0, 1) > r.leverage(0, 1));
+}
+
+TEST_CASE("gestures: paid from diplomatic capital only; they raise affinity, visibility and prestige (P4, P5)") {
+  TempDir dir;
+  const Scenario sc = compile_text(dir, four_world("  A<->C: {rivalry: 0.5}\n"));
+  RunState s(sc);
+  s.reset(sc, 0);
+  const Rng rng(1);
+  apply_events(sc, s, rng);
+  perceive(sc, s);
+  decide(sc, s, {});
+  REQUIRE(s.gesture_plan.sum() > 0);
+  const World before = s.world;
+  apply_gestures(sc, s);
+  // economic and military stocks untouched; diplomatic stocks lower by exactly the gestures
+  CHECK(s.world.stock.col(0) == before.stock.col(0));
+  CHECK(s.world.stock.col(1) == before.stock.col(1));
+  for (int i = 0; i < sc.n(); ++i)
+    CHECK(before.stock(i, 2) - s.world.stock(i, 2) == Approx(s.gesture.row(i).sum() * sc.dt).epsilon(1e-12));
+  // the receiver warms, the relationship becomes visible, both gain prestige
+  int i = 0, j = 0;
+  s.gesture.maxCoeff(&i, &j);
+  CHECK(s.world.affinity(j, i) > before.affinity(j, i));
+  CHECK(s.world.visibility(i, j) > 0);
+  CHECK(s.world.prestige[i] > 0);
+  CHECK(s.world.prestige[j] > 0);
+}
+
+TEST_CASE("perceived influence exceeds actual influence when a relationship is visible (P5)") {
+  TempDir dir;
+  const RunState s = run_to_end(compile_text(dir, four_world()));
+  CHECK(s.perceived(0, 1) >= s.influence(0, 1));
+  CHECK(s.world.visibility.maxCoeff() > 0);
+}
+
+TEST_CASE("brokerage: a third party pays for mediation over a worrying client; transfers are conserved") {
+  TempDir dir;
+  const Scenario sc = compile_text(dir, four_world());
+  RunState s(sc);
+  s.reset(sc, 0);
+  const Rng rng(1);
+  for (int t = 0; t < 8; ++t) step(sc, s, rng);
+  perceive(sc, s);
+  s.perceived.setZero();
+  s.perceived(0, 1) = 0.5;  // A is seen to sway B
+  const double total = s.world.stock.col(2).sum();
+  const double prestige = s.world.prestige[0];
+  trade_mediation(sc, s);
+  CHECK(s.world.stock.col(2).sum() == Approx(total).epsilon(1e-12));
+  CHECK(s.brokerage(0, 3) > 0);  // D (nuclear worry, rivalry with B) buys from A
+  CHECK(s.brokerage(2, 3) == 0);  // C is not seen to sway anyone here
+  CHECK(s.world.prestige[0] > prestige);
+  // no perceived influence, no sale
+  s.perceived.setZero();
+  trade_mediation(sc, s);
+  CHECK(s.brokerage.sum() == 0);
+}
+
+TEST_CASE("pressure: a nuclear worry brings sanctions, at a cost to both (P9)") {
+  TempDir dir;
+  const Scenario worried = compile_text(dir, four_world());
+  const Scenario calm = compile_text(dir, four_world(), {"actors.B.nuclear=0", "relations.D<->B.rivalry=0"});
+  const RunState w = run_to_end(worried), c = run_to_end(calm);
+  CHECK(w.world.sanction(3, 1) > 0.5);   // D, which weighs non-proliferation, sanctions B
+  CHECK(w.world.sanction(0, 1) < 0.1);   // A, which does not, hardly
+  CHECK(c.world.sanction(3, 1) < 0.1);
+  CHECK(w.trade(3, 1) < 0.6 * c.trade(3, 1));
+  CHECK(w.world.affinity(1, 3) < c.world.affinity(1, 3));
+}
+
+TEST_CASE("collapse: refugees by border share, a successor aligned with an influential power") {
+  TempDir dir;
+  const Scenario sc = compile_text(dir, four_world("", "  - {at: 2003, collapse: B}\n"));
+  for (std::uint32_t run = 0; run < 20; ++run) {
+    const RunState s = run_to_end(sc, run);
+    CHECK(s.world.collapsed[1] == 1);
+    CHECK(s.world.collapse_year[1] == 2003.25);
+    CHECK(s.world.refugees[2] == Approx(sc.params.refugees.share * 20 * 0.5));
+    CHECK(s.world.refugees[3] == Approx(sc.params.refugees.share * 20 * 0.3));
+    CHECK(s.world.refugees[0] == 0);
+    const double a = s.world.alignment[1];
+    CHECK((a == -1 || a == -0.5 || a == 1));
+    CHECK(s.trade.row(1).sum() < 0.5 * run_to_end(compile_text(dir, four_world()), run).trade.row(1).sum());
+  }
+  // D's regional stability suffers from the refugees (its frontier holds 5 million)
+  const RunState s = run_to_end(sc);
+  CHECK(s.indicators(3, 3) < run_to_end(compile_text(dir, four_world())).indicators(3, 3));
+}
+
+TEST_CASE("war: rivalry and collapse raise its hazard; committed allies join") {
+  TempDir dir;
+  const Scenario hot = compile_text(dir, four_world("  A->D: {commitment: 1.0}\n"), {"parameters.war.base_hazard=2.0"});
+  const RunState s = run_to_end(hot);
+  CHECK(s.world.war[1] == 1);
+  CHECK(s.world.war[3] == 1);
+  CHECK(s.world.war[0] == 1);  // A is committed to D
+  CHECK(s.world.war_year[1] >= 2000);
+  CHECK(s.indicators(3, 0) < 1.0);  // security halved at war
+  const Scenario calm = compile_text(dir, four_world(), {"parameters.war.base_hazard=0"});
+  CHECK(run_to_end(calm).world.war.sum() == 0);
+}
+
+TEST_CASE("reform: progress raises growth and trade") {
+  TempDir dir;
+  const Scenario reform = compile_text(dir, four_world(), {"actors.B.reform_drive=0.3"});
+  const Scenario none = compile_text(dir, four_world());
+  const RunState r = run_to_end(reform), n = run_to_end(none);
+  CHECK(r.world.reform[1] > 0.5);
+  CHECK(n.world.reform[1] == 0);
+  CHECK(r.world.output[1] > 1.1 * n.world.output[1]);
+  CHECK(r.trade.row(1).sum() > n.trade.row(1).sum());
+}
+
+TEST_CASE("paired counterfactuals: collapse and status_quo are identical run by run until the collapse") {
+  Diagnostics d;
+  const auto base = load_scenario(source_dir() + "/scenarios/status_quo.yaml", {}, d);
+  const auto alt = load_scenario(source_dir() + "/scenarios/collapse.yaml", {}, d);
+  INFO(d.format());
+  REQUIRE(base);
+  REQUIRE(alt);
+  int first = -1;
+  for (const auto& e : alt->events)
+    for (const auto& c : e.changes)
+      if (c.op == EventOp::trigger) first = e.step;
+  REQUIRE(first > 0);
+  const Rng rng(base->seed);
+  for (std::uint32_t run : {0u, 7u, 123u}) {
+    RunState a(*base), b(*alt);
+    a.reset(*base, run);
+    b.reset(*alt, run);
+    for (int t = 0; t < first; ++t) {
+      step(*base, a, rng);
+      step(*alt, b, rng);
+    }
+    // bit-identical up to the step before the collapse
+    CHECK(a.world.stability == b.world.stability);
+    CHECK(a.world.stock == b.world.stock);
+    CHECK(a.trade == b.trade);
+    CHECK(a.world.affinity == b.world.affinity);
+    CHECK(a.utility == b.utility);
+    step(*base, a, rng);
+    step(*alt, b, rng);
+    CHECK(b.world.collapsed[alt->actor_index("DPRK")] == 1);
+    CHECK(a.utility != b.utility);
+  }
+}

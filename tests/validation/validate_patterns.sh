@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Validation: the historical scenario meets P1-P10 and Q1-Q9 over 200 runs, and the futures
+# meet P7 (Russia worse off under collapse, paired by run). Exit code 4 from sixparty means a
+# pattern was not met; the table says which.
+# usage: validate_patterns.sh SIXPARTY_BINARY SOURCE_DIR
+set -u
+bin=$1
+cd "$2" || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+status=0
+"$bin" run scenarios/historical_1980_2005.yaml -n 200 --require-patterns --record outcomes -o "$tmp/h.h5" >"$tmp/h.txt" 2>&1
+rc=$?
+sed -n '/patterns of/,$p' "$tmp/h.txt"
+if [ $rc -ne 0 ]; then echo "historical: exit $rc"; status=1; fi
+grep -q "23 of 23 patterns met" "$tmp/h.txt" || { echo "historical: not every pattern was met"; status=1; }
+"$bin" run scenarios/status_quo.yaml scenarios/collapse.yaml -n 200 --require-patterns --record outcomes -o "$tmp/f.h5" >"$tmp/f.txt" 2>&1
+rc=$?
+sed -n '/patterns of/,$p' "$tmp/f.txt"
+if [ $rc -ne 0 ]; then echo "futures: exit $rc"; status=1; fi
+grep -q "P7    pass" "$tmp/f.txt" || { echo "futures: P7 was not met"; status=1; }
+# --require-patterns must fail when a pattern is not met: demand an impossible tolerance
+"$bin" run scenarios/historical_1980_2005.yaml -n 20 --require-patterns --record outcomes -o "$tmp/g.h5" \
+  --set 'patterns.0.expect.max=0.2' >"$tmp/g.txt" 2>&1
+rc=$?
+if [ $rc -ne 4 ]; then echo "an unmet pattern gave exit $rc, expected 4"; status=1; fi
+exit $status
