@@ -30,8 +30,10 @@ void plan_aid(const Scenario& sc, RunState& s, int i) {
   for (int r = 0; r < sc.n_resources(); ++r) {
     auto& plan = s.aid_plan[r];
     for (int j = 0; j < n; ++j) plan(i, j) = 0;
+    s.budget(i, r) = 0;
     if (sc.resource_kinds[r] == ResourceKind::diplomatic) continue;  // not transferable
     const double budget = w.spendable(i, r) * w.stock(i, r) * sc.dt;
+    s.budget(i, r) = budget;
     if (!(budget > 0) || w.collapsed[i] > 0) continue;
     const double w_inf = weight(sc, i, Indicator::influence);
     const double w_stab = weight(sc, i, Indicator::regional_stability);
@@ -107,21 +109,16 @@ void learn_from_aid(const Scenario& sc, RunState& s, const Rng& rng) {
       w.affinity(i, j) = std::clamp(a, -1.0, 1.0);
     }
   }
-  // learning from what the aid bought
+  // learning from what the aid bought. A donor learns in proportion to what it gave, at full
+  // speed from 5 % of its step's budget (set by plan_aid) up: a token amount teaches nothing.
   const double rate = std::min(1.0, p.learning_rate * dt);
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       if (i == j) continue;
-      // a donor learns in proportion to what it gave, at full speed from 5 % of its budget up:
-      // a token amount teaches nothing
       double weight = 0;
       for (int r = 0; r < sc.n_resources(); ++r) {
-        // the step's budget: the spendable share of the stock before this step's transfers
-        const bool econ = r == sc.economic;
-        const double given = s.aid[r](i, j) + (econ ? s.subsidy_flow(i, j) : 0.0);
-        const double all = s.aid[r].row(i).sum() + (econ ? s.subsidy_flow.row(i).sum() : 0.0);
-        const double before = w.stock(i, r) + all * dt;
-        const double budget = w.spendable(i, r) * before * dt;
+        const double budget = s.budget(i, r);
+        const double given = s.aid[r](i, j) + (r == sc.economic ? s.subsidy_flow(i, j) : 0.0);
         if (budget > 0) weight = std::max(weight, std::min(1.0, given * dt / (0.05 * budget)));
       }
       if (!(weight > 0)) continue;

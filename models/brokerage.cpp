@@ -13,15 +13,15 @@ void trade_mediation(const Scenario& sc, RunState& s) {
   s.brokerage.setZero();
   if (sc.diplomatic < 0) return;
   const int d = sc.diplomatic;
+  // scratch(i, k) = sum_j perceived(i, j) demand(k, j); j = i adds nothing (perceived(i, i) = 0),
+  // nor j = k (demand(k, k) = 0)
+  s.scratch.noalias() = s.perceived.lazyProduct(s.demand.transpose());
   for (int k = 0; k < n; ++k) {  // buyer
     if (w.collapsed[k] > 0) continue;
     double wanted = 0;
     for (int i = 0; i < n; ++i) {
       if (i == k || w.collapsed[i] > 0) continue;
-      double offer = 0;
-      for (int j = 0; j < n; ++j)
-        if (j != i && j != k) offer += s.perceived(i, j) * mediation_demand(sc, w, k, j);
-      offer *= sc.params.brokerage.rate * mediation_willingness(w, i, k) * dt;
+      const double offer = sc.params.brokerage.rate * s.scratch(i, k) * s.willing(i, k) * dt;
       s.brokerage(i, k) = offer;  // amount for now, rate below
       wanted += offer;
     }

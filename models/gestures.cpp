@@ -11,12 +11,19 @@ namespace {
 constexpr double kCostFloor = 0.05;  // as for aid: a unit of diplomatic capital always costs something
 }
 
-double mediation_demand(const Scenario& sc, const World& w, int k, int j) {
-  return interest(sc, k, Indicator::nonproliferation) * w.nuclear[j] + interest(sc, k, Indicator::security) * w.rivalry(k, j);
-}
-
-double mediation_willingness(const World& w, int i, int k) {
-  return (1.0 - w.rivalry(i, k)) * 0.5 * (1.0 + w.affinity(k, i));
+void compute_mediation_market(const Scenario& sc, RunState& s) {
+  const World& w = s.world;
+  const int n = sc.n();
+  for (int k = 0; k < n; ++k) {
+    const double w_np = interest(sc, k, Indicator::nonproliferation);
+    const double w_sec = interest(sc, k, Indicator::security);
+    for (int j = 0; j < n; ++j) s.demand(k, j) = k == j ? 0.0 : w_np * w.nuclear[j] + w_sec * w.rivalry(k, j);
+  }
+  for (int i = 0; i < n; ++i)
+    for (int k = 0; k < n; ++k) s.willing(i, k) = i == k ? 0.0 : (1.0 - w.rivalry(i, k)) * 0.5 * (1.0 + w.affinity(k, i));
+  // products without temporaries: lazyProduct never allocates
+  s.market.noalias() = s.willing.lazyProduct(s.demand);
+  s.counterweight.noalias() = s.dependence.transpose().lazyProduct(w.rivalry);
 }
 
 void plan_gestures(const Scenario& sc, RunState& s, int i) {
@@ -37,12 +44,10 @@ void plan_gestures(const Scenario& sc, RunState& s, int i) {
   double best = 0;
   for (int j = 0; j < n; ++j) {
     if (j == i || w.collapsed[j] > 0) continue;
-    double demand = 0.0;
-    for (int k = 0; k < n; ++k)
-      if (k != i && k != j) demand += mediation_demand(sc, w, k, j) * mediation_willingness(w, i, k);
-    double counterweight = 0;
-    for (int q = 0; q < n; ++q)
-      if (q != i && q != j) counterweight += w.rivalry(q, j) * s.dependence(q, i);
+    // the k = j term of market(i, j) is zero: demand(j, j) = 0; the q = i and q = j terms of
+    // counterweight(i, j) are zero: dependence(i, i) = 0 and rivalry(j, j) = 0
+    const double demand = s.market(i, j);
+    const double counterweight = s.counterweight(i, j);
     // the giver's standing attitude (baseline affinity), so that gestures do not feed on themselves
     const double benefit = 0.5 * (1.0 + w.affinity_base(i, j)) *
                            (w_status * p.prestige_gain / D + w_inf * p.visibility_gain * demand / D +

@@ -19,10 +19,12 @@
 
 namespace sixparty {
 
-// buyer k's demand for mediation over client j (brokerage.hpp uses it too)
-double mediation_demand(const Scenario& sc, const World& w, int k, int j);
-// broker i's access to buyer k: low rivalry and some affinity
-double mediation_willingness(const World& w, int i, int k);
+// the per-step products the gesture and brokerage decisions share (perceive stage):
+//   demand(k, j)  = w_k[nonproliferation] nuclear_j + w_k[security] rivalry_kj   (0 for k = j)
+//   willing(i, k) = (1 - rivalry_ik) (1 + a_ki) / 2                               (0 for i = k)
+//   market(i, j)  = sum_k willing(i, k) demand(k, j)       (k = i and k = j contribute nothing)
+//   counterweight(i, j) = sum_q rivalry(q, j) dependence(q, i)
+void compute_mediation_market(const Scenario& sc, RunState& s);
 
 void plan_gestures(const Scenario& sc, RunState& s, int giver);
 void apply_gestures(const Scenario& sc, RunState& s);

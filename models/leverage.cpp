@@ -7,16 +7,14 @@ namespace sixparty {
 void compute_leverage(const Scenario& sc, RunState& s) {
   const World& w = s.world;
   const int n = sc.n();
-  for (int i = 0; i < n; ++i) {
+  // scratch(i, j) = sum_k rivalry(i, k) max(0, affinity(j, k)); k = i adds nothing (rivalry(i, i)
+  // = 0), nor k = j (affinity(j, j) = 0)
+  s.scratch.noalias() = w.rivalry.lazyProduct(w.affinity.cwiseMax(0.0).transpose());
+  for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j) {
-      double tilt = 0;
-      if (i != j && w.collapsed[j] == 0) {
-        for (int k = 0; k < n; ++k)
-          if (k != i && k != j) tilt += w.rivalry(i, k) * std::max(0.0, w.affinity(j, k));
-      }
+      const double tilt = (i != j && w.collapsed[j] == 0) ? s.scratch(i, j) : 0.0;
       s.leverage(i, j) = std::min(1.0, tilt) * 0.5 * (1.0 + w.commitment(i, j));
     }
-  }
 }
 
 }  // namespace sixparty

@@ -15,6 +15,7 @@
 #include "experiment/results_file.hpp"
 #include "experiment/results_info.hpp"
 #include "models/parameters.hpp"
+#include "scenario/generate.hpp"
 #include "scenario/scenario.hpp"
 #include "version.hpp"
 
@@ -24,6 +25,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -295,6 +297,13 @@ int main(int argc, char** argv) {
 
   auto* params = app.add_subcommand("params", "list every model parameter with unit, default and range");
 
+  sp::GenerateOptions gen;
+  std::string gen_out;
+  auto* generate = app.add_subcommand("generate", "write a synthetic N-actor world (a scenario) for scaling studies");
+  generate->add_option("-n,--actors", gen.actors, "number of actors")->check(CLI::Range(2, sp::ScenarioLimits::max_actors));
+  generate->add_option("--seed", gen.seed, "seed of the world");
+  generate->add_option("-o,--output", gen_out, "file to write (default: standard output)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -317,6 +326,20 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*params) return cmd_params();
+    if (*generate) {
+      const std::string text = sp::generate_world(gen);
+      if (gen_out.empty()) {
+        std::cout << text;
+        return 0;
+      }
+      std::ofstream f(gen_out);
+      f << text;
+      if (!f) {
+        std::cerr << "sixparty generate: cannot write '" << gen_out << "'\n";
+        return 3;
+      }
+      return 0;
+    }
   } catch (const std::bad_alloc&) {
     std::cerr << "sixparty: out of memory\n";
     return 1;

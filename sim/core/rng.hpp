@@ -26,6 +26,7 @@ enum class Purpose : std::uint16_t {
   successor = 6,        // which power's alignment a successor state takes
   war = 7,              // whether and where a war starts
   bootstrap = 8,        // resampling of runs for pattern intervals (run field: replicate)
+  generator = 9,        // synthetic worlds (sixparty generate); not used in runs
 };
 
 inline constexpr const char* rng_algorithm = "Philox4x32-10 (Random123), counter (run, step, actor|target, purpose|index)";

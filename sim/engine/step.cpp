@@ -87,6 +87,7 @@ void perceive(const Scenario& sc, RunState& s) {
   trade_potential(sc, s);
   perceive_influence(sc, s);
   compute_leverage(sc, s);
+  compute_mediation_market(sc, s);
 }
 
 namespace {

@@ -12,10 +12,16 @@ RunState::RunState(const Scenario& sc) {
   perceived.setZero(n, n);
   brokerage.setZero(n, n);
   pressure_target.setZero(n, n);
+  demand.setZero(n, n);
+  willing.setZero(n, n);
+  market.setZero(n, n);
+  counterweight.setZero(n, n);
+  scratch.setZero(n, n);
   trade.setZero(n, n);
   subsidy_flow.setZero(n, n);
   aid.assign(R, Eigen::MatrixXd::Zero(n, n));
   aid_plan.assign(R, Eigen::MatrixXd::Zero(n, n));
+  budget.setZero(n, R);
   dependence.setZero(n, n);
   influence.setZero(n, n);
   inflow.setZero(n);
@@ -43,6 +49,7 @@ void RunState::reset(const Scenario& sc, std::uint32_t run_index) {
   subsidy_flow.setZero();
   for (auto& m : aid) m.setZero();
   for (auto& m : aid_plan) m.setZero();
+  budget.setZero();
   dependence.setZero();
   influence.setZero();
   inflow.setZero();

@@ -22,6 +22,7 @@ struct RunState {
   Eigen::MatrixXd subsidy_flow;      // n x n i -> j price subsidy, US$ bn/yr
   std::vector<Eigen::MatrixXd> aid;  // per resource, n x n i -> j transfers, resource units/yr
   std::vector<Eigen::MatrixXd> aid_plan;  // per resource, n x n amounts planned this step, resource units
+  Eigen::MatrixXd budget;            // n x R spendable budget of the step, resource units (decide stage)
   Eigen::MatrixXd gesture;           // n x n i -> j symbolic gestures, diplomatic units/yr
   Eigen::MatrixXd gesture_plan;      // n x n gestures planned this step, diplomatic units
   Eigen::MatrixXd brokerage;         // n x n concessions broker i earned from buyer k, diplomatic units/yr
@@ -33,6 +34,12 @@ struct RunState {
   Eigen::VectorXd inflow;      // n: trade + aid + subsidies received, US$ bn/yr
   Eigen::MatrixXd leverage;    // n x n: client j's leverage over patron i, stored at (i, j), [0,1]
   Eigen::MatrixXd perceived;   // n x n: i's influence over j as third parties see it, [0,1]
+  // per-step products shared by the decisions (computed once in perceive; n x n each)
+  Eigen::MatrixXd demand;        // (k, j): buyer k's demand for mediation over client j
+  Eigen::MatrixXd willing;       // (i, k): buyer k's willingness to deal with broker i
+  Eigen::MatrixXd market;        // (i, j): sum_k willing(i,k) demand(k,j), what perceived influence over j is worth to i
+  Eigen::MatrixXd counterweight; // (i, j): sum_q rivalry(q,j) dependence(q,i), a client's gain from courting j
+  Eigen::MatrixXd scratch;       // n x n workspace
 
   // per actor results of the step
   Eigen::VectorXd trade_gain;    // US$ bn/yr gained from trade

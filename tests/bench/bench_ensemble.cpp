@@ -5,11 +5,13 @@
 #include "engine/step.hpp"
 #include "experiment/ensemble.hpp"
 #include "experiment/results_file.hpp"
+#include "scenario/generate.hpp"
 #include "scenario/scenario.hpp"
 
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 using namespace sixparty;
@@ -70,6 +72,35 @@ BENCHMARK(BM_Ensemble)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MinTime(2.0);
+
+// time per step as the world grows (synthetic worlds from `sixparty generate`), one thread;
+// a step's cost grows about as n^3 (brokerage: broker x client x buyer; gestures: giver x
+// target x third party) with n^2 memory
+void BM_StepScaling(benchmark::State& state) {
+  GenerateOptions g;
+  g.actors = static_cast<int>(state.range(0));
+  const std::string path = (std::filesystem::temp_directory_path() / ("sixparty-gen-" + std::to_string(g.actors) + ".yaml")).string();
+  std::ofstream(path) << generate_world(g);
+  Diagnostics d;
+  auto sc = load_scenario(path, {}, d);
+  std::filesystem::remove(path);
+  if (!sc) {
+    state.SkipWithError(d.format().c_str());
+    return;
+  }
+  RunState s(*sc);
+  const Rng rng(1);
+  std::uint32_t run = 0;
+  s.reset(*sc, run);
+  StepOptions opt;
+  opt.parallel_actors_from = 1 << 30;  // serial: the cost of the model, not of threads
+  for (auto _ : state) {
+    if (s.step == sc->steps) s.reset(*sc, ++run);
+    step(*sc, s, rng, opt);
+  }
+  state.counters["actors"] = g.actors;
+}
+BENCHMARK(BM_StepScaling)->Arg(6)->Arg(16)->Arg(32)->Arg(64)->Arg(128)->Arg(256)->Unit(benchmark::kMicrosecond);
 
 // HDF5 write throughput: full traces of 256 runs, the heaviest thing the writer does
 void BM_WriteTraces(benchmark::State& state) {
