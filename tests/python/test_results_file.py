@@ -138,7 +138,7 @@ def test_xarray_opens_each_subgroup_with_named_dimensions(traces_file, sub, lead
             assert list(ds["partner"].values) == ACTORS
             assert list(ds["resource"].values) == ["economic", "military", "diplomatic"]
             assert list(ds["resource_unit"].values)[0] == "US$ bn"
-            assert len(ds["interest"]) == 6
+            assert len(ds["interest"]) == 7
         if "run" in lead:
             assert list(ds["run"].values) == list(range(RUNS))
         if "time" in lead:
