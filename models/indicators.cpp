@@ -85,6 +85,7 @@ void score_indicators(const Scenario& sc, RunState& s) {
         }
       }
       s.indicators(i, d) = std::clamp(v, 0.0, 1.0);
+      s.indicator_sum(i, d) += s.indicators(i, d);
     }
     s.utility[i] = sc.interests.row(i).dot(s.indicators.row(i));
     s.utility_sum[i] += s.utility[i];

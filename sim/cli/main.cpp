@@ -9,6 +9,7 @@
 #include "core/parallel.hpp"
 #include "core/text.hpp"
 #include "engine/step.hpp"
+#include "experiment/compare.hpp"
 #include "experiment/ensemble.hpp"
 #include "experiment/h5.hpp"
 #include "experiment/patterns.hpp"
@@ -23,6 +24,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -145,7 +147,7 @@ int cmd_validate(const std::vector<std::string>& files, const std::vector<std::s
   return bad ? 2 : 0;
 }
 
-int cmd_run(const RunArgs& a, const std::string& cmdline) {
+int cmd_run(const RunArgs& a, const std::string& cmdline, std::vector<std::string>* groups = nullptr) {
   // 1. compile every scenario first: any error stops before anything is written
   std::vector<sp::Scenario> scenarios;
   sp::Diagnostics diags;
@@ -234,6 +236,7 @@ int cmd_run(const RunArgs& a, const std::string& cmdline) {
       if (!a.quiet) std::cout << sp::format_patterns(scenarios[k].name, patterns.leaves(k).runs(), results);
       file.write_patterns(scenarios[k].name, results);
     }
+    if (groups) *groups = file.groups();
     file.commit(interrupted ? "interrupted" : "complete");
     if (interrupted) {
       std::cerr << "sixparty run: interrupted; '" << out << "' holds every finished run and is marked interrupted\n";
@@ -250,6 +253,135 @@ int cmd_run(const RunArgs& a, const std::string& cmdline) {
   } catch (const sp::InvariantViolation& e) {
     std::cerr << "sixparty run: " << e.what() << "\n";
     return 1;
+  }
+  return 0;
+}
+
+struct CompareArgs {
+  std::vector<std::string> inputs;
+  std::int64_t runs = 0;
+  std::uint64_t seed = 0;
+  bool seed_given = false;
+  int threads = 0;
+  std::string output;
+  std::string format = "table";
+  std::vector<std::string> sets;
+  bool force = false;
+  bool quiet = false;
+};
+
+bool is_scenario_file(const std::string& s) {
+  auto ends = [&](const char* x) {
+    const std::string e = x;
+    return s.size() > e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0;
+  };
+  return ends(".yaml") || ends(".yml");
+}
+
+// writes the comparison into `file` atomically: a copy is changed, then renamed over it
+void store_comparison(const std::string& file, const sp::Comparison& c) {
+  namespace fs = std::filesystem;
+  const std::string temp = file + ".tmp-" + std::to_string(::getpid());
+  std::error_code ec;
+  fs::copy_file(file, temp, fs::copy_options::overwrite_existing, ec);
+  if (ec) throw sp::h5::Error("cannot copy '" + file + "': " + ec.message());
+  try {
+    sp::h5::Handle f = sp::h5::open_file_rw(temp);
+    sp::write_comparison(f.id(), c);
+  } catch (...) {
+    fs::remove(temp, ec);
+    throw;
+  }
+  fs::rename(temp, file, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    throw sp::h5::Error("cannot replace '" + file + "'");
+  }
+}
+
+int cmd_compare(CompareArgs a, const std::string& cmdline) {
+  if (a.inputs.empty()) {
+    a.inputs = {"scenarios/status_quo.yaml", "scenarios/collapse.yaml"};
+    for (const auto& f : a.inputs)
+      if (!std::filesystem::exists(f)) {
+        std::cerr << "sixparty compare: the default scenarios (" << a.inputs[0] << ", " << a.inputs[1]
+                  << ") are not here; run from the repository's root or give A and B\n";
+        return 2;
+      }
+  }
+  if (a.inputs.size() != 2) {
+    std::cerr << "sixparty compare: " << a.inputs.size() << " inputs; expected two (A B): scenario files or FILE.h5:GROUP\n";
+    return 2;
+  }
+  const bool yaml_a = is_scenario_file(a.inputs[0]), yaml_b = is_scenario_file(a.inputs[1]);
+  if (yaml_a != yaml_b) {
+    std::cerr << "sixparty compare: expected two scenario files or two results groups (FILE.h5:GROUP), not one of each\n";
+    return 2;
+  }
+  std::string file_a, file_b, group_a, group_b;
+  if (yaml_a) {
+    for (const auto& f : a.inputs)
+      if (!std::filesystem::exists(f)) {
+        std::cerr << "sixparty compare: '" << f << "': no such file\n";
+        return 2;
+      }
+    RunArgs ra;
+    ra.scenarios = a.inputs;
+    ra.runs = a.runs;
+    ra.seed = a.seed;
+    ra.seed_given = a.seed_given;
+    ra.threads = a.threads;
+    ra.output = a.output.empty() ? "results/comparison.h5" : a.output;
+    ra.sets = a.sets;
+    ra.force = a.force;
+    ra.quiet = a.quiet || a.format != "table";
+    std::vector<std::string> groups;
+    // the two ensembles share one seed, so their runs are paired: --seed, or else A's run.seed
+    if (!ra.seed_given) {
+      sp::Diagnostics d;
+      if (auto sc = sp::load_scenario(a.inputs[0], a.sets, d)) {
+        ra.seed = sc->seed;
+        ra.seed_given = true;
+      }
+    }
+    const int rc = cmd_run(ra, cmdline, &groups);
+    if (rc != 0 && rc != 4) return rc;
+    if (groups.size() != 2) return 1;
+    file_a = file_b = ra.output;
+    group_a = groups[0];
+    group_b = groups[1];
+  } else {
+    for (std::size_t k = 0; k < 2; ++k) {
+      const std::string& in = a.inputs[k];
+      const auto colon = in.rfind(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == in.size()) {
+        std::cerr << "sixparty compare: '" << in << "': expected a scenario file (.yaml) or FILE.h5:GROUP\n";
+        return 2;
+      }
+      (k == 0 ? file_a : file_b) = in.substr(0, colon);
+      (k == 0 ? group_a : group_b) = in.substr(colon + 1);
+    }
+  }
+  try {
+    const sp::OutcomeTable A = sp::read_outcomes(file_a, group_a);
+    const sp::OutcomeTable B = sp::read_outcomes(file_b, group_b);
+    const std::string why = sp::comparable(A, B);
+    if (!why.empty()) {
+      std::cerr << "sixparty compare: " << why << "\n";
+      return 2;
+    }
+    const sp::Comparison c = sp::compare_outcomes(A, B, a.seed_given ? a.seed : A.seed);
+    if (!c.paired && !a.quiet)
+      std::cerr << "sixparty compare: the ensembles have different seeds (" << A.seed << ", " << B.seed
+                << "): runs are not paired; intervals are wider\n";
+    if (a.format == "json") std::cout << sp::format_comparison_json(c);
+    else if (a.format == "csv") std::cout << sp::format_comparison_csv(c);
+    else std::cout << sp::format_comparison_table(c);
+    store_comparison(file_a, c);
+    if (!a.quiet && a.format == "table") std::cout << "comparison stored in " << file_a << " (comparisons/" << c.a << "_vs_" << c.b << ")\n";
+  } catch (const sp::h5::Error& e) {
+    std::cerr << "sixparty compare: " << e.what() << "\n";
+    return 2;
   }
   return 0;
 }
@@ -297,6 +429,18 @@ int main(int argc, char** argv) {
 
   auto* params = app.add_subcommand("params", "list every model parameter with unit, default and range");
 
+  CompareArgs ca;
+  auto* compare = app.add_subcommand("compare", "compare two scenarios (run as a paired ensemble) or two results groups");
+  compare->add_option("inputs", ca.inputs, "A B: scenario files, or FILE.h5:GROUP (default: scenarios/status_quo.yaml scenarios/collapse.yaml)");
+  compare->add_option("-n,--runs", ca.runs, "runs per scenario (default: the scenarios' run.runs)")->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
+  auto* cseed = compare->add_option("--seed", ca.seed, "ensemble seed shared by A and B (default: A's run.seed)");
+  compare->add_option("--threads", ca.threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
+  compare->add_option("-o,--output", ca.output, "results file for scenario inputs (default: results/comparison.h5)");
+  compare->add_option("--format", ca.format, "table (default), csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
+  compare->add_option("--set", ca.sets, "override a scenario value in both, PATH=VALUE (repeatable)");
+  compare->add_flag("--force", ca.force, "overwrite an existing results file");
+  compare->add_flag("-q,--quiet", ca.quiet, "print only the comparison");
+
   sp::GenerateOptions gen;
   std::string gen_out;
   auto* generate = app.add_subcommand("generate", "write a synthetic N-actor world (a scenario) for scaling studies");
@@ -316,6 +460,10 @@ int main(int argc, char** argv) {
       return cmd_run(ra, command_line(argc, argv));
     }
     if (*validate) return cmd_validate(vfiles, vsets);
+    if (*compare) {
+      ca.seed_given = cseed->count() > 0;
+      return cmd_compare(ca, command_line(argc, argv));
+    }
     if (*info) {
       try {
         std::cout << sp::describe_results(info_file);

@@ -111,6 +111,19 @@ const std::vector<VariableInfo>& outcome_variables() {
        }},
       {"final_reform", "progress of reform at the end of the run", "1", Shape::actor,
        [](const Scenario&, const RunState& s, int i, int) { return s.world.reform[i]; }},
+      {"mean_indicator", "interest indicators averaged over the run's steps", "1", Shape::actor_dimension,
+       [](const Scenario&, const RunState& s, int i, int d) {
+         return s.step > 0 ? s.indicator_sum(i, d) / s.step : s.indicators(i, d);
+       }},
+      {"final_trade_share", "partner's share of the actor's trade at the end of the run", "1", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) {
+         const double total = s.trade.row(i).sum();
+         return total > 0 ? s.trade(i, j) / total : 0.0;
+       }},
+      {"final_influence", "actual influence of actor over partner at the end of the run", "1", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.influence(i, j); }},
+      {"final_perceived_influence", "perceived influence of actor over partner at the end of the run", "1", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.perceived(i, j); }},
       {"final_indicator", "interest indicators at the end of the run", "1", Shape::actor_dimension,
        [](const Scenario&, const RunState& s, int i, int d) { return s.indicators(i, d); }},
   };

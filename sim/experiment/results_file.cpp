@@ -118,8 +118,12 @@ class GroupSink : public EnsembleSink {
         if (v.shape == Shape::actor_dimension) {
           name += "_" + sc.dimensions[k];
           long_name += " (" + sc.dimensions[k] + ")";
-        } else if (v.shape != Shape::actor) {
-          name += "_" + std::to_string(k);
+        } else if (v.shape == Shape::dyad) {
+          name += "_" + sc.actor_ids[k];
+          long_name += " (partner " + sc.actor_ids[k] + ")";
+        } else if (v.shape == Shape::actor_resource) {
+          name += "_" + sc.resource_names[k];
+          long_name += " (" + sc.resource_names[k] + ")";
         }
         auto d = h5::create_dataset(outcomes_.id(), name, dims, chunk, 4);
         h5::describe(d.id(), long_name, v.units);

@@ -40,6 +40,7 @@ class ResultsFile {
   // status: "complete" or "interrupted"; closes and renames into place
   void commit(const std::string& status);
   const std::string& temp_path() const { return temp_; }
+  const std::vector<std::string>& groups() const { return groups_; }
 
  private:
   std::string final_, temp_;

@@ -30,6 +30,7 @@ RunState::RunState(const Scenario& sc) {
   indicators.setZero(n, D);
   utility.setZero(n);
   utility_sum.setZero(n);
+  indicator_sum.setZero(n, D);
   min_stability.setOnes(n);
 }
 
@@ -58,6 +59,7 @@ void RunState::reset(const Scenario& sc, std::uint32_t run_index) {
   indicators.setZero();
   utility.setZero();
   utility_sum.setZero();
+  indicator_sum.setZero();
   min_stability = world.stability;
 }
 

@@ -49,6 +49,7 @@ struct RunState {
 
   // per run accumulators for outcomes
   Eigen::VectorXd utility_sum;    // sum of utility over steps
+  Eigen::MatrixXd indicator_sum;  // n x D sum of indicators over steps
   Eigen::VectorXd min_stability;  // lowest stability seen
 
   explicit RunState(const Scenario& sc);
