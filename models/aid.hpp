@@ -3,8 +3,9 @@
 //
 // Budget per step for resource r: b_ir = spendable_ir * stock_ir * dt.
 // Benefit per unit given to j (resource scale S_jr: output for the economic resource, initial
-// stock plus a year's income otherwise):
-//   B_ij = (1 + a_ij)/2 [v_inf w_i[influence] e_ij / (S_jr + F_j) + v_stab w_i[regional_stability] (1 - stab_j) / S_jr]
+// stock plus a year's income otherwise; R_jr = S_jr + F_j for the economic resource, F_j all
+// that j receives, and S_jr otherwise):
+//   B_ij = (1 + a_ij)/2 [v_inf w_i[influence] e_ij / R_jr + v_stab w_i[regional_stability] (1 - stab_j) / S_jr]
 //          - w_i[security] rivalry_ij / S_jr
 //          + v_lev w_i[security] L_ij / S_jr                    a client's leverage (leverage.hpp)
 // (friends are worth more than strangers; strengthening a rival costs security)

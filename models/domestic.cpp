@@ -16,10 +16,10 @@ void update_domestic(const Scenario& sc, RunState& s, const Rng& rng) {
   const int e = sc.economic;
   for (int i = 0; i < n; ++i) {
     // adequacy from this step's flows (before output grows)
+    // aid and subsidies given are paid from the foreign-policy stock, not charged here again
     double received = s.subsidy_flow.col(i).sum();
-    const double given = s.subsidy_flow.row(i).sum();
     if (e >= 0) received += s.aid[e].col(i).sum();
-    s.adequacy[i] = std::max(0.0, w.output[i] + s.trade_gain[i] + received - given) / w.need[i];
+    s.adequacy[i] = (w.output[i] + s.trade_gain[i] + received) / w.need[i];
 
     for (int r = 0; r < sc.n_resources(); ++r) w.stock(i, r) = w.stock(i, r) * keep + w.income(i, r) * dt;
     w.output[i] *= 1.0 + (w.growth[i] + sc.params.reform.growth_bonus * w.reform[i]) * dt;

@@ -2,8 +2,9 @@
 //
 //   stock_ir <- stock_ir (1 - delta dt) + income_ir dt
 //   Y_i      <- Y_i (1 + (growth_i + growth_bonus reform_i) dt)
-//   adequacy_i = (Y_i + trade gains + subsidies received - subsidies given + economic aid received) / need_i
-// (aid given is paid from the foreign-policy stock, which income refills; it is not charged twice)
+//   adequacy_i = (Y_i + trade gains + economic aid received, direct and as subsidies) / need_i
+// (aid and subsidies given are paid from the foreign-policy stock, which income refills; they
+// are not charged to the giver's adequacy again)
 //   target   = logistic(k_e (adequacy - 1) + k_r repression_eff + k_l legitimacy_eff + b)
 //   legitimacy_eff = min(1, legitimacy + legitimacy_gain reform)
 //   repression_eff = repression * sqrt(min(2, military stock / initial military stock))

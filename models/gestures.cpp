@@ -51,7 +51,7 @@ void plan_gestures(const Scenario& sc, RunState& s, int i) {
     // the giver's standing attitude (baseline affinity), so that gestures do not feed on themselves
     const double benefit = 0.5 * (1.0 + w.affinity_base(i, j)) *
                            (w_status * p.prestige_gain / D + w_inf * p.visibility_gain * demand / D +
-                            w_sec * sc.params.leverage.value * counterweight);
+                            w_sec * sc.params.leverage.value * counterweight / D);
     const double ratio = benefit / cost - 1.0;
     s.gesture_plan(i, j) = ratio;
     best = std::max(best, ratio);

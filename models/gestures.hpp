@@ -6,8 +6,9 @@
 //   B_ij = (1 + a0_ij)/2 [ w_i[status] g_p / D_i                              prestige of the giver
 //          + w_i[influence] g_v sum_k demand_kj willing_ik / D_i            perceived influence, worth
 //                                                                            what others would pay to mediate
-//          + w_i[security] sum_{p != i, j} rivalry_pj dep_ip ]               a client's counterweight: looking
-//                                                                            closer to a patron's rival
+//          + w_i[security] v_lev sum_{p != i, j} rivalry_pj D_pi / D_i ]     a client's counterweight: looking
+//                                                                            closer to a patron p's rival j
+//   (D_pi: i's dependence on p; v_lev: leverage.value)
 // Cost per unit: (w_i[status] + c0) / D_i. Shares: softmax over {keep} and partners of B/C - 1.
 // (a0: the giver's baseline affinity, so that gestures do not feed on themselves)
 // Effects of g_ij per year: a_ji += g_a g_ij / D_j dt (the receiver warms);

@@ -13,7 +13,8 @@ void compute_leverage(const Scenario& sc, RunState& s) {
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j) {
       const double tilt = (i != j && w.collapsed[j] == 0) ? s.scratch(i, j) : 0.0;
-      s.leverage(i, j) = std::min(1.0, tilt) * 0.5 * (1.0 + w.commitment(i, j));
+      // a client can threaten to leave only a patron it is with
+      s.leverage(i, j) = std::min(1.0, tilt) * std::max(0.0, w.affinity(j, i)) * 0.5 * (1.0 + w.commitment(i, j));
     }
 }
 

@@ -16,11 +16,13 @@ void plan_pressure(const Scenario& sc, RunState& s, int i) {
   for (int j = 0; j < sc.n(); ++j) {
     if (j == i || w.collapsed[i] > 0) {
       s.pressure_target(i, j) = w.sanction_floor(i, j);
+      s.pressure(i, j) = 0;
       continue;
     }
     const double motive = w_np * w.nuclear[j] + w_sec * w.rivalry(i, j) * 0.5 * (1.0 - w.affinity(i, j)) -
                           w_econ * s.trade_potential(i, j) / w.output[i];
     const double x = 1.0 / (1.0 + std::exp(-(motive - p.threshold) / p.temperature));
+    s.pressure(i, j) = x;
     s.pressure_target(i, j) = w.sanction_floor(i, j) + (1.0 - w.sanction_floor(i, j)) * x;
   }
 }

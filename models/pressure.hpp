@@ -2,7 +2,8 @@
 //
 // Motive of i against j:  M_ij = w_i[nonproliferation] nuclear_j + w_i[security] rivalry_ij (1 - a_ij)/2
 //                                - w_i[economy] V_ij / Y_i                 (the trade i would lose)
-// Decision: s*_ij = floor_ij + (1 - floor_ij) logistic((M_ij - threshold) / temperature)
+// Decision: x_ij = logistic((M_ij - threshold) / temperature), the pressure i chooses (recorded);
+//           s*_ij = floor_ij + (1 - floor_ij) x_ij, the sanction it aims at
 // Sanctions follow at a rate: s_ij += rate dt (s*_ij - s_ij). They cut the pair's trade (trade.hpp),
 // lower the target's affinity toward i by affinity_cost s_ij per year, and raise the war hazard
 // (regime.hpp). floor_ij is the scenario's exogenous sanction.

@@ -89,7 +89,7 @@ PatternExpr PatternLeaves::compile(const PatternExprSpec& e, Diagnostics& diags)
       diags.error(e.interest.where, e.interest.path, "unknown interest dimension '" + e.interest.value + "'" +
                                                          did_you_mean(e.interest.value, sc_.dimensions) +
                                                          "; expected one of: " + join(sc_.dimensions));
-    // the weight as written (interests are normalised to sum 1 per actor)
+    // the normalised weight (a scenario's interest weights are rescaled to sum 1 per actor)
     leaf.constant = (i >= 0 && d >= 0) ? sc_.interests(i, d) : kNaN;
   } else {
     // mean / at: a recorded step variable

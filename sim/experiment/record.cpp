@@ -73,6 +73,8 @@ const std::vector<VariableInfo>& step_variables() {
        [](const Scenario&, const RunState& s, int i, int j) { return s.gesture(i, j); }},
       {"leverage", "partner's leverage over actor (its patron)", "1", Shape::dyad,
        [](const Scenario&, const RunState& s, int i, int j) { return s.leverage(i, j); }},
+      {"pressure", "pressure actor chooses toward partner, above its exogenous sanction", "1", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.pressure(i, j); }},
       {"sanction", "share of trade actor cuts toward partner", "1", Shape::dyad,
        [](const Scenario&, const RunState& s, int i, int j) { return s.world.sanction(i, j); }},
       {"brokerage", "concessions actor earns from partner for mediation", "diplomatic units/yr", Shape::dyad,

@@ -29,7 +29,7 @@ struct World {
   Eigen::VectorXd prestige;    // status earned by gestures and brokerage, diplomatic units
   Eigen::VectorXd reform;      // [0,1] progress of a gradual, China-style opening
   Eigen::VectorXd reform_drive;  // per year: how fast the leadership pursues reform (exogenous)
-  Eigen::VectorXd war;         // 0 or 1: at war on the peninsula
+  Eigen::VectorXd war;         // 0 or 1: at war (with any rival; regime.hpp)
   Eigen::VectorXd war_year;    // year the war began, NaN if none
   // actors x resources (n x R)
   Eigen::MatrixXd stock;       // resource units

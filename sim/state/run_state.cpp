@@ -12,6 +12,7 @@ RunState::RunState(const Scenario& sc) {
   perceived.setZero(n, n);
   brokerage.setZero(n, n);
   pressure_target.setZero(n, n);
+  pressure.setZero(n, n);
   demand.setZero(n, n);
   willing.setZero(n, n);
   market.setZero(n, n);
@@ -46,6 +47,7 @@ void RunState::reset(const Scenario& sc, std::uint32_t run_index) {
   perceived.setZero();
   brokerage.setZero();
   pressure_target.setZero();
+  pressure.setZero();
   trade.setZero();
   subsidy_flow.setZero();
   for (auto& m : aid) m.setZero();

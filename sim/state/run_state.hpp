@@ -27,6 +27,7 @@ struct RunState {
   Eigen::MatrixXd gesture_plan;      // n x n gestures planned this step, diplomatic units
   Eigen::MatrixXd brokerage;         // n x n concessions broker i earned from buyer k, diplomatic units/yr
   Eigen::MatrixXd pressure_target;   // n x n sanction level i decided toward j this step, [0,1]
+  Eigen::MatrixXd pressure;          // n x n pressure i chose toward j above its exogenous floor, [0,1]
 
   // the snapshot actors decide from (perceive stage)
   Eigen::MatrixXd dependence;  // n x n: share of j's economy that comes through i

@@ -109,7 +109,7 @@ TEST_CASE("gestures: paid from diplomatic capital only; they raise affinity, vis
   CHECK(s.world.stock.col(0) == before.stock.col(0));
   CHECK(s.world.stock.col(1) == before.stock.col(1));
   for (int i = 0; i < sc.n(); ++i)
-    CHECK(before.stock(i, 2) - s.world.stock(i, 2) == Approx(s.gesture.row(i).sum() * sc.dt).epsilon(1e-12));
+    CHECK(before.stock(i, 2) - s.world.stock(i, 2) == Approx(s.gesture.row(i).sum() * sc.dt).margin(1e-12));
   // the receiver warms, the relationship becomes visible, both gain prestige
   int i = 0, j = 0;
   s.gesture.maxCoeff(&i, &j);

@@ -1,0 +1,322 @@
+"""Read sixparty results files (HDF5, layout in results/README.md) into xarray and pandas.
+
+A results file holds one group per scenario (``outcomes/``, ``summary/``, ``traces/``,
+``patterns/``) and, after ``sixparty compare``, ``comparisons/<a>_vs_<b>``. This module reads
+them with h5py alone (no netCDF backend needed) and returns plain xarray/pandas objects, loaded
+into memory, with the CF ``long_name`` and ``units`` attributes kept.
+
+Example::
+
+    import sys; sys.path.insert(0, "tools")
+    import sixparty_results as sr
+
+    path = "results/comparison.h5"            # sixparty compare -n 100
+    sr.list_groups(path)                      # ['status_quo', 'collapse']
+    s = sr.summary(path, "collapse")          # xr.Dataset (stat, time, actor[, ...])
+    s.utility.sel(stat="q50", actor="RUS")    # Russia's median utility over time
+    o = sr.outcomes(path, "collapse")         # DataFrame, index (run, actor)
+    o.groupby("actor")["final_utility"].mean()
+    c = sr.comparison(path)                   # the stored comparison, one row per outcome
+    c[c.family == "utility"]
+    sr.patterns(path, "collapse")             # P7, P7b: observed, interval, passed
+    sr.metadata(path)["command_line"]
+
+Every reader raises :class:`ResultsError` (a ``ValueError``) with a message for the user when
+the file is missing, is not HDF5, is not a sixparty results file, or lacks the group asked for.
+Only the standard library, numpy, pandas, xarray and h5py are used.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+
+import h5py
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+__all__ = [
+    "ResultsError",
+    "list_groups",
+    "list_comparisons",
+    "metadata",
+    "summary",
+    "outcomes",
+    "traces",
+    "patterns",
+    "comparison",
+    "label",
+]
+
+STATS = ("mean", "sd", "q05", "q25", "q50", "q75", "q95")
+"""The statistics of the ``stat`` coordinate of ``summary/``, in file order."""
+
+# HDF5 dimension-scale bookkeeping and netCDF internals: not user attributes
+_HIDDEN_ATTRS = {"CLASS", "NAME", "DIMENSION_LIST", "REFERENCE_LIST", "_Netcdf4Dimid",
+                 "_Netcdf4Coordinates", "_nc3_strict", "_NCProperties", "coordinates"}
+
+
+class ResultsError(ValueError):
+    """A results file cannot be read as asked (missing, not HDF5, no such group, ...)."""
+
+
+# ----------------------------------------------------------------------------- low level
+
+
+def _open(path) -> h5py.File:
+    """Open ``path`` read-only, checking that it is a sixparty results file."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise ResultsError(f"'{path}': no such file")
+    if os.path.isdir(path):
+        raise ResultsError(f"'{path}' is a directory, not a results file")
+    if not h5py.is_hdf5(path):
+        raise ResultsError(f"'{path}' is not an HDF5 file; expected a results file written by sixparty")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise ResultsError(f"'{path}': cannot open ({e})") from None
+    if _attr_value(f.attrs.get("title")) != "sixparty results":
+        f.close()
+        raise ResultsError(f"'{path}' is an HDF5 file but not a sixparty results file")
+    return f
+
+
+def _attr_value(v):
+    """An HDF5 attribute as a plain Python value (str, int, float, list)."""
+    if isinstance(v, bytes):
+        return v.decode()
+    if isinstance(v, np.ndarray):
+        return [_attr_value(x) for x in v.tolist()]
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _attrs(obj) -> dict:
+    """User attributes of an HDF5 object as a dict of plain values."""
+    return {k: _attr_value(v) for k, v in obj.attrs.items() if k not in _HIDDEN_ATTRS}
+
+
+def _read_values(ds: h5py.Dataset) -> np.ndarray:
+    """A dataset's values; variable-length strings come back as an object array of str."""
+    if h5py.check_string_dtype(ds.dtype) is not None:
+        return np.asarray(ds.asstr()[()], dtype=object)
+    return ds[()]
+
+
+def _dims(ds: h5py.Dataset) -> tuple:
+    """Dimension names of a dataset from its attached dimension scales."""
+    if _attr_value(ds.attrs.get("CLASS")) == "DIMENSION_SCALE":
+        return (posixpath.basename(ds.name),)
+    names = []
+    for k, dim in enumerate(ds.dims):
+        names.append(posixpath.basename(dim[0].name) if len(dim) else f"dim_{k}")
+    return tuple(names)
+
+
+def _group(f: h5py.File, path: str, what: str) -> h5py.Group:
+    """The group ``path`` of ``f``, or a ResultsError naming what is missing."""
+    if path not in f or not isinstance(f[path], h5py.Group):
+        raise ResultsError(f"'{f.filename}' has no {what} '{path}'")
+    return f[path]
+
+
+def _read_dataset(path, subgroup: str, variables=None) -> xr.Dataset:
+    """Read one subgroup (e.g. ``status_quo/summary``) into an in-memory xarray Dataset.
+
+    Dimension scales become index coordinates, datasets named in a variable's CF
+    ``coordinates`` attribute (``actor_name``, ``resource_unit``) become non-index coordinates,
+    and ``long_name``/``units`` stay as attributes. ``variables`` restricts the data variables
+    read (their coordinates are always read).
+    """
+    with _open(path) as f:
+        g = _group(f, subgroup, "group")
+        scales, aux, data = {}, set(), []
+        for name, ds in g.items():
+            if not isinstance(ds, h5py.Dataset):
+                continue
+            cls = _attr_value(ds.attrs.get("CLASS"))
+            if cls == "DIMENSION_SCALE":
+                scales[name] = ds
+            else:
+                data.append(name)
+                aux.update(str(_attr_value(ds.attrs.get("coordinates", ""))).split())
+        if variables is not None:
+            variables = [variables] if isinstance(variables, str) else list(variables)
+            unknown = sorted(set(variables) - set(data))
+            if unknown:
+                raise ResultsError(f"'{f.filename}:{subgroup}' has no variable(s) {', '.join(unknown)}")
+            data = [v for v in data if v in variables or v in aux]
+        coords, data_vars = {}, {}
+        for name, ds in scales.items():
+            coords[name] = xr.Variable((name,), _read_values(ds), _attrs(ds))
+        for name in data:
+            ds = g[name]
+            var = xr.Variable(_dims(ds), _read_values(ds), _attrs(ds))
+            (coords if name in aux else data_vars)[name] = var
+        return xr.Dataset(data_vars, coords=coords, attrs=_attrs(g))
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def metadata(path, group: str | None = None) -> dict:
+    """Root attributes of the file (``group=None``), or a scenario group's attributes.
+
+    Values are plain Python (``str``, ``int``, ``float``, lists for string arrays), e.g.
+    ``metadata(p)["scenarios"]`` or ``metadata(p, "collapse")["seed"]``.
+    """
+    with _open(path) as f:
+        if group is None:
+            return _attrs(f)
+        return _attrs(_group(f, group, "scenario group"))
+
+
+def list_groups(path) -> list[str]:
+    """The scenario group names, in the order they were run (root attribute ``scenarios``)."""
+    return [str(g) for g in metadata(path).get("scenarios", [])]
+
+
+def list_comparisons(path) -> dict[str, dict]:
+    """Stored comparisons: ``{name: attributes}`` of every ``comparisons/<a>_vs_<b>`` group."""
+    with _open(path) as f:
+        if "comparisons" not in f:
+            return {}
+        return {name: _attrs(g) for name, g in f["comparisons"].items() if isinstance(g, h5py.Group)}
+
+
+def _scenario_group(path, group: str) -> str:
+    """Check that ``group`` is one of the file's scenario groups; returns it."""
+    groups = list_groups(path)
+    if group not in groups:
+        raise ResultsError(f"'{os.fspath(path)}' has no scenario group '{group}' "
+                           f"(groups: {', '.join(groups) or 'none'})")
+    return group
+
+
+def summary(path, group: str, variables=None) -> xr.Dataset:
+    """The group's ``summary/`` as an xr.Dataset: statistics across runs at every step.
+
+    Variables are ``(stat, time, actor[, partner | resource | interest])`` with
+    ``stat`` in :data:`STATS`; ``actor_name`` and ``resource_unit`` are coordinates. Raises
+    ResultsError if the group was recorded at level ``outcomes`` (no summary).
+    """
+    _scenario_group(path, group)
+    return _read_dataset(path, f"{group}/summary", variables)
+
+
+def traces(path, group: str, variables=None) -> xr.Dataset | None:
+    """The group's ``traces/`` (every run, every step) as an xr.Dataset, or None if not recorded.
+
+    Traces can be large (≈ 300 kB per run); pass ``variables`` (a name or a list) to read only
+    some of them. Only the completed runs are returned.
+    """
+    _scenario_group(path, group)
+    with _open(path) as f:
+        if "traces" not in f[group]:
+            return None
+        done = int(_attr_value(f[group].attrs.get("runs_completed", 0)))
+    return _read_dataset(path, f"{group}/traces", variables).isel(run=slice(0, done))
+
+
+def outcomes(path, group: str) -> pd.DataFrame:
+    """The group's per-run outcomes as a DataFrame indexed by (run, actor).
+
+    One column per outcome variable (``final_utility``, ``collapse_year``,
+    ``final_indicator_<interest>``, ...) plus ``actor_name``. Only completed runs are kept (an
+    interrupted file has NaN rows beyond ``runs_completed``). ``df.attrs["units"]`` and
+    ``df.attrs["long_name"]`` map each column to its CF attributes.
+    """
+    _scenario_group(path, group)
+    done = int(metadata(path, group).get("runs_completed", 0))
+    ds = _read_dataset(path, f"{group}/outcomes").isel(run=slice(0, done))
+    df = ds.to_dataframe()
+    # put actor_name last, keep the file's variable order otherwise
+    df = df[[c for c in ds.data_vars if c in df.columns] + ["actor_name"]]
+    df.attrs["units"] = {k: v.attrs.get("units", "") for k, v in ds.data_vars.items()}
+    df.attrs["long_name"] = {k: v.attrs.get("long_name", k) for k, v in ds.data_vars.items()}
+    return df
+
+
+def patterns(path, group: str) -> pd.DataFrame:
+    """The group's ``patterns/`` as a DataFrame indexed by pattern id (empty if it has none).
+
+    Columns: description, source, tolerance, note, observed, interval_low, interval_high,
+    expected_min, expected_max, confidence, passed, evaluated; ``passed`` and ``evaluated``
+    are booleans. A pattern that was not evaluated stores 0 in observed and the interval:
+    check ``evaluated`` (and ``note``) first.
+    """
+    _scenario_group(path, group)
+    with _open(path) as f:
+        present = "patterns" in f[group]
+    if not present:
+        return pd.DataFrame(index=pd.Index([], name="pattern", dtype=object))
+    df = _read_dataset(path, f"{group}/patterns").to_dataframe()
+    for col in ("passed", "evaluated"):
+        if col in df:
+            df[col] = df[col] == 1
+    return df
+
+
+def _comparison_name(path, a: str | None, b: str | None) -> str:
+    """The name of the stored comparison of ``a`` and ``b`` (groups or scenario names)."""
+    found = list_comparisons(path)
+    if not found:
+        raise ResultsError(f"'{os.fspath(path)}' holds no comparison; add one with "
+                           f"`sixparty compare {os.fspath(path)}:A {os.fspath(path)}:B`")
+
+    def names(x):
+        # a comparison's a/b attributes are scenario names; accept group names too
+        if x is None:
+            return None
+        out = {x}
+        if x in list_groups(path):
+            out.add(str(metadata(path, x).get("scenario_name", x)))
+        return out
+
+    na, nb = names(a), names(b)
+    hits = [n for n, at in found.items()
+            if (na is None or at.get("a") in na) and (nb is None or at.get("b") in nb)]
+    if len(hits) == 1:
+        return hits[0]
+    listing = ", ".join(sorted(found))
+    if not hits:
+        raise ResultsError(f"'{os.fspath(path)}' has no comparison of {a or 'any'} against "
+                           f"{b or 'any'} (comparisons: {listing})")
+    raise ResultsError(f"'{os.fspath(path)}' holds several comparisons ({listing}); give a and b")
+
+
+def comparison(path, a: str | None = None, b: str | None = None) -> pd.DataFrame:
+    """The stored comparison ``comparisons/<a>_vs_<b>`` as a DataFrame, one row per outcome.
+
+    With ``a`` and ``b`` None the file must hold exactly one comparison. Columns: family,
+    metric, actor, detail, mean_a, mean_b, diff (b - a; the mean paired difference when
+    paired), ci_low, ci_high (95 % percentile bootstrap), effect_size (d_av). The index is the
+    integer ``row``; ``df.attrs`` holds the comparison's attributes (a, b, paired, runs,
+    bootstrap_resamples, bootstrap_seed, confidence, difference) and ``name``.
+    """
+    name = _comparison_name(path, a, b)
+    ds = _read_dataset(path, f"comparisons/{name}")
+    df = ds.to_dataframe()
+    df.index = df.index.astype(int)
+    df.attrs.update(ds.attrs)
+    df.attrs["name"] = name
+    return df
+
+
+def label(var: xr.DataArray | None = None, *, long_name: str | None = None, units: str | None = None,
+          short: bool = False) -> str:
+    """An axis label ``long_name [units]`` from a variable's CF attributes.
+
+    ``short=True`` drops a parenthesised remark from the long name (``year at the end of the
+    step (flows are those of the step)`` -> ``year at the end of the step``).
+    """
+    if var is not None:
+        long_name = long_name or var.attrs.get("long_name", var.name)
+        units = units if units is not None else var.attrs.get("units", "")
+    text = str(long_name or "")
+    if short and " (" in text:
+        text = text.split(" (", 1)[0]
+    return f"{text} [{units}]" if units else text
