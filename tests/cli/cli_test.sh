@@ -103,6 +103,35 @@ expect 0 "traces" -- "$bin" run "$sq" -n 3 -o "$tmp/t.h5" --record traces --quie
 "$bin" info "$tmp/t.h5" >"$tmp/info" 2>&1
 contains "$tmp/info" "traces/" "traces group"
 
+# compare: paired scenarios, then groups of a file; formats; errors
+expect 0 "compare two scenarios" -- "$bin" compare scenarios/status_quo.yaml scenarios/collapse.yaml -n 12 -o "$tmp/c.h5" --force -q
+contains "$tmp/out" "comparison: collapse against status_quo (12 paired runs" "compare table header"
+contains "$tmp/out" "probability of collapse" "compare reports collapse"
+"$bin" info "$tmp/c.h5" >"$tmp/info" 2>&1
+contains "$tmp/info" "comparisons/" "the comparison is stored in the file"
+expect 0 "compare groups as json" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" --format json -q
+/usr/bin/python3 -c "import json,sys; d=json.load(open('$tmp/out')); assert d['paired'] and d['runs']==12 and len(d['rows'])>50" \
+  && ok || bad "compare json is not valid or incomplete"
+expect 0 "compare groups as csv" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" --format csv -q
+contains "$tmp/out" "family,metric,actor,detail,mean_status_quo,mean_collapse,diff,ci_low,ci_high,effect_size" "csv header"
+expect 2 "compare a missing group" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:nothing"
+contains "$tmp/err" "has no group 'nothing'" "missing group message"
+expect 2 "compare one scenario and one group" -- "$bin" compare scenarios/status_quo.yaml "$tmp/c.h5:collapse"
+expect 2 "compare three inputs" -- "$bin" compare a.yaml b.yaml c.yaml
+expect 2 "compare a bad format" -- "$bin" compare --format xml
+"$bin" run scenarios/historical_1980_2005.yaml -n 4 -o "$tmp/h.h5" --record outcomes -q
+expect 2 "compare worlds that differ" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/h.h5:historical_1980_2005"
+contains "$tmp/err" "do not share a world" "different worlds message"
+expect 2 "compare a garbage file" -- "$bin" compare "$tmp/garbage.h5:x" "$tmp/garbage.h5:y"
+
+# generate: a synthetic world that validates and runs
+expect 0 "generate" -- "$bin" generate -n 9 --seed 4 -o "$tmp/g.yaml"
+expect 0 "validate a generated world" -- "$bin" validate "$tmp/g.yaml"
+expect 0 "run a generated world" -- "$bin" run "$tmp/g.yaml" -n 4 -o "$tmp/g.h5" -q
+"$bin" generate -n 9 --seed 4 >"$tmp/g2.yaml"
+cmp -s "$tmp/g.yaml" "$tmp/g2.yaml" && ok || bad "generate is not deterministic for a seed"
+expect 2 "generate one actor" -- "$bin" generate -n 1
+
 # SIGINT and SIGTERM: exit 130, a file marked interrupted with the finished runs
 for sig in INT TERM; do
   "$bin" run "$sq" -n 100000000 --record outcomes -o "$tmp/i$sig.h5" >"$tmp/out" 2>"$tmp/err" &
