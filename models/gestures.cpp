@@ -40,7 +40,6 @@ void plan_gestures(const Scenario& sc, RunState& s, int i) {
   const double w_inf = interest(sc, i, Indicator::influence);
   const double w_sec = interest(sc, i, Indicator::security);
   const double cost = (w_status + kCostFloor) / D;
-  // what i gets from its patrons (US$ bn/yr) relative to its output: its dependence on each
   double best = 0;
   for (int j = 0; j < n; ++j) {
     if (j == i || w.collapsed[j] > 0) continue;

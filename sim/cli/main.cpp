@@ -205,6 +205,7 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, std::vector<std::strin
       opt.check_invariants = a.check;
       opt.need_steps = patterns.needs_steps(k);
       seeds.push_back(opt.seed);
+      patterns.set_seed(k, opt.seed);
       sp::EnsembleResult res;
       {
         auto sink = file.add_scenario(sc, opt);
@@ -234,7 +235,7 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, std::vector<std::strin
       if (results.empty()) continue;
       for (const auto& r : results) unmet += r.passed ? 0 : 1;
       if (!a.quiet) std::cout << sp::format_patterns(scenarios[k].name, patterns.leaves(k).runs(), results);
-      file.write_patterns(scenarios[k].name, results);
+      file.write_patterns(k, results);
     }
     if (groups) *groups = file.groups();
     file.commit(interrupted ? "interrupted" : "complete");
@@ -387,11 +388,11 @@ int cmd_compare(CompareArgs a, const std::string& cmdline) {
 }
 
 int cmd_params() {
-  std::printf("%-10s %-22s %-11s %9s  %-18s %s\n", "model", "name", "unit", "default", "range", "meaning");
+  std::printf("%-10s %-22s %-20s %9s  %-16s %s\n", "model", "name", "unit", "default", "range", "meaning");
   for (const auto& p : sp::parameter_catalogue()) {
-    const std::string range = "[" + sp::format_number(p.min_value) + ", " + sp::format_number(p.max_value) + "]";
-    std::printf("%-10s %-22s %-11s %9s  %-18s %s\n", p.model, p.name, p.unit, sp::format_number(p.default_value).c_str(),
-                range.c_str(), p.meaning);
+    char range[64];
+    std::snprintf(range, sizeof range, "[%g, %g]", p.min_value, p.max_value);
+    std::printf("%-10s %-22s %-20s %9g  %-16s %s\n", p.model, p.name, p.unit, p.default_value, range, p.meaning);
   }
   return 0;
 }

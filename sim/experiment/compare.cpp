@@ -118,9 +118,13 @@ OutcomeTable read_outcomes(const std::string& file, const std::string& group) {
   const std::size_t n = t.actors.size();
   H5G_info_t info{};
   H5Gget_info(o.id(), &info);
+  // creation order (the scenario's order of interests and partners) where the file keeps it
+  const H5_index_t order =
+      H5Lget_name_by_idx(o.id(), ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, 0, nullptr, 0, H5P_DEFAULT) >= 0 ? H5_INDEX_CRT_ORDER
+                                                                                                    : H5_INDEX_NAME;
   for (hsize_t k = 0; k < info.nlinks; ++k) {
     char name[256];
-    if (H5Lget_name_by_idx(o.id(), ".", H5_INDEX_NAME, H5_ITER_INC, k, name, sizeof name, H5P_DEFAULT) < 0) continue;
+    if (H5Lget_name_by_idx(o.id(), ".", order, H5_ITER_INC, k, name, sizeof name, H5P_DEFAULT) < 0) continue;
     h5::Handle d(H5Dopen2(o.id(), name, H5P_DEFAULT), H5Dclose);
     if (!d.valid()) continue;
     h5::Handle type(H5Dget_type(d.id()), H5Tclose);
@@ -134,6 +138,7 @@ OutcomeTable read_outcomes(const std::string& file, const std::string& group) {
     v.resize(static_cast<std::size_t>(done) * n);
     const std::string key = name;
     if (key.rfind("final_indicator_", 0) == 0) t.dimensions.push_back(key.substr(16));
+    t.units[key] = h5::read_attr_string(d.id(), "units");
     t.columns[key] = std::move(v);
   }
   return t;
@@ -198,6 +203,7 @@ Comparison compare_outcomes(const OutcomeTable& A, const OutcomeTable& B, std::u
       r.out.metric = s.column;
       r.out.actor = A.actors[i];
       r.out.detail = s.detail;
+      r.out.units = A.units.count(s.column) ? A.units.at(s.column) : "1";
       for (std::size_t k = 0; k < ra; ++k) r.a.push_back(ia->second[k * n + i]);
       for (std::size_t k = 0; k < rb; ++k) r.b.push_back(ib->second[k * n + i]);
       if (r.out.family == "event" || r.out.family == "refugees")
@@ -249,7 +255,9 @@ Comparison compare_outcomes(const OutcomeTable& A, const OutcomeTable& B, std::u
     // between paired and unpaired designs; NaN when neither ensemble varies
     const double sa = sd_of(a), sb = sd_of(b);
     const double spread = 0.5 * (sa + sb);
-    row.out.effect = spread > 1e-12 * (1.0 + std::abs(row.out.mean_a) + std::abs(row.out.mean_b)) ? row.out.diff / spread : kNaN;
+    row.out.effect = spread > 1e-3 * std::max(std::abs(row.out.mean_a), std::abs(row.out.mean_b)) + 1e-12
+                         ? row.out.diff / spread
+                         : kNaN;
     auto& v = reps[r];
     std::sort(v.begin(), v.end());
     auto pct = [&](double q) {
@@ -300,10 +308,11 @@ std::string format_comparison_table(const Comparison& c) {
 
 std::string format_comparison_csv(const Comparison& c) {
   std::ostringstream os;
-  os << "family,metric,actor,detail,mean_" << csv_field(c.a) << ",mean_" << csv_field(c.b)
+  os << "family,metric,actor,detail,units,mean_" << csv_field(c.a) << ",mean_" << csv_field(c.b)
      << ",diff,ci_low,ci_high,effect_size\n";
   for (const auto& r : c.rows)
-    os << r.family << "," << r.metric << "," << r.actor << "," << csv_field(r.detail) << "," << format_number(r.mean_a) << ","
+    os << r.family << "," << r.metric << "," << r.actor << "," << csv_field(r.detail) << "," << csv_field(r.units) << ","
+       << format_number(r.mean_a) << ","
        << format_number(r.mean_b) << "," << format_number(r.diff) << "," << format_number(r.low) << ","
        << format_number(r.high) << "," << format_number(r.effect) << "\n";
   return os.str();
@@ -318,6 +327,7 @@ std::string format_comparison_json(const Comparison& c) {
     const auto& r = c.rows[k];
     os << (k ? ",\n  " : "\n  ") << "{\"family\": " << json_string(r.family) << ", \"metric\": " << json_string(r.metric)
        << ", \"actor\": " << json_string(r.actor) << ", \"detail\": " << json_string(r.detail)
+       << ", \"units\": " << json_string(r.units)
        << ", \"mean_a\": " << json_number(r.mean_a) << ", \"mean_b\": " << json_number(r.mean_b)
        << ", \"diff\": " << json_number(r.diff) << ", \"ci_low\": " << json_number(r.low)
        << ", \"ci_high\": " << json_number(r.high) << ", \"effect_size\": " << json_number(r.effect) << "}";
@@ -342,9 +352,11 @@ void write_comparison(long long file_id, const Comparison& c) {
   h5::attr_int(g.id(), "bootstrap_resamples", c.resamples);
   h5::attr_int(g.id(), "bootstrap_seed", static_cast<std::int64_t>(c.seed));
   h5::attr_double(g.id(), "confidence", 0.95);
-  std::vector<double> idx(c.rows.size());
-  for (std::size_t k = 0; k < idx.size(); ++k) idx[k] = static_cast<double>(k);
-  h5::Handle row = h5::coordinate(g.id(), "row", idx);
+  std::vector<std::int64_t> idx(c.rows.size());
+  for (std::size_t k = 0; k < idx.size(); ++k) idx[k] = static_cast<std::int64_t>(k);
+  h5::Handle row = h5::create_int_dataset(g.id(), "row", {idx.size()});
+  if (!idx.empty()) h5::write_ints(row.id(), idx.data());
+  h5::make_scale(row.id(), "row");
   h5::describe(row.id(), "row of the comparison", "1");
   auto strings = [&](const char* n, auto get, const char* ln) {
     std::vector<std::string> v;
@@ -365,6 +377,7 @@ void write_comparison(long long file_id, const Comparison& c) {
   strings("metric", [](const ComparisonRow& r) { return r.metric; }, "outcome column");
   strings("actor", [](const ComparisonRow& r) { return r.actor; }, "actor");
   strings("detail", [](const ComparisonRow& r) { return r.detail; }, "what the row measures");
+  strings("units", [](const ComparisonRow& r) { return r.units; }, "units of the outcome and of mean_a, mean_b, diff");
   numbers("mean_a", [](const ComparisonRow& r) { return r.mean_a; }, "ensemble mean in a");
   numbers("mean_b", [](const ComparisonRow& r) { return r.mean_b; }, "ensemble mean in b");
   numbers("diff", [](const ComparisonRow& r) { return r.diff; }, "difference b - a (paired mean when paired)");

@@ -7,7 +7,8 @@
 //   diff = mean_r (b_r - a_r), with a 95 % percentile bootstrap interval (2,000 resamples of run
 //          indices, seeded; the same resample for every row)
 //   effect = diff / ((sd_a + sd_b) / 2)  d_av (Cumming 2012): the difference in units of the
-//          outcome's own spread, comparable between designs (NaN when neither ensemble varies;
+//          outcome's own spread, comparable between designs (NaN when the spread is below a
+//          thousandth of the outcome's level: it then says nothing;
 //          d_z, over the sd of the differences, explodes when common random numbers make the
 //          differences nearly deterministic)
 // Unpaired ensembles (different seeds) resample A and B independently. Event rows (collapse,
@@ -28,6 +29,7 @@ struct OutcomeTable {
   double end_year = 0;
   std::vector<std::string> actors, dimensions;
   std::map<std::string, std::vector<double>> columns;  // name -> runs x actors, run-major
+  std::map<std::string, std::string> units;            // name -> units attribute
 };
 
 // reads <group>/outcomes; throws h5::Error with a message for the user
@@ -38,6 +40,7 @@ struct ComparisonRow {
   std::string metric;  // the outcome column
   std::string actor;
   std::string detail;  // interest, partner, "at the horizon", "mean over time"
+  std::string units;   // of the outcome
   double mean_a = 0, mean_b = 0, diff = 0, low = 0, high = 0, effect = 0;
 };
 

@@ -108,8 +108,9 @@ PatternExpr PatternLeaves::compile(const PatternExprSpec& e, Diagnostics& diags)
       const Shape shape = vars[v].shape;
       auto need = [&](const Field<std::string>& f, const std::string& what, const std::vector<std::string>& options) {
         if (!f.given) {
-          diags.error(e.where, e.path + "." + what, "variable '" + e.variable.value + "' needs a " + what +
-                                                        "; expected one of: " + join(options));
+          const std::string base = e.variable.path.substr(0, e.variable.path.rfind('.'));
+          diags.error(e.where, base + "." + what, "variable '" + e.variable.value + "' needs a " + what +
+                                                     "; expected one of: " + join(options));
           return -1;
         }
         const int x = index_of(options, f.value);
@@ -215,7 +216,7 @@ void PatternEvaluator::link() {
         c.expr.baseline_index = static_cast<int>(b);
         c.expr.baseline_expr = std::make_unique<PatternExpr>(entries_[b].leaves->compile(c.spec->value.args[0], ignored));
         if (ignored.has_errors()) {
-          c.expr.baseline_index = -1;
+          c.expr.baseline_index = -2;  // run, but not of the same world
           c.expr.baseline_expr.reset();
         }
         break;
@@ -247,11 +248,18 @@ std::vector<PatternResult> PatternEvaluator::evaluate(std::size_t scenario, std:
     reps.reserve(kBootstrap);
     if (c.expr.kind == PatternExprSpec::Kind::paired_difference) {
       if (c.expr.baseline_index < 0) {
-        r.note = "baseline '" + c.expr.baseline + "' was not run in this invocation";
+        r.note = c.expr.baseline_index == -2
+                     ? "baseline '" + c.expr.baseline + "' does not have what the expression needs (another world?)"
+                     : "baseline '" + c.expr.baseline + "' was not run in this invocation";
         out.push_back(r);
         continue;
       }
       const Entry& b = entries_[static_cast<std::size_t>(c.expr.baseline_index)];
+      if (b.seed != e.seed) {
+        r.note = "baseline '" + c.expr.baseline + "' ran with another seed: its runs are not paired";
+        out.push_back(r);
+        continue;
+      }
       const std::size_t m = std::min(n, static_cast<std::size_t>(b.leaves->runs()));
       const std::size_t Lb = b.leaves->size();
       std::vector<double> d(m);

@@ -15,6 +15,7 @@
 #include "experiment/record.hpp"
 #include "scenario/scenario.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -63,7 +64,7 @@ class PatternLeaves {
 
 struct PatternResult {
   std::string id, description, source, tolerance;
-  double observed = 0, low = 0, high = 0;  // point estimate and bootstrap interval
+  double observed = std::nan(""), low = std::nan(""), high = std::nan("");  // estimate and bootstrap interval
   double min = 0, max = 0, confidence = 0.95;
   bool confidence_required = false;
   bool evaluated = false;
@@ -79,6 +80,8 @@ class PatternEvaluator {
   // link paired patterns to their baselines (registers the baseline's leaves); call after add()
   void link();
   bool needs_steps(std::size_t scenario) const;
+  // the seed an ensemble ran with: a paired difference needs the baseline's to be the same
+  void set_seed(std::size_t scenario, std::uint64_t seed) { entries_[scenario].seed = seed; }
   PatternLeaves& leaves(std::size_t scenario) { return *entries_[scenario].leaves; }
   std::vector<PatternResult> evaluate(std::size_t scenario, std::uint64_t seed) const;
 
@@ -91,6 +94,7 @@ class PatternEvaluator {
     const Scenario* sc;
     std::unique_ptr<PatternLeaves> leaves;
     std::vector<Compiled> patterns;
+    std::uint64_t seed = 0;
   };
   std::vector<Entry> entries_;
 };

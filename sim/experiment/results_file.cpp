@@ -296,11 +296,8 @@ std::unique_ptr<EnsembleSink> ResultsFile::add_scenario(const Scenario& sc, cons
   return std::make_unique<GroupSink>(file_.id(), name, sc, opt);
 }
 
-void ResultsFile::write_patterns(const std::string& scenario_name, const std::vector<PatternResult>& results) {
-  if (results.empty()) return;
-  std::size_t k = 0;
-  while (k < scenario_names_.size() && scenario_names_[k] != scenario_name) ++k;
-  if (k == scenario_names_.size()) return;
+void ResultsFile::write_patterns(std::size_t k, const std::vector<PatternResult>& results) {
+  if (results.empty() || k >= groups_.size()) return;
   h5::Handle g = h5::open_group(file_.id(), groups_[k]);
   h5::Handle pg = h5::create_group(g.id(), "patterns");
   std::vector<std::string> ids, desc, src, tol, note;

@@ -36,7 +36,7 @@ class ResultsFile {
   // creates the scenario's group and datasets; the sink fills them block by block
   std::unique_ptr<EnsembleSink> add_scenario(const Scenario& sc, const EnsembleOptions& opt);
   // the pattern table of a scenario's group (after its ensemble)
-  void write_patterns(const std::string& scenario_name, const std::vector<struct PatternResult>& results);
+  void write_patterns(std::size_t scenario_index, const std::vector<struct PatternResult>& results);
   // status: "complete" or "interrupted"; closes and renames into place
   void commit(const std::string& status);
   const std::string& temp_path() const { return temp_; }

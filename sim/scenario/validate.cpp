@@ -165,7 +165,8 @@ void validate(const ScenarioSpec& s, Diagnostics& diags) {
       }
     }
     bool weights_ok = true;
-    for (const auto& w : a.interests) weights_ok = weights_ok && w.value.given && std::isfinite(w.value.value);
+    for (const auto& w : a.interests)
+      weights_ok = weights_ok && w.value.given && std::isfinite(w.value.value) && w.value.value >= 0;
     if (a.interests_given && weights_ok && !(total > 0))
       diags.error(a.where, a.path + ".interests", a.interests.empty() ? "the map is empty; expected at least one positive weight"
                                                                     : "all weights are zero; expected at least one positive weight");
@@ -246,7 +247,7 @@ void validate(const ScenarioSpec& s, Diagnostics& diags) {
   // parameters
   for (const auto& p : s.parameters) {
     const ParameterInfo* info = find_parameter(p.model, p.name);
-    if (info) c.range(p.value, info->min_value, info->max_value, std::string("in ") + info->unit);
+    if (info) c.range(p.value, info->min_value, info->max_value, std::string(info->unit) == "1" ? "" : std::string("in ") + info->unit);
   }
 
   // patterns: ids, bounds, years and actors (variables are checked against the recorded ones later)

@@ -1,0 +1,319 @@
+"""Tests of the Python tools: tools/sixparty_results.py, tools/plot and the notebook.
+
+Makes a small paired results file with the built binary (`sixparty compare -n 20`), then checks
+the reader module against the file (and against xarray's own netCDF reader), the stored
+comparison against a hand computation from the per-run outcomes, that the bootstrap is
+reproducible, that tools/plot writes every figure and rejects bad input with exit code 2, and
+that the notebook runs clean.
+
+    SIXPARTY_BIN=build/release/sim/sixparty /usr/bin/python3 -m pytest tests/python/test_tools.py -q
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+REPO = Path(__file__).resolve().parents[2]
+TOOLS = REPO / "tools"
+BIN = Path(os.environ.get("SIXPARTY_BIN") or REPO / "build" / "release" / "sim" / "sixparty")
+PLOT = TOOLS / "plot"
+NOTEBOOK = TOOLS / "notebooks" / "status_quo_vs_collapse.ipynb"
+
+sys.path.insert(0, str(TOOLS))
+import sixparty_results as sr  # noqa: E402
+
+RUNS = 20
+ACTORS = ["RUS", "DPRK", "PRC", "USA", "ROK", "JPN"]
+COMPARISON_COLUMNS = ["family", "metric", "actor", "detail", "units", "mean_a", "mean_b", "diff", "ci_low", "ci_high",
+                      "effect_size"]
+PATTERN_COLUMNS = ["description", "source", "tolerance", "note", "observed", "interval_low", "interval_high",
+                   "expected_min", "expected_max", "confidence", "passed", "evaluated"]
+
+
+def sixparty(*args, cwd=REPO):
+    """Run the binary (skipping the test if it was not built)."""
+    if not BIN.is_file():
+        pytest.skip(f"no sixparty binary at {BIN} (set SIXPARTY_BIN)")
+    return subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+def plot(*args):
+    """Run tools/plot with this interpreter."""
+    return subprocess.run([sys.executable, str(PLOT), *map(str, args)], capture_output=True, text=True,
+                          timeout=120, cwd=REPO)
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """A paired status_quo/collapse file with its comparison, 20 runs each."""
+    out = tmp_path_factory.mktemp("compare") / "c.h5"
+    r = sixparty("compare", "-n", RUNS, "-o", out, "--force", "-q")
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def outcome_files(tmp_path_factory):
+    """Files at record level outcomes: one group only, and two groups without a comparison."""
+    d = tmp_path_factory.mktemp("outcomes")
+    one, two = d / "one.h5", d / "two.h5"
+    r = sixparty("run", "scenarios/status_quo.yaml", "-n", 5, "-q", "--record", "outcomes", "-o", one)
+    assert r.returncode == 0, r.stderr
+    r = sixparty("run", "scenarios/status_quo.yaml", "scenarios/collapse.yaml", "-n", 5, "-q",
+                 "--record", "outcomes", "-o", two)
+    assert r.returncode == 0, r.stderr
+    return one, two
+
+
+# ----------------------------------------------------------------------------- the module
+
+
+def test_module_reads_every_part(results):
+    assert sr.list_groups(results) == ["status_quo", "collapse"]
+    meta = sr.metadata(results)
+    assert meta["title"] == "sixparty results" and meta["status"] == "complete"
+    assert meta["scenarios"] == ["status_quo", "collapse"]
+    assert sr.metadata(results, "collapse")["runs_completed"] == RUNS
+
+    s = sr.summary(results, "collapse")
+    assert list(s.stat.values) == list(sr.STATS)
+    assert list(s.actor.values) == ACTORS
+    assert s.utility.dims == ("stat", "time", "actor")
+    assert s.trade_share.dims == ("stat", "time", "actor", "partner")
+    assert s.indicator.dims == ("stat", "time", "actor", "interest")
+    assert s.sizes["time"] == 100 and s.sizes["interest"] == 7
+    assert {"actor_name", "resource_unit"} <= set(s.coords)
+    assert s.refugees.attrs["units"] == "million people"
+    assert sr.summary(results, "collapse", ["utility"]).data_vars.keys() == {"utility"}
+
+    o = sr.outcomes(results, "status_quo")
+    assert isinstance(o, pd.DataFrame) and o.index.names == ["run", "actor"]
+    assert o.shape[0] == RUNS * len(ACTORS)
+    assert {"final_utility", "mean_utility", "collapse_year", "refugees", "final_indicator_security",
+            "final_trade_share_PRC", "actor_name"} <= set(o.columns)
+    assert o.attrs["units"]["collapse_year"] == "year"
+
+    p = sr.patterns(results, "collapse")
+    assert list(p.index) == ["P7", "P7b"] and list(p.columns) == PATTERN_COLUMNS
+    assert p.passed.dtype == bool and p.evaluated.all()
+    assert sr.patterns(results, "status_quo").empty
+
+    c = sr.comparison(results)
+    assert list(c.columns) == COMPARISON_COLUMNS
+    assert c.index.dtype.kind == "i" and list(c.index) == list(range(len(c)))
+    assert c.attrs["a"] == "status_quo" and c.attrs["b"] == "collapse" and c.attrs["paired"] == 1
+    assert set(c.family) == {"utility", "indicator", "event", "refugees", "trade_share", "influence"}
+    assert len(c[c.family == "utility"]) == 2 * len(ACTORS)
+    assert sr.comparison(results, "status_quo", "collapse").equals(c)
+    assert sr.traces(results, "status_quo") is None
+
+
+def test_module_matches_xarray_netcdf_reader(results):
+    """The h5py reader gives what xarray's h5netcdf engine gives (if that engine is installed)."""
+    pytest.importorskip("h5netcdf")
+    for group in ("status_quo/summary", "collapse/outcomes", "collapse/patterns"):
+        ref = xr.open_dataset(results, group=group, engine="h5netcdf").load()
+        xr.testing.assert_identical(sr._read_dataset(results, group), ref)
+
+
+def test_module_reads_traces(tmp_path):
+    out = tmp_path / "t.h5"
+    r = sixparty("run", "scenarios/status_quo.yaml", "-n", 2, "-q", "--record", "traces", "-o", out)
+    assert r.returncode == 0, r.stderr
+    t = sr.traces(out, "status_quo", ["utility", "trade"])
+    assert set(t.data_vars) == {"utility", "trade"}
+    assert t.utility.dims == ("run", "time", "actor") and t.sizes["run"] == 2
+    # the summary mean is the mean of the traces
+    s = sr.summary(out, "status_quo", "utility")
+    np.testing.assert_allclose(s.utility.sel(stat="mean"), t.utility.mean("run"), rtol=1e-12)
+
+
+def test_module_errors(results, tmp_path):
+    text = tmp_path / "x.txt"
+    text.write_text("not a results file")
+    foreign = tmp_path / "foreign.h5"
+    with h5py.File(foreign, "w") as f:
+        f["x"] = [1.0]
+    for call, match in [(lambda: sr.list_groups(tmp_path / "missing.h5"), "no such file"),
+                        (lambda: sr.list_groups(text), "not an HDF5 file"),
+                        (lambda: sr.list_groups(foreign), "not a sixparty results file"),
+                        (lambda: sr.summary(results, "nope"), "no scenario group 'nope'"),
+                        (lambda: sr.comparison(results, "collapse", "status_quo"), "no comparison")]:
+        with pytest.raises(sr.ResultsError, match=match):
+            call()
+
+
+# ----------------------------------------------------------------------------- the comparison
+
+
+def test_comparison_matches_hand_computation(results):
+    c = sr.comparison(results)
+    oa, ob = sr.outcomes(results, "status_quo"), sr.outcomes(results, "collapse")
+
+    # Russia's final utility, by hand
+    a = oa.xs("RUS", level="actor")["final_utility"]
+    b = ob.xs("RUS", level="actor")["final_utility"]
+    row = c[(c.metric == "final_utility") & (c.actor == "RUS")].iloc[0]
+    assert row.mean_a == pytest.approx(a.mean(), rel=1e-12)
+    assert row.mean_b == pytest.approx(b.mean(), rel=1e-12)
+    assert row["diff"] == pytest.approx((b - a).mean(), rel=1e-12, abs=1e-15)
+    assert row.effect_size == pytest.approx(row["diff"] / ((a.std(ddof=1) + b.std(ddof=1)) / 2), rel=1e-9)
+    assert row.ci_low <= row["diff"] <= row.ci_high
+    # a numpy percentile bootstrap of the paired differences gives an interval of about that width
+    d = (b - a).values
+    rng = np.random.default_rng(1)
+    boot = d[rng.integers(0, len(d), (4000, len(d)))].mean(axis=1)
+    low, high = np.percentile(boot, [2.5, 97.5])
+    assert 0.6 < (row.ci_high - row.ci_low) / (high - low) < 1.6
+
+    # every row: the means and the paired difference of its outcome column
+    for _, r in c.iterrows():
+        xa = oa.xs(r.actor, level="actor")[r.metric]
+        xb = ob.xs(r.actor, level="actor")[r.metric]
+        if r.family in ("event", "refugees"):
+            xa, xb = xa.fillna(0), xb.fillna(0)
+        assert r.mean_a == pytest.approx(xa.mean(), rel=1e-9, abs=1e-12), (r.metric, r.actor)
+        assert r.mean_b == pytest.approx(xb.mean(), rel=1e-9, abs=1e-12), (r.metric, r.actor)
+        assert r["diff"] == pytest.approx((xb - xa).mean(), rel=1e-9, abs=1e-12), (r.metric, r.actor)
+        assert r.ci_low <= r["diff"] + 1e-12 and r["diff"] <= r.ci_high + 1e-12, (r.metric, r.actor)
+
+
+def test_bootstrap_is_reproducible(results, tmp_path):
+    f = tmp_path / "c.h5"
+    shutil.copy(results, f)
+    stored = sr.comparison(f)
+    args = ["compare", f"{f}:status_quo", f"{f}:collapse", "--format", "json", "-q"]
+    first, second = sixparty(*args), sixparty(*args)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert first.stdout == second.stdout
+    rows = pd.DataFrame(json.loads(first.stdout)["rows"])
+    np.testing.assert_allclose(rows[["ci_low", "ci_high"]].to_numpy(float),
+                               stored[["ci_low", "ci_high"]].to_numpy(float), rtol=1e-12, atol=1e-15)
+    # the comparison stored again is the same table
+    pd.testing.assert_frame_equal(sr.comparison(f), stored)
+    # another bootstrap seed moves the intervals, not the means
+    other = pd.DataFrame(json.loads(sixparty(*args, "--seed", 99).stdout)["rows"])
+    np.testing.assert_array_equal(other["diff"], rows["diff"])
+    assert not np.allclose(other.ci_low, rows.ci_low)
+
+
+# ----------------------------------------------------------------------------- tools/plot
+
+
+def expected_figures(results):
+    """Names (without extension) of every figure tools/plot draws for a full comparison file."""
+    interests = sr.summary(results, "status_quo", "utility").interest.values
+    return (["fan_utility"] + [f"fan_indicator_{d}" for d in interests]
+            + ["outcomes_utility", "outcomes_events", "trade_partners_DPRK", "influence_over_DPRK", "refugees",
+               "forest_utility", "forest_indicators"])
+
+
+def check_figures(outdir, names, stdout):
+    """Every named figure exists as a non-trivial PNG and SVG and was printed, and nothing else was."""
+    written = {Path(line).name for line in stdout.splitlines()}
+    for name in names:
+        png, svg = outdir / f"{name}.png", outdir / f"{name}.svg"
+        assert png.name in written and svg.name in written, name
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000, name
+        assert b"<svg" in svg.read_bytes()[:2000] and svg.stat().st_size > 5000, name
+    assert len(written) == 2 * len(names)
+
+
+def test_plot_writes_every_figure(results, tmp_path):
+    out = tmp_path / "figures"
+    r = plot(results, "-o", out)
+    assert r.returncode == 0, r.stderr
+    check_figures(out, expected_figures(results), r.stdout)
+
+
+def test_plot_one_group_and_no_comparison(outcome_files, tmp_path):
+    one, two = outcome_files
+    r = plot(one, "-o", tmp_path / "one")
+    assert r.returncode == 0, r.stderr
+    assert "one scenario group" in r.stderr and "no summary" in r.stderr
+    check_figures(tmp_path / "one", ["outcomes_utility", "outcomes_events"], r.stdout)
+
+    r = plot(two, "-o", tmp_path / "two", "--a", "status_quo", "--b", "collapse")
+    assert r.returncode == 0, r.stderr
+    assert "holds no comparison" in r.stderr and "forest plots are skipped" in r.stderr
+    check_figures(tmp_path / "two", ["outcomes_utility", "outcomes_events"], r.stdout)
+
+
+def test_plot_bad_input(results, tmp_path):
+    text = tmp_path / "x.txt"
+    text.write_text("not a results file")
+    cases = [([tmp_path / "missing.h5"], "no such file"),
+             ([text], "not an HDF5 file"),
+             ([results, "--a", "status_quo", "--b", "nope"], "no scenario group 'nope'"),
+             ([results, "--a", "status_quo"], "give both --a and --b")]
+    for args, message in cases:
+        r = plot(*args, "-o", tmp_path / "figures")
+        assert r.returncode == 2, (args, r.stderr)
+        assert message in r.stderr, (args, r.stderr)
+        assert r.stdout == ""
+    assert not (tmp_path / "figures").exists()
+
+
+# ----------------------------------------------------------------------------- the notebook
+
+
+def kernel_for_this_python(tmp_path):
+    """A kernelspec running this interpreter: an installed one, else one written to ``tmp_path``.
+
+    Returns (kernel name, KernelSpecManager). Only ipykernel is needed, not a `jupyter` command
+    or a kernel installed for the user (a fresh Debian 12 with python3-ipykernel has
+    /usr/share/jupyter/kernels/python3, but nothing is assumed).
+    """
+    pytest.importorskip("ipykernel")
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    ksm = KernelSpecManager()
+    me = os.path.realpath(sys.executable)
+    for name, spec in sorted(ksm.get_all_specs().items(), key=lambda kv: kv[0] != "python3"):
+        argv = spec["spec"].get("argv") or [""]
+        exe = shutil.which(argv[0]) or argv[0]
+        if spec["spec"].get("language") == "python" and os.path.realpath(exe) == me:
+            return name, ksm
+    kernels = tmp_path / "kernels" / "sixparty-python3"
+    kernels.mkdir(parents=True)
+    (kernels / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (sixparty tests)", "language": "python"}))
+    return "sixparty-python3", KernelSpecManager(kernel_dirs=[str(kernels.parent)])
+
+
+def test_notebook_is_stored_without_outputs():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and all(not c.outputs and c.execution_count is None for c in code)
+
+
+def test_notebook_executes(results, tmp_path, monkeypatch):
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+
+    name, ksm = kernel_for_this_python(tmp_path)
+    monkeypatch.setenv("SIXPARTY_RESULTS", str(results))
+    monkeypatch.setenv("SIXPARTY_BIN", str(BIN))
+    monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    km = AsyncKernelManager(kernel_name=name, kernel_spec_manager=ksm)
+    client = NotebookClient(nb, km=km, timeout=120, resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    client.execute()  # raises CellExecutionError on the first failing cell
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert str(results) in text and "P7 observed" in text
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 4
