@@ -17,4 +17,9 @@ cmake --build --preset asan -j2
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --preset asan -j2 -E "^python"
 
+echo "== tsan: unit and command-line tests (threads from std::thread: Debian's TBB is not instrumented)"
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan -j2
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --preset tsan -j1 -E "^python|^validation"
+
 echo "== all passes done in $(( $(date +%s) - start )) s"

@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <new>
 
-// count every allocation made by this test binary (not under AddressSanitizer, which
-// replaces operator new itself)
-#if defined(__SANITIZE_ADDRESS__)
+// count every allocation made by this test binary (not under Address- or ThreadSanitizer,
+// which replace operator new themselves)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define SIXPARTY_COUNT_ALLOCATIONS 0
 #else
 #define SIXPARTY_COUNT_ALLOCATIONS 1
