@@ -22,4 +22,10 @@ cmake --preset tsan >/dev/null
 cmake --build --preset tsan -j2
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --preset tsan -j1 -E "^python|^validation"
 
+echo "== valgrind: a small paired ensemble"
+valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite -q \
+  build/release/sim/sixparty run scenarios/status_quo.yaml scenarios/collapse.yaml -n 4 --threads 2 \
+  -o build/valgrind.h5 --force -q
+echo "valgrind: clean"
+
 echo "== all passes done in $(( $(date +%s) - start )) s"

@@ -400,6 +400,8 @@ int cmd_params() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  sp::h5::no_cleanup_at_exit();
+  sp::h5::quiet();
   CLI::App app{"sixparty: an agent-based simulator of North East Asian relations"};
   app.set_version_flag("--version", std::string("sixparty ") + sp::kVersion + " (" + sp::kGitRevision + ")");
   app.require_subcommand(1);

@@ -27,6 +27,8 @@ Handle vlen_string_type() {
 
 void quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
+void no_cleanup_at_exit() { H5dont_atexit(); }
+
 Handle create_file(const std::string& path) {
   // track creation order so that tools list groups in the order they were written
   Handle fcpl(check(H5Pcreate(H5P_FILE_CREATE), "create property list"), H5Pclose);
@@ -221,6 +223,8 @@ void describe(hid_t obj, const std::string& long_name, const std::string& units)
   attr_string(obj, "units", units);
 }
 
-void flush(hid_t file) { H5Fflush(file, H5F_SCOPE_GLOBAL); }
+void flush(hid_t file) {
+  if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5: cannot write to the file (disk full?)");
+}
 
 }  // namespace sixparty::h5

@@ -47,6 +47,9 @@ class Handle {
 
 // silence HDF5's own error printing (we report errors ourselves)
 void quiet();
+// call first thing in main: stops HDF5 from closing files again at exit, which crashes (in
+// HDF5 1.10) when a close had failed for lack of disk space; sixparty closes what it opens
+void no_cleanup_at_exit();
 
 Handle create_file(const std::string& path);
 Handle open_file_read(const std::string& path);

@@ -347,7 +347,9 @@ void ResultsFile::write_patterns(std::size_t k, const std::vector<PatternResult>
 void ResultsFile::commit(const std::string& status) {
   h5::attr_string(file_.id(), "finished", utc_now());
   h5::attr_string(file_.id(), "status", status);
-  file_.reset();  // closes (H5Fclose flushes)
+  // closing flushes: a full disk can show up only here, so the result is checked
+  if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0) throw h5::Error("cannot write '" + temp_ + "' (disk full?)");
+  file_.reset();
   std::error_code ec;
   std::filesystem::rename(temp_, final_, ec);
   if (ec) throw h5::Error("cannot move '" + temp_ + "' to '" + final_ + "': " + ec.message());

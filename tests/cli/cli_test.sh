@@ -147,5 +147,26 @@ for sig in INT TERM; do
   ls "$tmp"/i$sig.h5.tmp-* >/dev/null 2>&1 && bad "SIG$sig left a temporary file" || ok
 done
 
+# faults: an output place that cannot be written, a full disk, SIGKILL
+expect 3 "unwritable output" -- "$bin" run "$sq" -n 5 -o /proc/sixparty-test.h5
+contains "$tmp/err" "cannot write results" "unwritable output message"
+(trap '' XFSZ; ulimit -f 200; "$bin" run "$sq" -n 500 --record traces -o "$tmp/full.h5" >"$tmp/out" 2>"$tmp/err")
+rc=$?
+[ $rc -eq 3 ] && ok || bad "disk full: exit $rc, expected 3"
+contains "$tmp/err" "cannot write results" "disk full message"
+[ ! -e "$tmp/full.h5" ] && ok || bad "disk full left a results file"
+ls "$tmp"/full.h5.tmp-* >/dev/null 2>&1 && bad "disk full left a temporary file" || ok
+# SIGKILL while overwriting with --force: the previous file stays whole
+"$bin" run "$sq" -n 10 --seed 11 -o "$tmp/k.h5" -q
+cp "$tmp/k.h5" "$tmp/k.copy"
+"$bin" run "$sq" -n 100000000 --record outcomes -o "$tmp/k.h5" --force -q &
+pid=$!
+sleep 1
+kill -9 $pid
+wait $pid 2>/dev/null
+cmp -s "$tmp/k.h5" "$tmp/k.copy" && ok || bad "SIGKILL changed the previous results file"
+"$bin" info "$tmp/k.h5" >"$tmp/info" 2>&1 && ok || bad "the previous file is unreadable after SIGKILL"
+rm -f "$tmp"/k.h5.tmp-*
+
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]
