@@ -22,6 +22,27 @@ cmake --preset tsan >/dev/null
 cmake --build --preset tsan -j2
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --preset tsan -j1 -E "^python|^validation"
 
+echo "== fuzz: libFuzzer on the scenario compiler and on reading results files (bounded time)"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j2
+fuzzdir=build/fuzz/run
+rm -rf "$fuzzdir" && mkdir -p "$fuzzdir/scenarios" "$fuzzdir/results" "$fuzzdir/findings"
+cp scenarios/*.yaml tests/data/bad/*.yaml "$fuzzdir/scenarios/"
+cp tests/data/fuzz/scenarios/* "$fuzzdir/scenarios/" 2>/dev/null || true
+cp tests/data/fuzz/results/* "$fuzzdir/results/" 2>/dev/null || true
+build/release/sim/sixparty run scenarios/status_quo.yaml -n 2 --record outcomes -o "$fuzzdir/results/small.h5" --force -q
+fuzz() {  # NAME SECONDS CORPUS MAXLEN
+  if ! "build/fuzz/tests/fuzz/$1" "$3" -max_total_time="$2" -max_len="$4" -timeout=10 -rss_limit_mb=2048 \
+       -artifact_prefix="$fuzzdir/findings/" -print_final_stats=1 >"$fuzzdir/$1.log" 2>&1; then
+    echo "$1: FINDING (see $fuzzdir/findings and $fuzzdir/$1.log)"
+    grep -E "ERROR|SUMMARY" "$fuzzdir/$1.log" | head -5
+    return 1
+  fi
+  echo "$1: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$fuzzdir/$1.log"), no findings"
+}
+fuzz fuzz_scenario 60 "$fuzzdir/scenarios" 20000
+fuzz fuzz_results 45 "$fuzzdir/results" 200000
+
 echo "== valgrind: a small paired ensemble"
 valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite -q \
   build/release/sim/sixparty run scenarios/status_quo.yaml scenarios/collapse.yaml -n 4 --threads 2 \

@@ -469,7 +469,7 @@ int main(int argc, char** argv) {
     }
     if (*info) {
       try {
-        std::cout << sp::describe_results(info_file);
+        std::cout << sp::describe_results_isolated(info_file);
       } catch (const sp::h5::Error& e) {
         std::cerr << "sixparty info: " << e.what() << "\n";
         return 2;

@@ -3,6 +3,14 @@
 #include "experiment/h5.hpp"
 
 #include <hdf5_hl.h>
+#include <sys/wait.h>
+#if defined(SIXPARTY_FUZZ_BUILD)
+#include <sanitizer/common_interface_defs.h>
+#endif
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
 
 #include <filesystem>
 #include <sstream>
@@ -120,6 +128,60 @@ std::string describe_results(const std::string& path) {
   if (h5::read_attr_int(f.id(), "threads", threads)) os << "threads: " << threads << "\n";
   describe_group(f.id(), "", 0, os);
   return os.str();
+}
+
+std::string describe_results_isolated(const std::string& path) {
+  int fds[2];
+  if (::pipe(fds) != 0) return describe_results(path);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return describe_results(path);
+  }
+  if (pid == 0) {
+    // child: status byte ('0' text, '1' error message) then the text
+    ::close(fds[0]);
+#if defined(SIXPARTY_FUZZ_BUILD)
+    // a sanitizer report in the child is the damage being contained, not a finding of the
+    // fuzzer: die quietly, as an uninstrumented build would crash, and let the parent say so
+    __sanitizer_set_death_callback(+[] { ::_exit(70); });
+#endif
+    std::string out;
+    char status = '0';
+    try {
+      out = describe_results(path);
+    } catch (const std::exception& e) {
+      status = '1';
+      out = e.what();
+    }
+    std::string msg = std::string(1, status) + out;
+    const char* p = msg.data();
+    std::size_t left = msg.size();
+    while (left > 0) {
+      const ssize_t w = ::write(fds[1], p, left);
+      if (w <= 0) break;
+      p += w;
+      left -= static_cast<std::size_t>(w);
+    }
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string msg;
+  char buf[65536];
+  for (;;) {
+    const ssize_t r = ::read(fds[0], buf, sizeof buf);
+    if (r <= 0) break;
+    msg.append(buf, static_cast<std::size_t>(r));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFSIGNALED(status) || msg.empty())
+    throw h5::Error("'" + path + "' is damaged: reading it crashed the HDF5 library" +
+                    (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")" : std::string()));
+  if (msg[0] == '1') throw h5::Error(msg.substr(1));
+  return msg.substr(1);
 }
 
 }  // namespace sixparty

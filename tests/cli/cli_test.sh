@@ -95,6 +95,19 @@ contains "$tmp/err" "is not an HDF5 file" "info garbage message"
 expect 2 "info on a missing file" -- "$bin" info "$tmp/none.h5"
 expect 2 "info on a directory" -- "$bin" info "$tmp"
 
+# regression inputs from fuzzing: info answers each with a description or an error, never a crash
+for f in tests/data/fuzz/results/*; do
+  "$bin" info "$f" >/dev/null 2>"$tmp/err"
+  rc=$?
+  { [ $rc -eq 0 ] || [ $rc -eq 2 ]; } && ok || bad "info on fuzz input $f: exit $rc"
+done
+for f in tests/data/fuzz/scenarios/*; do
+  [ -e "$f" ] || continue
+  "$bin" validate "$f" >/dev/null 2>"$tmp/err"
+  rc=$?
+  { [ $rc -eq 0 ] || [ $rc -eq 2 ]; } && ok || bad "validate on fuzz input $f: exit $rc"
+done
+
 # record levels
 expect 0 "outcomes only" -- "$bin" run "$sq" -n 10 -o "$tmp/o.h5" --record outcomes --quiet
 "$bin" info "$tmp/o.h5" >"$tmp/info" 2>&1
