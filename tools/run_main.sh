@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The main job: set up, build, and run the default ensemble (status quo, 2005-2030), printing
-# its summary. Results go to results/status_quo.h5.
+# The main job: set up, build, compare the status quo with a collapse of the DPRK (one paired
+# ensemble of both scenarios), print the comparison table and draw the figures.
+#   results/comparison.h5   both ensembles, their patterns and the comparison
+#   results/figures/        fan charts, outcome distributions, trade partners, influence,
+#                           refugees, paired differences (PNG and SVG)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$root/tools/setup.sh"
 cd "$root"
-mkdir -p results
-./build/release/sim/sixparty run scenarios/status_quo.yaml -n 1000 -o results/status_quo.h5 --force
-./build/release/sim/sixparty info results/status_quo.h5 | head -12
+mkdir -p results/figures
+./build/release/sim/sixparty compare scenarios/status_quo.yaml scenarios/collapse.yaml -o results/comparison.h5 --force
+/usr/bin/python3 tools/plot results/comparison.h5 -o results/figures
