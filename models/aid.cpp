@@ -21,6 +21,24 @@ double resource_scale(const Scenario& sc, const World& w, int i, int r) {
   return std::max(1e-9, w.stock0(i, r) + w.income(i, r));
 }
 
+// j answers i's transfer of x of resource r with what i needs and j has to spare (aid.hpp)
+void exchange(const Scenario& sc, RunState& s, int i, int j, int r, double x) {
+  World& w = s.world;
+  const double in_r = w.income(i, r);
+  if (!(in_r > 0)) return;
+  for (int q = 0; q < sc.n_resources(); ++q) {
+    if (q == r) continue;
+    const double need = w.stock0(i, q) - w.stock(i, q);
+    const double spare = w.stock(j, q) - w.stock0(j, q);
+    if (!(need > 0) || !(spare > 0)) continue;
+    const double y = std::min({x * w.income(j, q) / in_r, need, spare});
+    if (!(y > 0)) continue;
+    w.stock(j, q) -= y;
+    w.stock(i, q) += y;
+    s.exchange(j, i) += y / sc.dt;
+  }
+}
+
 }  // namespace
 
 void plan_aid(const Scenario& sc, RunState& s, int i) {
@@ -72,6 +90,7 @@ void transfer_aid(const Scenario& sc, RunState& s) {
   World& w = s.world;
   const int n = sc.n();
   const double dt = sc.dt;
+  s.exchange.setZero();
   for (int r = 0; r < sc.n_resources(); ++r) {
     auto& flow = s.aid[r];
     const auto& plan = s.aid_plan[r];
@@ -88,6 +107,7 @@ void transfer_aid(const Scenario& sc, RunState& s) {
           w.stock(j, r) += x;
           flow(i, j) = x / dt;
         }
+        if (x > 0) exchange(sc, s, i, j, r, x);
       }
     }
   }

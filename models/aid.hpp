@@ -15,6 +15,11 @@
 // Shares: softmax over {keep: 0} U {j: B_ij / C_i - 1} with temperature T; amount = b_ir * share.
 // Economic aid to j is split: a share subsidy_ij goes as a price subsidy on their trade (trade.hpp),
 // the rest as a direct transfer; both leave the donor's stock and feed the receiver's economy.
+// Exchange: a transfer can be one side of an exchange when each side needs what the other has.
+// After i gives x of resource r to j, for every other resource q that i needs (its stock below
+// its initial stock) and j has to spare (its stock above its initial stock), j returns
+//   y = min(x income_jq / income_ir, need_iq, surplus_jq)
+// of q: a year of income for a year of income, no more than is needed or spare (conserved).
 // Learning: after giving to j, i observes r = (1 - autonomy_j) + noise and moves e_ij toward it
 // at rate lambda per year, weighted by what it gave (full from 5 % of its budget).
 #pragma once

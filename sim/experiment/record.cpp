@@ -61,6 +61,8 @@ const std::vector<VariableInfo>& step_variables() {
        }},
       {"aid", "economic aid from actor to partner", "US$ bn/yr", Shape::dyad,
        [](const Scenario& sc, const RunState& s, int i, int j) { return econ_aid(sc, s, i, j); }},
+      {"exchange", "resources actor returns to partner in exchange for its aid", "resource units/yr", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.exchange(i, j); }},
       {"subsidy_flow", "trade subsidy from actor to partner", "US$ bn/yr", Shape::dyad,
        [](const Scenario&, const RunState& s, int i, int j) { return s.subsidy_flow(i, j); }},
       {"affinity", "affinity of actor toward partner", "1", Shape::dyad,

@@ -6,6 +6,7 @@ RunState::RunState(const Scenario& sc) {
   const int n = sc.n(), R = sc.n_resources(), D = sc.n_dimensions();
   world = sc.initial;
   trade_potential.setZero(n, n);
+  exchange.setZero(n, n);
   gesture.setZero(n, n);
   gesture_plan.setZero(n, n);
   leverage.setZero(n, n);
@@ -41,6 +42,7 @@ void RunState::reset(const Scenario& sc, std::uint32_t run_index) {
   run = run_index;
   step = 0;
   trade_potential.setZero();
+  exchange.setZero();
   gesture.setZero();
   gesture_plan.setZero();
   leverage.setZero();

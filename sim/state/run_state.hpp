@@ -23,6 +23,7 @@ struct RunState {
   std::vector<Eigen::MatrixXd> aid;  // per resource, n x n i -> j transfers, resource units/yr
   std::vector<Eigen::MatrixXd> aid_plan;  // per resource, n x n amounts planned this step, resource units
   Eigen::MatrixXd budget;            // n x R spendable budget of the step, resource units (decide stage)
+  Eigen::MatrixXd exchange;          // n x n i -> j resources returned in exchange for aid, resource units/yr
   Eigen::MatrixXd gesture;           // n x n i -> j symbolic gestures, diplomatic units/yr
   Eigen::MatrixXd gesture_plan;      // n x n gestures planned this step, diplomatic units
   Eigen::MatrixXd brokerage;         // n x n concessions broker i earned from buyer k, diplomatic units/yr

@@ -3,6 +3,7 @@
 // party that worries about the client (D)
 #include "engine/step.hpp"
 #include "models/brokerage.hpp"
+#include "models/aid.hpp"
 #include "models/gestures.hpp"
 #include "models/regime.hpp"
 
@@ -202,6 +203,34 @@ TEST_CASE("reform: progress raises growth and trade") {
   CHECK(n.world.reform[1] == 0);
   CHECK(r.world.output[1] > 1.1 * n.world.output[1]);
   CHECK(r.trade.row(1).sum() > n.trade.row(1).sum());
+}
+
+TEST_CASE("aid: an exchange when each side needs what the other has; conserved") {
+  TempDir dir;
+  const Scenario sc = compile_text(dir, four_world());
+  RunState s(sc);
+  s.reset(sc, 0);
+  const Rng rng(1);
+  apply_events(sc, s, rng);
+  perceive(sc, s);
+  decide(sc, s, {});
+  REQUIRE(s.aid_plan[0](0, 1) > 0);  // A gives B economic aid
+  // B has military capacity to spare; A is short of it
+  s.world.stock(1, 1) = 2 * sc.initial.stock0(1, 1);
+  s.world.stock(0, 1) = 0.5 * sc.initial.stock0(0, 1);
+  const double total = s.world.stock.col(1).sum();
+  transfer_aid(sc, s);
+  CHECK(s.exchange(1, 0) > 0);
+  CHECK(s.world.stock.col(1).sum() == Approx(total).epsilon(1e-12));
+  CHECK(s.world.stock(0, 1) > 0.5 * sc.initial.stock0(0, 1));
+  // without a need there is no exchange
+  RunState t(sc);
+  t.reset(sc, 0);
+  apply_events(sc, t, rng);
+  perceive(sc, t);
+  decide(sc, t, {});
+  transfer_aid(sc, t);
+  CHECK(t.exchange.sum() == 0);
 }
 
 TEST_CASE("paired counterfactuals: collapse and status_quo are identical run by run until the collapse") {
