@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -231,15 +232,53 @@ void emit_node(YAML::Emitter& em, const TreeNode& n) {
 
 }  // namespace
 
+namespace {
+
+// the first byte that is not well-formed UTF-8, or npos
+std::size_t invalid_utf8(const std::string& t) {
+  std::size_t i = 0;
+  const std::size_t n = t.size();
+  while (i < n) {
+    const unsigned char c = static_cast<unsigned char>(t[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (len == 0 || i + len > n) return i;
+    if (len == 2 && c < 0xc2) return i;  // overlong
+    for (std::size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(t[i + k]) >> 6) != 0x2) return i;
+    i += len;
+  }
+  return std::string::npos;
+}
+
+}  // namespace
+
 TreeNode parse_tree(const std::string& text, const std::string& file, Diagnostics& diags,
                     const TreeLimits& limits) {
+  if (const std::size_t bad = invalid_utf8(text); bad != std::string::npos) {
+    int line = 1, column = 1;
+    for (std::size_t k = 0; k < bad; ++k) {
+      if (text[k] == '\n') {
+        ++line;
+        column = 1;
+      } else if ((static_cast<unsigned char>(text[k]) >> 6) != 0x2) {
+        ++column;
+      }
+    }
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(text[bad]));
+    diags.error({file, line, column}, "", std::string("byte ") + byte + " is not UTF-8; expected UTF-8 text");
+    return {};
+  }
   try {
     YAML::Node root = YAML::Load(text);
     Converter c{file, diags, limits};
     return c.convert(root, 0, "");
   } catch (const YAML::Exception& e) {
     // e.msg is yaml-cpp's own message without its location prefix
-    diags.error(at(file, e.mark), "", "YAML syntax: " + e.msg);
+    std::string msg = "YAML syntax: " + e.msg;
+    if (e.msg == "illegal map value" && e.mark.column > 1024)
+      msg += " (a key longer than 1024 characters? YAML allows no longer implicit keys)";
+    diags.error(at(file, e.mark), "", msg);
   } catch (const std::exception& e) {
     diags.error({file, 0, 0}, "", std::string("cannot parse YAML: ") + e.what());
   }
