@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/diagnostics.hpp"
+#include "engine/step.hpp"
 #include "scenario/scenario.hpp"
 
 #include <catch2/catch.hpp>
@@ -77,6 +78,17 @@ inline Scenario compile_text(const TempDir& dir, const std::string& text, const 
   INFO(diags.format());
   REQUIRE(sc.has_value());
   return *sc;
+}
+
+// run one run to its end, with the invariants checked every step
+inline RunState run_to_end(const Scenario& sc, std::uint32_t run = 0, std::uint64_t seed = 1) {
+  RunState s(sc);
+  s.reset(sc, run);
+  const Rng rng(seed);
+  StepOptions opt;
+  opt.check_invariants = true;
+  for (int t = 0; t < sc.steps; ++t) step(sc, s, rng, opt);
+  return s;
 }
 
 }  // namespace sixparty::test

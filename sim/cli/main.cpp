@@ -258,17 +258,11 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, std::vector<std::strin
   return 0;
 }
 
+// compare runs its scenario inputs with the options of run (output, runs, seed, threads, ...)
 struct CompareArgs {
   std::vector<std::string> inputs;
-  std::int64_t runs = 0;
-  std::uint64_t seed = 0;
-  bool seed_given = false;
-  int threads = 0;
-  std::string output;
   std::string format = "table";
-  std::vector<std::string> sets;
-  bool force = false;
-  bool quiet = false;
+  RunArgs run;
 };
 
 bool is_scenario_file(const std::string& s) {
@@ -326,21 +320,15 @@ int cmd_compare(CompareArgs a, const std::string& cmdline) {
         std::cerr << "sixparty compare: '" << f << "': no such file\n";
         return 2;
       }
-    RunArgs ra;
+    RunArgs ra = a.run;
     ra.scenarios = a.inputs;
-    ra.runs = a.runs;
-    ra.seed = a.seed;
-    ra.seed_given = a.seed_given;
-    ra.threads = a.threads;
-    ra.output = a.output.empty() ? "results/comparison.h5" : a.output;
-    ra.sets = a.sets;
-    ra.force = a.force;
-    ra.quiet = a.quiet || a.format != "table";
+    if (ra.output.empty()) ra.output = "results/comparison.h5";
+    ra.quiet = a.run.quiet || a.format != "table";
     std::vector<std::string> groups;
     // the two ensembles share one seed, so their runs are paired: --seed, or else A's run.seed
     if (!ra.seed_given) {
       sp::Diagnostics d;
-      if (auto sc = sp::load_scenario(a.inputs[0], a.sets, d)) {
+      if (auto sc = sp::load_scenario(a.inputs[0], a.run.sets, d)) {
         ra.seed = sc->seed;
         ra.seed_given = true;
       }
@@ -371,15 +359,15 @@ int cmd_compare(CompareArgs a, const std::string& cmdline) {
       std::cerr << "sixparty compare: " << why << "\n";
       return 2;
     }
-    const sp::Comparison c = sp::compare_outcomes(A, B, a.seed_given ? a.seed : A.seed);
-    if (!c.paired && !a.quiet)
+    const sp::Comparison c = sp::compare_outcomes(A, B, a.run.seed_given ? a.run.seed : A.seed);
+    if (!c.paired && !a.run.quiet)
       std::cerr << "sixparty compare: the ensembles have different seeds (" << A.seed << ", " << B.seed
                 << "): runs are not paired; intervals are wider\n";
     if (a.format == "json") std::cout << sp::format_comparison_json(c);
     else if (a.format == "csv") std::cout << sp::format_comparison_csv(c);
     else std::cout << sp::format_comparison_table(c);
     store_comparison(file_a, c);
-    if (!a.quiet && a.format == "table") std::cout << "comparison stored in " << file_a << " (comparisons/" << c.a << "_vs_" << c.b << ")\n";
+    if (!a.run.quiet && a.format == "table") std::cout << "comparison stored in " << file_a << " (comparisons/" << c.a << "_vs_" << c.b << ")\n";
   } catch (const sp::h5::Error& e) {
     std::cerr << "sixparty compare: " << e.what() << "\n";
     return 2;
@@ -435,14 +423,14 @@ int main(int argc, char** argv) {
   CompareArgs ca;
   auto* compare = app.add_subcommand("compare", "compare two scenarios (run as a paired ensemble) or two results groups");
   compare->add_option("inputs", ca.inputs, "A B: scenario files, or FILE.h5:GROUP (default: scenarios/status_quo.yaml scenarios/collapse.yaml)");
-  compare->add_option("-n,--runs", ca.runs, "runs per scenario (default: the scenarios' run.runs)")->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
-  auto* cseed = compare->add_option("--seed", ca.seed, "ensemble seed shared by A and B (default: A's run.seed)");
-  compare->add_option("--threads", ca.threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
-  compare->add_option("-o,--output", ca.output, "results file for scenario inputs (default: results/comparison.h5)");
+  compare->add_option("-n,--runs", ca.run.runs, "runs per scenario (default: the scenarios' run.runs)")->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
+  auto* cseed = compare->add_option("--seed", ca.run.seed, "ensemble seed shared by A and B (default: A's run.seed)");
+  compare->add_option("--threads", ca.run.threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
+  compare->add_option("-o,--output", ca.run.output, "results file for scenario inputs (default: results/comparison.h5)");
   compare->add_option("--format", ca.format, "table (default), csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
-  compare->add_option("--set", ca.sets, "override a scenario value in both, PATH=VALUE (repeatable)");
-  compare->add_flag("--force", ca.force, "overwrite an existing results file");
-  compare->add_flag("-q,--quiet", ca.quiet, "print only the comparison");
+  compare->add_option("--set", ca.run.sets, "override a scenario value in both, PATH=VALUE (repeatable)");
+  compare->add_flag("--force", ca.run.force, "overwrite an existing results file");
+  compare->add_flag("-q,--quiet", ca.run.quiet, "print only the comparison");
 
   sp::GenerateOptions gen;
   std::string gen_out;
@@ -464,7 +452,7 @@ int main(int argc, char** argv) {
     }
     if (*validate) return cmd_validate(vfiles, vsets);
     if (*compare) {
-      ca.seed_given = cseed->count() > 0;
+      ca.run.seed_given = cseed->count() > 0;
       return cmd_compare(ca, command_line(argc, argv));
     }
     if (*info) {

@@ -69,23 +69,13 @@ relations:
 )" + relations + (events.empty() ? "" : "events:\n" + events);
 }
 
-RunState run_to_end(const Scenario& sc, std::uint32_t run = 0, std::uint64_t seed = 3) {
-  RunState s(sc);
-  s.reset(sc, run);
-  const Rng rng(seed);
-  StepOptions opt;
-  opt.check_invariants = true;
-  for (int t = 0; t < sc.steps; ++t) step(sc, s, rng, opt);
-  return s;
-}
-
 }  // namespace
 
 TEST_CASE("leverage: more rivalry between the patrons gives the client more leverage and more aid (P2)") {
   TempDir dir;
   const Scenario calm = compile_text(dir, four_world());
   const Scenario rival = compile_text(dir, four_world("  A<->C: {rivalry: 0.9}\n"));
-  const RunState c = run_to_end(calm), r = run_to_end(rival);
+  const RunState c = run_to_end(calm, 0, 3), r = run_to_end(rival, 0, 3);
   CHECK(c.leverage(0, 1) == 0);
   CHECK(r.leverage(0, 1) > 0.2);
   CHECK(r.aid[0](0, 1) + r.subsidy_flow(0, 1) > 1.2 * (c.aid[0](0, 1) + c.subsidy_flow(0, 1)));

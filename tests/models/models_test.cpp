@@ -10,17 +10,6 @@ using namespace sixparty::test;
 
 namespace {
 
-// run one run to the end and return its state
-RunState run_once(const Scenario& sc, std::uint64_t seed = 1, std::uint32_t run = 0) {
-  RunState s(sc);
-  s.reset(sc, run);
-  const Rng rng(seed);
-  StepOptions opt;
-  opt.check_invariants = true;
-  for (int t = 0; t < sc.steps; ++t) step(sc, s, rng, opt);
-  return s;
-}
-
 double trade_ab(const Scenario& sc) {
   RunState s(sc);
   s.reset(sc, 0);
@@ -37,7 +26,7 @@ TEST_CASE("trade: subsidies prop up the volume; ending them lowers it (P1)") {
   const Scenario direct = compile_text(dir, tiny_world());
   const Scenario ended = compile_text(dir, tiny_world("  A->B: {subsidy: 0.8}\n"),
                                       {"actors.A.resources.economic.spendable=0"});
-  const RunState s = run_once(with), d = run_once(direct), e = run_once(ended);
+  const RunState s = run_to_end(with), d = run_to_end(direct), e = run_to_end(ended);
   CHECK(s.subsidy_flow(0, 1) > 0);
   CHECK(d.subsidy_flow(0, 1) == 0);
   CHECK(e.subsidy_flow(0, 1) == 0);
@@ -82,10 +71,10 @@ TEST_CASE("aid: transfers are conserved and never overdraw a budget") {
 TEST_CASE("aid: the client gets most of the patron's aid and gains stability") {
   TempDir dir;
   const Scenario sc = compile_text(dir, tiny_world());
-  const RunState s = run_once(sc);
+  const RunState s = run_to_end(sc);
   CHECK(s.aid[0](0, 1) > 5 * s.aid[0](0, 2));
   const Scenario no_aid = compile_text(dir, tiny_world(), {"actors.A.resources.economic.spendable=0"});
-  const RunState s0 = run_once(no_aid);
+  const RunState s0 = run_to_end(no_aid);
   CHECK(s.world.stability[1] > s0.world.stability[1]);
   CHECK(s.adequacy[1] > s0.adequacy[1]);
   // and the client's affinity to its donor rises above its baseline
@@ -121,7 +110,7 @@ TEST_CASE("aid: rivalry deters aid to a rival") {
   TempDir dir;
   const Scenario friendly = compile_text(dir, tiny_world());
   const Scenario rival = compile_text(dir, tiny_world("  B<->A: {rivalry: 0.9, affinity: -0.5}\n"));
-  CHECK(run_once(rival).aid[0](0, 1) < 0.5 * run_once(friendly).aid[0](0, 1));
+  CHECK(run_to_end(rival).aid[0](0, 1) < 0.5 * run_to_end(friendly).aid[0](0, 1));
 }
 
 TEST_CASE("domestic: a shortfall lowers stability and can bring collapse") {
@@ -130,7 +119,7 @@ TEST_CASE("domestic: a shortfall lowers stability and can bring collapse") {
                                                          "actors.B.stability.repression=0"});
   int collapsed = 0;
   for (std::uint32_t r = 0; r < 50; ++r) {
-    const RunState s = run_once(poor, 11, r);
+    const RunState s = run_to_end(poor, 11, r);
     CHECK(s.world.stability[1] < 0.5);
     if (s.world.collapsed[1] > 0) {
       ++collapsed;
@@ -141,7 +130,7 @@ TEST_CASE("domestic: a shortfall lowers stability and can bring collapse") {
   }
   CHECK(collapsed > 0);
   const Scenario rich = compile_text(dir, tiny_world(), {"actors.B.need=10"});
-  CHECK(run_once(rich).world.stability[1] > 0.8);
+  CHECK(run_to_end(rich).world.stability[1] > 0.8);
 }
 
 TEST_CASE("events change the state at their step") {
