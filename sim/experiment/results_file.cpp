@@ -348,7 +348,7 @@ void ResultsFile::commit(const std::string& status) {
   h5::attr_string(file_.id(), "finished", utc_now());
   h5::attr_string(file_.id(), "status", status);
   // closing flushes: a full disk can show up only here, so the result is checked
-  if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0) throw h5::Error("cannot write '" + temp_ + "' (disk full?)");
+  h5::flush(file_.id());
   file_.reset();
   std::error_code ec;
   std::filesystem::rename(temp_, final_, ec);
