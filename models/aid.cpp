@@ -107,10 +107,16 @@ void transfer_aid(const Scenario& sc, RunState& s) {
           w.stock(j, r) += x;
           flow(i, j) = x / dt;
         }
-        if (x > 0) exchange(sc, s, i, j, r, x);
       }
     }
   }
+  // exchanges after every transfer, so that no donor's own aid is cut by what it returns
+  for (int r = 0; r < sc.n_resources(); ++r)
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j) {
+        const double x = (s.aid[r](i, j) + (r == sc.economic ? s.subsidy_flow(i, j) : 0.0)) * dt;
+        if (x > 0) exchange(sc, s, i, j, r, x);
+      }
 }
 
 void learn_from_aid(const Scenario& sc, RunState& s, const Rng& rng) {

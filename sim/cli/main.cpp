@@ -42,6 +42,7 @@ extern "C" void on_signal(int) { g_stop.store(true); }
 void install_signal_handlers() {
   struct sigaction sa{};
   sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESETHAND;  // a second Ctrl-C ends the program at once (the final file is untouched)
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
@@ -169,6 +170,15 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, std::vector<std::strin
   else if (a.record == "summary") level = sp::RecordLevel::summary;
   else level = sp::RecordLevel::traces;
 
+  if (level != sp::RecordLevel::outcomes)
+    for (const auto& sc : scenarios)
+      if (sp::summary_bytes(sc) > sp::kSummaryLimitBytes) {
+        std::cerr << "sixparty run: per-step summaries of '" << sc.name << "' (" << sc.n() << " actors, " << sc.steps
+                  << " steps) would need about " << sp::summary_bytes(sc) / (1u << 20)
+                  << " MiB, over the limit of " << (sp::kSummaryLimitBytes >> 20)
+                  << " MiB; expected --record outcomes for a world this large (or fewer steps)\n";
+        return 2;
+      }
   std::string out = a.output;
   if (out.empty()) out = "results/" + std::filesystem::path(a.scenarios.front()).stem().string() + ".h5";
   namespace fs = std::filesystem;
@@ -283,6 +293,8 @@ void store_comparison(const std::string& file, const sp::Comparison& c) {
   try {
     sp::h5::Handle f = sp::h5::open_file_rw(temp);
     sp::write_comparison(f.id(), c);
+    sp::h5::flush(f.id());
+    if (H5Fclose(f.release()) < 0) throw sp::h5::Error("cannot finish '" + temp + "' (disk full?)");
   } catch (...) {
     fs::remove(temp, ec);
     throw;
@@ -366,7 +378,12 @@ int cmd_compare(CompareArgs a, const std::string& cmdline) {
     if (a.format == "json") std::cout << sp::format_comparison_json(c);
     else if (a.format == "csv") std::cout << sp::format_comparison_csv(c);
     else std::cout << sp::format_comparison_table(c);
-    store_comparison(file_a, c);
+    try {
+      store_comparison(file_a, c);
+    } catch (const sp::h5::Error& e) {
+      std::cerr << "sixparty compare: cannot store the comparison: " << e.what() << "\n";
+      return 3;
+    }
     if (!a.run.quiet && a.format == "table") std::cout << "comparison stored in " << file_a << " (comparisons/" << c.a << "_vs_" << c.b << ")\n";
   } catch (const sp::h5::Error& e) {
     std::cerr << "sixparty compare: " << e.what() << "\n";
@@ -471,10 +488,20 @@ int main(int argc, char** argv) {
         std::cout << text;
         return 0;
       }
-      std::ofstream f(gen_out);
+      const std::string temp = gen_out + ".tmp-" + std::to_string(::getpid());
+      std::ofstream f(temp);
       f << text;
+      f.close();
+      std::error_code ec;
       if (!f) {
+        std::filesystem::remove(temp, ec);
         std::cerr << "sixparty generate: cannot write '" << gen_out << "'\n";
+        return 3;
+      }
+      std::filesystem::rename(temp, gen_out, ec);
+      if (ec) {
+        std::filesystem::remove(temp, ec);
+        std::cerr << "sixparty generate: cannot write '" << gen_out << "': " << ec.message() << "\n";
         return 3;
       }
       return 0;

@@ -52,6 +52,7 @@ double& target_ref(World& w, const EventTarget& t, int i, int j) {
 void apply_change(World& w, const EventChange& c, int i, int j) {
   if (c.target.var == TargetVar::stability && w.collapsed[i] > 0) return;  // a fallen regime stays fallen
   double& x = target_ref(w, c.target, i, j);
+  const double before = x;
   switch (c.op) {
     case EventOp::set: x = c.value; break;
     case EventOp::scale: x *= c.value; break;
@@ -59,9 +60,10 @@ void apply_change(World& w, const EventChange& c, int i, int j) {
   }
   const auto [lo, hi] = target_range(c.target.var);
   x = std::clamp(x, lo, hi);
-  // an event on affinity moves the baseline and the current value together; one on a sanction
-  // moves the floor and lifts the current level to it
-  if (c.target.var == TargetVar::affinity) w.affinity(i, j) = x;
+  // an event on affinity moves the baseline, and the current value by as much (goodwill and
+  // resentment on top of the baseline are kept); one on a sanction moves the floor and lifts
+  // the current level to it
+  if (c.target.var == TargetVar::affinity) w.affinity(i, j) = std::clamp(w.affinity(i, j) + (x - before), -1.0, 1.0);
   if (c.target.var == TargetVar::sanction) w.sanction(i, j) = std::max(w.sanction(i, j), x);
 }
 

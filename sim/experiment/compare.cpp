@@ -105,6 +105,7 @@ OutcomeTable read_outcomes(const std::string& file, const std::string& group) {
   std::int64_t seed = 0, done = 0;
   h5::read_attr_int(g.id(), "seed", seed);
   h5::read_attr_int(g.id(), "runs_completed", done);
+  if (done < 0 || done > 100000000) throw h5::Error("'" + file + ":" + group + "' has an impossible runs_completed (" + std::to_string(done) + ")");
   t.seed = static_cast<std::uint64_t>(seed);
   t.runs = done;
   double end = 0;
@@ -141,6 +142,7 @@ OutcomeTable read_outcomes(const std::string& file, const std::string& group) {
     t.units[key] = h5::read_attr_string(d.id(), "units");
     t.columns[key] = std::move(v);
   }
+  if (t.columns.empty()) throw h5::Error("'" + file + ":" + group + "' has no readable outcomes");
   return t;
 }
 

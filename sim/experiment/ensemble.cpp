@@ -22,9 +22,18 @@ const char* record_level_name(RecordLevel level) {
 
 std::size_t block_runs(const Scenario& sc, const EnsembleOptions& opt) {
   const std::size_t n = sc.n();
-  const std::size_t state_bytes = 8 * (n * n * (12 + 2 * sc.n_resources()) + n * 64);
+  // a run's state plus, when steps are recorded, its record of every step
+  const bool steps = opt.level != RecordLevel::outcomes || opt.need_steps;
+  const std::size_t record_bytes = steps ? 8 * static_cast<std::size_t>(sc.steps) * RecordLayout(sc, step_variables()).per_step : 0;
+  const std::size_t state_bytes = 8 * (n * n * (30 + 2 * sc.n_resources()) + n * 64) + record_bytes;
   const std::size_t by_memory = std::max<std::size_t>(1, opt.state_budget_bytes / std::max<std::size_t>(1, state_bytes));
   return std::clamp<std::size_t>(by_memory, 1, 64);
+}
+
+std::size_t summary_bytes(const Scenario& sc) {
+  // measured: about 4 KiB per summarised cell (t-digest of up to ~delta/2 centroids, moments,
+  // vector overheads) for the default scenario at delta = 200
+  return static_cast<std::size_t>(sc.steps) * RecordLayout(sc, step_variables()).per_step * 4096;
 }
 
 EnsembleResult run_ensemble(const Scenario& sc, const EnsembleOptions& opt, EnsembleSink& sink,

@@ -55,6 +55,10 @@ struct EnsembleResult {
 // the number of runs per block for this scenario (independent of threads)
 std::size_t block_runs(const Scenario& sc, const EnsembleOptions& opt);
 
+// memory the per-step summaries of this scenario need (estimate; independent of runs)
+std::size_t summary_bytes(const Scenario& sc);
+inline constexpr std::size_t kSummaryLimitBytes = std::size_t{8} << 30;
+
 // progress(done, total) is called from the calling thread after each block; `stop` is polled
 // between blocks. Throws InvariantViolation (engine/step.hpp) when a run breaks an invariant.
 EnsembleResult run_ensemble(const Scenario& sc, const EnsembleOptions& opt, EnsembleSink& sink,

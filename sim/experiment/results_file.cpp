@@ -268,6 +268,17 @@ ResultsFile::ResultsFile(std::string final_path, const RunMetadata& meta)
     : final_(std::move(final_path)), temp_(final_ + ".tmp-" + std::to_string(::getpid())) {
   h5::quiet();
   file_ = h5::create_file(temp_);
+  try {
+    write_metadata(meta);
+  } catch (...) {
+    file_.reset();
+    std::error_code ec;
+    std::filesystem::remove(temp_, ec);
+    throw;
+  }
+}
+
+void ResultsFile::write_metadata(const RunMetadata& meta) {
   const hid_t f = file_.id();
   h5::attr_string(f, "title", "sixparty results");
   h5::attr_string(f, "Conventions", "CF-1.8");

@@ -43,6 +43,7 @@ class ResultsFile {
   const std::vector<std::string>& groups() const { return groups_; }
 
  private:
+  void write_metadata(const RunMetadata& meta);
   std::string final_, temp_;
   h5::Handle file_;
   std::vector<std::string> groups_;

@@ -204,6 +204,14 @@ void validate(const ScenarioSpec& s, Diagnostics& diags) {
     diags.error(s.root, "events", std::to_string(s.events.size()) + " events; expected at most " +
                                       std::to_string(ScenarioLimits::max_events));
   for (const auto& e : s.events) {
+    if (c.finite(e.at) && start_ok && end_ok && spy_ok && e.at.value >= s.time.start.value &&
+        e.at.value < s.time.end.value) {
+      const double k = (e.at.value - s.time.start.value) * static_cast<double>(s.time.steps_per_year.value);
+      if (std::abs(k - std::round(k)) > 1e-6)
+        diags.error(e.at.where, e.at.path, "found " + format_number(e.at.value) + "; expected the start of a step: " +
+                                               format_number(s.time.start.value) + " plus a multiple of 1/" +
+                                               std::to_string(s.time.steps_per_year.value) + " year");
+    }
     if (c.finite(e.at) && start_ok && end_ok &&
         (e.at.value < s.time.start.value || e.at.value >= s.time.end.value))
       diags.error(e.at.where, e.at.path, "found " + format_number(e.at.value) + "; expected a year in [" +

@@ -144,6 +144,11 @@ expect 0 "run a generated world" -- "$bin" run "$tmp/g.yaml" -n 4 -o "$tmp/g.h5"
 "$bin" generate -n 9 --seed 4 >"$tmp/g2.yaml"
 cmp -s "$tmp/g.yaml" "$tmp/g2.yaml" && ok || bad "generate is not deterministic for a seed"
 expect 2 "generate one actor" -- "$bin" generate -n 1
+# a world too large for per-step summaries is refused before anything runs, with the way out
+"$bin" generate -n 80 -o "$tmp/g80.yaml"
+expect 2 "summaries of a large world" -- "$bin" run "$tmp/g80.yaml" -n 2 -o "$tmp/g80.h5"
+contains "$tmp/err" "expected --record outcomes for a world this large" "large-world message"
+[ ! -e "$tmp/g80.h5" ] && ok || bad "a refused large world left a file"
 
 # SIGINT and SIGTERM: exit 130, a file marked interrupted with the finished runs
 for sig in INT TERM; do
