@@ -135,7 +135,7 @@ std::string describe_results(const std::string& path) {
   return os.str();
 }
 
-std::string describe_results_isolated(const std::string& path) {
+std::string describe_results_isolated(const std::string& path, unsigned seconds) {
   int fds[2];
   if (::pipe(fds) != 0) return describe_results(path);
   const pid_t pid = ::fork();
@@ -152,7 +152,10 @@ std::string describe_results_isolated(const std::string& path) {
     // fuzzer: die quietly, as an uninstrumented build would crash, and let the parent say so
     __sanitizer_set_death_callback(+[] { ::_exit(70); });
 #endif
-    ::alarm(60);  // a file that makes HDF5 loop is damaged too
+    // a file that makes HDF5 loop is damaged too: the alarm ends the child (default action,
+    // whatever handler the caller had installed)
+    ::signal(SIGALRM, SIG_DFL);
+    ::alarm(seconds);
     std::string out;
     char status = '0';
     try {
@@ -183,6 +186,9 @@ std::string describe_results_isolated(const std::string& path) {
   ::close(fds[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+    throw h5::Error("'" + path + "' is damaged: the HDF5 library was still reading it after " +
+                    std::to_string(seconds) + " s");
   if (WIFSIGNALED(status) || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || msg.empty())
     throw h5::Error("'" + path + "' is damaged: reading it crashed the HDF5 library" +
                     (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")" : std::string()));
