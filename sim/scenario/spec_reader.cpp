@@ -411,7 +411,7 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
         EventSpec e;
         e.where = n.where;
         e.path = "events[" + std::to_string(i) + "]";
-        if (!r.map(n, e.path, ekeys, "an event map with 'at' and one or more of set, scale, add, shock")) continue;
+        if (!r.map(n, e.path, ekeys, "an event map with 'at' and one or more of set, scale, add, shock, collapse")) continue;
         r.number(n.find("at"), e.path + ".at", e.at);
         if (!n.find("at")) diags.error(n.where, e.path + ".at", "missing; expected the year the event happens");
         r.string(n.find("name"), e.path + ".name", e.name);
