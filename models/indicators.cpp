@@ -91,6 +91,10 @@ void score_indicators(const Scenario& sc, RunState& s) {
     s.utility_sum[i] += s.utility[i];
     s.min_stability[i] = std::min(s.min_stability[i], w.stability[i]);
   }
+  // per-run flows for the outcomes (mean aid and gestures per dyad)
+  if (sc.economic >= 0) s.aid_sum += s.aid[sc.economic];
+  s.aid_sum += s.subsidy_flow;
+  s.gesture_sum += s.gesture;
 }
 
 }  // namespace sixparty

@@ -9,7 +9,10 @@
 #include "core/parallel.hpp"
 #include "core/text.hpp"
 #include "engine/step.hpp"
+#include "experiment/analysis.hpp"
+#include "experiment/batch.hpp"
 #include "experiment/compare.hpp"
+#include "experiment/experiment.hpp"
 #include "experiment/ensemble.hpp"
 #include "experiment/h5.hpp"
 #include "experiment/patterns.hpp"
@@ -30,6 +33,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <system_error>
 
 namespace sp = sixparty;
 
@@ -392,6 +397,256 @@ int cmd_compare(CompareArgs a, const std::string& cmdline) {
   return 0;
 }
 
+struct BatchArgs {
+  std::string experiment;
+  std::string output;
+  std::string shard;
+  int threads = 0;
+  bool fresh = false;
+  bool quiet = false;
+  bool check = false;
+};
+
+std::optional<sp::Experiment> load_experiment_or_report(const std::string& path, const char* command) {
+  sp::Diagnostics diags;
+  auto ex = sp::load_experiment(path, diags);
+  if (!ex) std::cerr << diags.format() << "sixparty " << command << ": " << diags.size() << (diags.size() == 1 ? " error" : " errors") << "; nothing was run\n";
+  return ex;
+}
+
+// "K/N" with 1 <= K <= N
+bool parse_shard(const std::string& s, std::size_t& k, std::size_t& n) {
+  const auto slash = s.find('/');
+  if (slash == std::string::npos) return false;
+  try {
+    std::size_t used = 0;
+    const long long a = std::stoll(s.substr(0, slash), &used);
+    if (used != slash) return false;
+    const long long b = std::stoll(s.substr(slash + 1), &used);
+    if (used != s.size() - slash - 1 || a < 1 || b < 1 || a > b || b > 100000) return false;
+    k = static_cast<std::size_t>(a - 1);
+    n = static_cast<std::size_t>(b);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
+  auto ex = load_experiment_or_report(a.experiment, "batch");
+  if (!ex) return 2;
+  sp::BatchOptions opt;
+  if (!a.shard.empty() && !parse_shard(a.shard, opt.shard, opt.shards)) {
+    std::cerr << "sixparty batch: --shard '" << a.shard << "'; expected K/N with 1 <= K <= N, e.g. 2/4\n";
+    return 2;
+  }
+  opt.fresh = a.fresh;
+  opt.check_invariants = a.check;
+  std::string out = a.output;
+  if (out.empty()) out = "results/" + sp::group_name(ex->name, {}) + (opt.shards > 1 ? "_shard" + std::to_string(opt.shard + 1) + "of" + std::to_string(opt.shards) : "") + ".h5";
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path dir = fs::path(out).parent_path();
+  if (!dir.empty() && !fs::is_directory(dir, ec)) {
+    std::cerr << "sixparty batch: the output directory '" << dir.string() << "' does not exist\n";
+    return 3;
+  }
+  sp::ThreadScope threads(a.threads);
+  install_signal_handlers();
+  const bool show = !a.quiet && sp::stderr_is_terminal();
+  const auto [p0, p1] = sp::shard_points(ex->points(), opt.shard, opt.shards);
+  if (!a.quiet)
+    std::cout << "experiment '" << ex->name << "': " << sp::design_kind_name(ex->design.kind) << " design, " << ex->factors.size()
+              << " factors, " << ex->points() << " points (" << ex->scenario_files.size() << " scenario" << (ex->scenario_files.size() == 1 ? "" : "s")
+              << " x " << ex->rows() << " rows) x " << ex->runs_per_point << " runs"
+              << (opt.shards > 1 ? "; shard " + a.shard + ": points " + std::to_string(p0) + " to " + std::to_string(p1 - 1) : std::string()) << "\n";
+  try {
+    sp::RunMetadata meta{cmdline, sp::utc_now(), threads.threads()};
+    std::unique_ptr<sp::Progress> progress;
+    std::int64_t resumed = -1;
+    sp::BatchStatus st;
+    threads.run([&] {
+      st = sp::run_batch(*ex, out, opt, meta, [&](const sp::BatchStatus& s) {
+        if (!progress) {
+          resumed = s.runs_resumed;
+          progress = std::make_unique<sp::Progress>(ex->name, s.runs_total - s.runs_resumed, show);
+        }
+        progress->update(s.runs_done - s.runs_resumed, "points " + std::to_string(s.points_done) + "/" + std::to_string(s.points_total));
+      }, &g_stop);
+    });
+    if (progress) progress->finish();
+    if (st.already_complete) {
+      if (!a.quiet) std::cout << "'" << out << "' already holds every run of this experiment; nothing to do (--fresh runs it again)\n";
+      return 0;
+    }
+    if (!a.quiet && st.runs_resumed > 0)
+      std::cout << "resumed from " << st.journal << ": " << st.runs_resumed << " runs were already done\n";
+    const std::int64_t ran = st.runs_done - st.runs_resumed;
+    if (!a.quiet)
+      std::cout << ran << " runs in " << sp::format_number(std::round(st.seconds * 1000) / 1000) << " s ("
+                << static_cast<long long>(st.seconds > 0 ? ran / st.seconds : 0) << " runs/s, " << threads.threads() << " threads)\n";
+    if (st.interrupted) {
+      std::cerr << "sixparty batch: interrupted; " << st.runs_done << " of " << st.runs_total << " runs are kept in '" << st.journal
+                << "'; rerun the same command to finish the rest\n";
+      return 130;
+    }
+    if (st.runs_failed > 0)
+      std::cerr << "sixparty batch: " << st.runs_failed << " of " << st.runs_total << " runs failed; they are listed in " << out
+                << ":/failures (sixparty replay " << out << " --point P --run R reruns one)\n";
+    if (!a.quiet) std::cout << "wrote " << out << "\n";
+    (void)resumed;
+  } catch (const sp::BatchError& e) {
+    std::cerr << "sixparty batch: " << e.what() << "\n";
+    return 2;
+  } catch (const sp::h5::Error& e) {
+    std::cerr << "sixparty batch: cannot write results: " << e.what() << "; finished runs stay in '" << out << ".journal'\n";
+    return 3;
+  } catch (const std::system_error& e) {
+    std::cerr << "sixparty batch: " << e.what() << "; finished runs stay in '" << out << ".journal'\n";
+    return 3;
+  }
+  return 0;
+}
+
+int cmd_design(const std::string& path, const std::string& salib) {
+  auto ex = load_experiment_or_report(path, "design");
+  if (!ex) return 2;
+  std::cout << "experiment '" << ex->name << "': " << sp::design_kind_name(ex->design.kind) << " design, " << ex->points() << " points ("
+            << ex->scenario_files.size() << " scenario(s) x " << ex->rows() << " rows), " << ex->runs_per_point << " runs per point, "
+            << ex->runs() << " runs, seed " << ex->seed << " (" << (ex->common_seeds ? "common" : "independent") << " seeds)\n";
+  for (const auto& f : ex->factors) {
+    std::cout << "  " << f.name << ": " << f.path << ", ";
+    if (f.distribution == sp::Distribution::levels) {
+      std::vector<std::string> lv;
+      for (double v : f.levels) lv.push_back(sp::format_number(v));
+      std::cout << "levels [" << sp::join(lv) << "]\n";
+    } else {
+      std::cout << sp::distribution_name(f.distribution) << " on [" << sp::format_number(f.lower) << ", " << sp::format_number(f.upper) << "]\n";
+    }
+  }
+  if (!salib.empty()) {
+    try {
+      sp::export_salib(*ex, salib);
+    } catch (const sp::h5::Error& e) {
+      std::cerr << "sixparty design: " << e.what() << "\n";
+      return 3;
+    }
+    std::cout << "wrote " << salib << "/problem.json and " << salib << "/sample.txt (" << ex->rows() << " rows, SALib's row order)\n";
+  }
+  return 0;
+}
+
+struct SensitivityArgs {
+  sp::SensitivityRequest req;
+  std::string estimator = "saltelli2010";
+  std::string format = "table";
+  bool no_store = false;
+};
+
+int cmd_sensitivity(SensitivityArgs a) {
+  a.req.estimator = a.estimator == "jansen" ? sp::SobolEstimator::jansen : sp::SobolEstimator::saltelli2010;
+  sp::SensitivityReport rep;
+  try {
+    rep = sp::analyse_sensitivity(a.req);
+  } catch (const sp::BatchError& e) {
+    std::cerr << "sixparty sensitivity: " << e.what() << "\n";
+    return 2;
+  } catch (const sp::h5::Error& e) {
+    std::cerr << "sixparty sensitivity: '" << a.req.file << "': " << e.what() << "\n";
+    return 2;
+  }
+  if (a.format == "json") std::cout << sp::format_sensitivity_json(rep);
+  else if (a.format == "csv") std::cout << sp::format_sensitivity_csv(rep);
+  else std::cout << sp::format_sensitivity_table(rep);
+  if (!a.no_store) {
+    try {
+      sp::store_sensitivity(a.req.file, rep);
+    } catch (const sp::h5::Error& e) {
+      std::cerr << "sixparty sensitivity: cannot store the indices: " << e.what() << "\n";
+      return 3;
+    }
+    if (a.format == "table") std::cout << "stored in " << a.req.file << " (sensitivity/)\n";
+  }
+  return 0;
+}
+
+struct ReplayArgs {
+  sp::ReplayRequest req;
+  std::string output;
+  std::string record = "traces";
+  bool force = false;
+  bool quiet = false;
+};
+
+int cmd_replay(const ReplayArgs& a, const std::string& cmdline) {
+  sp::ReplayPlan plan;
+  try {
+    plan = sp::plan_replay(a.req);
+  } catch (const sp::BatchError& e) {
+    std::cerr << "sixparty replay: " << e.what() << "\n";
+    return 2;
+  } catch (const sp::h5::Error& e) {
+    std::cerr << "sixparty replay: '" << a.req.file << "': " << e.what() << "\n";
+    return 2;
+  }
+  std::string out = a.output;
+  if (out.empty()) out = "results/replay_point" + std::to_string(a.req.point) + "_run" + std::to_string(a.req.replicate) + ".h5";
+  std::error_code ec;
+  if (std::filesystem::exists(out, ec) && !a.force) {
+    std::cerr << "sixparty replay: '" << out << "' exists; expected a new path, or --force to overwrite it\n";
+    return 2;
+  }
+  if (!plan.failure.empty() && !a.quiet) std::cout << "the batch recorded this run as failed: " << plan.failure << "\n";
+  sp::EnsembleOptions opt;
+  opt.runs = 1;
+  opt.first_run = plan.replicate;
+  opt.seed = plan.seed;
+  opt.level = a.record == "outcomes" ? sp::RecordLevel::outcomes : a.record == "summary" ? sp::RecordLevel::summary : sp::RecordLevel::traces;
+  opt.check_invariants = true;  // a replay looks for the step where things went wrong
+  try {
+    sp::ThreadScope threads(1);
+    sp::RunMetadata meta{cmdline, sp::utc_now(), 1};
+    sp::ResultsFile file(out, meta);
+    {
+      auto sink = file.add_scenario(plan.scenario, opt);
+      TallySink tally(plan.scenario, *sink, nullptr);
+      threads.run([&] { sp::run_ensemble(plan.scenario, opt, tally, nullptr, nullptr); });
+      if (!a.quiet) {
+        std::cout << "point " << a.req.point << ", run " << plan.replicate << " (seed " << plan.seed << ") of '" << plan.scenario.name << "':\n";
+        tally.print(std::cout);
+      }
+    }
+    file.commit("complete");
+    if (!a.quiet) std::cout << "wrote " << out << " (" << a.record << ")\n";
+  } catch (const sp::InvariantViolation& e) {
+    std::cerr << "sixparty replay: the run fails: " << e.what() << "\n";
+    return 1;
+  } catch (const sp::h5::Error& e) {
+    std::cerr << "sixparty replay: cannot write results: " << e.what() << "\n";
+    return 3;
+  }
+  return 0;
+}
+
+int cmd_merge(const std::vector<std::string>& shards, const std::string& out, bool force, const std::string& cmdline) {
+  std::error_code ec;
+  if (std::filesystem::exists(out, ec) && !force) {
+    std::cerr << "sixparty merge: '" << out << "' exists; expected a new path, or --force to overwrite it\n";
+    return 2;
+  }
+  try {
+    sp::merge_shards(shards, out, sp::RunMetadata{cmdline, sp::utc_now(), 1});
+  } catch (const sp::BatchError& e) {
+    std::cerr << "sixparty merge: " << e.what() << "\n";
+    return 2;
+  } catch (const sp::h5::Error& e) {
+    std::cerr << "sixparty merge: " << e.what() << "\n";
+    return 3;
+  }
+  std::cout << "wrote " << out << " from " << shards.size() << " shards\n";
+  return 0;
+}
+
 int cmd_params() {
   std::printf("%-10s %-22s %-20s %9s  %-16s %s\n", "model", "name", "unit", "default", "range", "meaning");
   for (const auto& p : sp::parameter_catalogue()) {
@@ -456,6 +711,50 @@ int main(int argc, char** argv) {
   generate->add_option("--seed", gen.seed, "seed of the world");
   generate->add_option("-o,--output", gen_out, "file to write (default: standard output)");
 
+  BatchArgs ba;
+  auto* batch = app.add_subcommand("batch", "run an experiment (a design over factors) into one HDF5 file; rerun to resume");
+  batch->add_option("experiment", ba.experiment, "experiment YAML file")->required()->check(CLI::ExistingFile);
+  batch->add_option("-o,--output", ba.output, "results file (default: results/<experiment name>.h5)");
+  batch->add_option("--threads", ba.threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
+  batch->add_option("--shard", ba.shard, "run only shard K of N (contiguous points), e.g. 2/4; join with sixparty merge");
+  batch->add_flag("--fresh", ba.fresh, "discard a previous journal or results file and start over");
+  batch->add_flag("-q,--quiet", ba.quiet, "print nothing but errors");
+  batch->add_flag("--check", ba.check, "check invariants after every step (each run is always checked at its end)");
+
+  std::string design_file, design_salib;
+  auto* design = app.add_subcommand("design", "show an experiment's design; --salib writes it in SALib's format");
+  design->add_option("experiment", design_file, "experiment YAML file")->required()->check(CLI::ExistingFile);
+  design->add_option("--salib", design_salib, "folder for problem.json and sample.txt");
+
+  SensitivityArgs sa;
+  auto* sens = app.add_subcommand("sensitivity", "Sobol' indices or Morris effects of a batch results file, with bootstrap intervals");
+  sens->add_option("file", sa.req.file, "batch results file (.h5)")->required()->check(CLI::ExistingFile);
+  sens->add_option("--outcome", sa.req.outcomes, "VARIABLE.ACTOR, e.g. collapsed.DPRK (repeatable; default: the experiment's outcomes)");
+  sens->add_option("--estimator", sa.estimator, "first-order estimator: saltelli2010 (default) or jansen")->check(CLI::IsMember({"saltelli2010", "jansen"}));
+  sens->add_option("--resamples", sa.req.resamples, "bootstrap resamples (default 1000)")->check(CLI::Range(10, 100000));
+  sens->add_option("--confidence", sa.req.confidence, "interval level (default 0.95)")->check(CLI::Range(0.5, 0.999));
+  sens->add_option("--seed", sa.req.seed, "bootstrap seed (default 1)");
+  sens->add_option("--format", sa.format, "table (default), csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
+  sens->add_flag("--no-store", sa.no_store, "print only; do not store the indices in the file");
+
+  ReplayArgs pa;
+  auto* replay = app.add_subcommand("replay", "rerun one run of a batch alone, with full traces and invariant checks");
+  replay->add_option("file", pa.req.file, "batch results file (.h5)")->required()->check(CLI::ExistingFile);
+  replay->add_option("--point", pa.req.point, "design point")->required();
+  replay->add_option("--run", pa.req.replicate, "run (replicate) within the point")->required();
+  replay->add_option("-o,--output", pa.output, "results file (default: results/replay_point<P>_run<R>.h5)");
+  replay->add_option("--record", pa.record, "traces (default), summary or outcomes")->check(CLI::IsMember({"outcomes", "summary", "traces"}));
+  replay->add_flag("--force", pa.force, "overwrite an existing results file");
+  replay->add_flag("-q,--quiet", pa.quiet, "print nothing but errors");
+
+  std::vector<std::string> merge_in;
+  std::string merge_out;
+  bool merge_force = false;
+  auto* merge = app.add_subcommand("merge", "join the shard files of one batch (--shard K/N) into one file");
+  merge->add_option("shards", merge_in, "shard files (.h5), every shard once")->required()->check(CLI::ExistingFile);
+  merge->add_option("-o,--output", merge_out, "joined results file")->required();
+  merge->add_flag("--force", merge_force, "overwrite an existing results file");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -482,6 +781,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*params) return cmd_params();
+    if (*batch) return cmd_batch(ba, command_line(argc, argv));
+    if (*design) return cmd_design(design_file, design_salib);
+    if (*sens) return cmd_sensitivity(sa);
+    if (*replay) return cmd_replay(pa, command_line(argc, argv));
+    if (*merge) return cmd_merge(merge_in, merge_out, merge_force, command_line(argc, argv));
     if (*generate) {
       const std::string text = sp::generate_world(gen);
       if (gen_out.empty()) {

@@ -12,6 +12,8 @@ class Progress {
   // enabled: normally "stderr is a terminal and --quiet was not given"
   Progress(std::string label, std::int64_t total, bool enabled);
   void update(std::int64_t done);
+  // with a detail shown before the run count, e.g. "points 12/40"
+  void update(std::int64_t done, const std::string& detail);
   void finish();  // clears the line
 
  private:

@@ -27,6 +27,8 @@ enum class Purpose : std::uint16_t {
   war = 7,              // whether and where a war starts
   bootstrap = 8,        // resampling of runs for pattern intervals (run field: replicate)
   generator = 9,        // synthetic worlds (sixparty generate); not used in runs
+  design = 10,          // batch designs: Latin hypercube strata, Morris trajectories, Sobol' shift
+  sensitivity_bootstrap = 11,  // resampling of base rows / trajectories for sensitivity intervals
 };
 
 inline constexpr const char* rng_algorithm = "Philox4x32-10 (Random123), counter (run, step, actor|target, purpose|index)";

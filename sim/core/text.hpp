@@ -22,4 +22,9 @@ std::string join(const std::vector<std::string>& items, std::string_view sep = "
 // shortest text that reads back as the same double
 std::string format_number(double v);
 
+// JSON and CSV: a number (null when not finite), a quoted escaped string, a CSV field
+std::string json_number(double v);
+std::string json_string(const std::string& s);
+std::string csv_field(const std::string& s);
+
 }  // namespace sixparty

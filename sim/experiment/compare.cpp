@@ -59,32 +59,6 @@ double sd_of(const std::vector<double>& v) {
   return n > 1 ? std::sqrt(s / static_cast<double>(n - 1)) : kNaN;
 }
 
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  return format_number(v);
-}
-
-std::string json_string(const std::string& s) {
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') o += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char b[8];
-      std::snprintf(b, sizeof b, "\\u%04x", c);
-      o += b;
-      continue;
-    }
-    o += c;
-  }
-  return o + "\"";
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string o = "\"";
-  for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return o + "\"";
-}
 
 }  // namespace
 

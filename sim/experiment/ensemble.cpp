@@ -74,7 +74,7 @@ EnsembleResult run_ensemble(const Scenario& sc, const EnsembleOptions& opt, Ense
     parallel_for(count, 1, [&](std::size_t b, std::size_t e) {
       for (std::size_t k = b; k < e; ++k) {
         RunState& s = *states[k];
-        s.reset(sc, static_cast<std::uint32_t>(first + static_cast<std::int64_t>(k)));
+        s.reset(sc, static_cast<std::uint32_t>(opt.first_run + first + static_cast<std::int64_t>(k)));
         double* rec = record_steps ? step_buf.data() + k * per_run : nullptr;
         for (int t = 0; t < sc.steps; ++t) {
           step(sc, s, rng, sopt);

@@ -32,6 +32,7 @@ struct EnsembleOptions {
   bool check_invariants = false;     // check every step (always on in debug builds)
   double compression = 200.0;        // t-digest delta for the summaries (exact up to 127 runs)
   std::size_t state_budget_bytes = 64u << 20;  // bounds the block size for large worlds
+  std::int64_t first_run = 0;        // run indices are first_run .. first_run + runs - 1 (replay)
   bool need_steps = false;           // record steps even at the outcomes level (patterns need them)
 };
 

@@ -227,4 +227,99 @@ void flush(hid_t file) {
   if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5: cannot write to the file (disk full?)");
 }
 
+Handle open_dataset(hid_t parent, const std::string& name) {
+  if (!exists(parent, name)) throw Error("no dataset '" + name + "'");
+  Handle d(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!d.valid()) throw Error("cannot open dataset '" + name + "'");
+  return d;
+}
+
+namespace {
+
+std::vector<hsize_t> shape_of(hid_t d, const std::string& name, std::size_t max, std::size_t& total) {
+  Handle space(H5Dget_space(d), H5Sclose);
+  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space.id()) : -1;
+  if (rank < 0 || rank > 8) throw Error("'" + name + "' has an unreadable shape");
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  if (rank > 0) H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  total = 1;
+  for (hsize_t x : dims) {
+    if (x > max || (x > 0 && total > max / x)) throw Error("'" + name + "' is larger than expected");
+    total *= static_cast<std::size_t>(x);
+  }
+  return dims;
+}
+
+std::vector<std::string> read_vlen(hid_t obj, const std::string& name, std::size_t max, bool attribute) {
+  Handle o = attribute ? Handle(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose)
+                       : Handle(H5Dopen2(obj, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!o.valid()) throw Error("no '" + name + "'");
+  Handle space(attribute ? H5Aget_space(o.id()) : H5Dget_space(o.id()), H5Sclose);
+  Handle ftype(attribute ? H5Aget_type(o.id()) : H5Dget_type(o.id()), H5Tclose);
+  if (!space.valid() || !ftype.valid() || H5Tget_class(ftype.id()) != H5T_STRING || H5Tis_variable_str(ftype.id()) <= 0)
+    throw Error("'" + name + "' is not a list of strings");
+  const hssize_t n = H5Sget_simple_extent_npoints(space.id());
+  if (n < 0 || static_cast<std::size_t>(n) > max) throw Error("'" + name + "' has an unreadable size");
+  Handle mem = vlen_string_type();
+  std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
+  const herr_t rc = n == 0 ? 0 : attribute ? H5Aread(o.id(), mem.id(), ptrs.data())
+                                           : H5Dread(o.id(), mem.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data());
+  if (rc < 0) throw Error("cannot read '" + name + "'");
+  std::vector<std::string> out;
+  for (char* p : ptrs) {
+    out.emplace_back(p ? p : "");
+    if (p) H5free_memory(p);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> read_strings(hid_t parent, const std::string& name, std::size_t max) {
+  if (!exists(parent, name)) throw Error("no '" + name + "'");
+  return read_vlen(parent, name, max, false);
+}
+
+std::vector<std::string> read_attr_strings(hid_t obj, const std::string& name, std::size_t max) {
+  if (H5Aexists(obj, name.c_str()) <= 0) throw Error("no attribute '" + name + "'");
+  return read_vlen(obj, name, max, true);
+}
+
+std::vector<double> read_doubles(hid_t parent, const std::string& name, std::vector<hsize_t>* dims, std::size_t max) {
+  Handle d = open_dataset(parent, name);
+  std::size_t total = 0;
+  auto shape = shape_of(d.id(), name, max, total);
+  std::vector<double> v(total);
+  if (total && H5Dread(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+    throw Error("cannot read '" + name + "'");
+  if (dims) *dims = shape;
+  return v;
+}
+
+std::vector<std::int64_t> read_ints(hid_t parent, const std::string& name, std::size_t max) {
+  Handle d = open_dataset(parent, name);
+  std::size_t total = 0;
+  shape_of(d.id(), name, max, total);
+  std::vector<std::int64_t> v(total);
+  if (total && H5Dread(d.id(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+    throw Error("cannot read '" + name + "'");
+  return v;
+}
+
+void read_slab(hid_t dset, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count, double* out) {
+  Handle file_space(H5Dget_space(dset), H5Sclose);
+  if (!file_space.valid() || H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0)
+    throw Error("cannot select a slab to read");
+  Handle mem_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), H5Sclose);
+  if (H5Dread(dset, H5T_NATIVE_DOUBLE, mem_space.id(), file_space.id(), H5P_DEFAULT, out) < 0) throw Error("cannot read a slab");
+}
+
+void read_int_slab(hid_t dset, hsize_t start, hsize_t count, std::int64_t* out) {
+  Handle file_space(H5Dget_space(dset), H5Sclose);
+  if (!file_space.valid() || H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, &start, nullptr, &count, nullptr) < 0)
+    throw Error("cannot select a slab to read");
+  Handle mem_space(H5Screate_simple(1, &count, nullptr), H5Sclose);
+  if (H5Dread(dset, H5T_NATIVE_INT64, mem_space.id(), file_space.id(), H5P_DEFAULT, out) < 0) throw Error("cannot read a slab");
+}
+
 }  // namespace sixparty::h5

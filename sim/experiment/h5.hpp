@@ -96,4 +96,16 @@ void attach(hid_t dset, const std::vector<hid_t>& scales);
 void describe(hid_t obj, const std::string& long_name, const std::string& units);
 void flush(hid_t file);
 
+// reading (each throws Error when the object is missing, of another type, or larger than max)
+std::vector<std::string> read_strings(hid_t parent, const std::string& name, std::size_t max = 100000);
+std::vector<std::string> read_attr_strings(hid_t obj, const std::string& name, std::size_t max = 100000);
+// a whole float64 / int64 dataset, row-major; dims receives its shape
+std::vector<double> read_doubles(hid_t parent, const std::string& name, std::vector<hsize_t>* dims = nullptr,
+                                 std::size_t max = std::size_t{1} << 31);
+std::vector<std::int64_t> read_ints(hid_t parent, const std::string& name, std::size_t max = std::size_t{1} << 31);
+// a float64 hyperslab [start, start + count) of an open dataset
+void read_slab(hid_t dset, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count, double* out);
+void read_int_slab(hid_t dset, hsize_t start, hsize_t count, std::int64_t* out);
+Handle open_dataset(hid_t parent, const std::string& name);
+
 }  // namespace sixparty::h5

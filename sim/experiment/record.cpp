@@ -119,6 +119,11 @@ const std::vector<VariableInfo>& outcome_variables() {
        [](const Scenario&, const RunState& s, int i, int d) {
          return s.step > 0 ? s.indicator_sum(i, d) / s.step : s.indicators(i, d);
        }},
+      {"mean_aid", "economic aid from actor to partner, direct and as trade subsidies, averaged over the run's steps",
+       "US$ bn/yr", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.step > 0 ? s.aid_sum(i, j) / s.step : 0.0; }},
+      {"mean_gesture", "symbolic gestures from actor to partner, averaged over the run's steps", "diplomatic units/yr", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.step > 0 ? s.gesture_sum(i, j) / s.step : 0.0; }},
       {"final_trade_share", "partner's share of the actor's trade at the end of the run", "1", Shape::dyad,
        [](const Scenario&, const RunState& s, int i, int j) {
          const double total = s.trade.row(i).sum();
@@ -132,6 +137,30 @@ const std::vector<VariableInfo>& outcome_variables() {
        [](const Scenario&, const RunState& s, int i, int d) { return s.indicators(i, d); }},
   };
   return vars;
+}
+
+std::vector<OutcomeColumn> outcome_columns(const Scenario& sc) {
+  std::vector<OutcomeColumn> cols;
+  const auto& vars = outcome_variables();
+  const std::size_t n = static_cast<std::size_t>(sc.n());
+  for (std::size_t v = 0; v < vars.size(); ++v) {
+    const std::size_t seconds = n ? cells_of(sc, vars[v].shape) / n : 1;
+    for (std::size_t k = 0; k < seconds; ++k) {
+      OutcomeColumn c{vars[v].name, vars[v].long_name, vars[v].units, v, k, seconds};
+      if (vars[v].shape == Shape::actor_dimension) {
+        c.name += "_" + sc.dimensions[k];
+        c.long_name += " (" + sc.dimensions[k] + ")";
+      } else if (vars[v].shape == Shape::dyad) {
+        c.name += "_" + sc.actor_ids[k];
+        c.long_name += " (partner " + sc.actor_ids[k] + ")";
+      } else if (vars[v].shape == Shape::actor_resource) {
+        c.name += "_" + sc.resource_names[k];
+        c.long_name += " (" + sc.resource_names[k] + ")";
+      }
+      cols.push_back(std::move(c));
+    }
+  }
+  return cols;
 }
 
 std::size_t cells_of(const Scenario& sc, Shape shape) {

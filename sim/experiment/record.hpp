@@ -38,6 +38,18 @@ struct RecordLayout {
   explicit RecordLayout(const Scenario& sc, const std::vector<VariableInfo>& vars);
 };
 
+// one (run, actor) column of the per-run outcomes: a variable with a second index (interest
+// dimension, partner, resource) is split into one column per value of that index
+struct OutcomeColumn {
+  std::string name;       // e.g. "mean_utility", "mean_indicator_security", "final_trade_share_CHN"
+  std::string long_name;
+  std::string units;
+  std::size_t variable;   // index into outcome_variables()
+  std::size_t second;     // the second index (0 for Shape::actor)
+  std::size_t seconds;    // how many values the second index has (1 for Shape::actor)
+};
+std::vector<OutcomeColumn> outcome_columns(const Scenario& sc);
+
 // write one step (or the outcomes) of `s` into out[0 .. layout.per_step)
 void collect(const Scenario& sc, const RunState& s, const std::vector<VariableInfo>& vars,
              const RecordLayout& layout, double* out);

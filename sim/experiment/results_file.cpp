@@ -109,28 +109,14 @@ class GroupSink : public EnsembleSink {
     // every outcome is a (run, actor) column, so that to_dataframe() gives one row per run and
     // actor; a variable with a second index is split into one column per interest dimension
     out_coords_ = std::make_unique<Coords>(outcomes_.id(), sc, opt.runs, true, false, false, false);
-    for (const auto& v : outcome_variables()) {
-      const std::vector<hsize_t> dims = {static_cast<hsize_t>(opt.runs), static_cast<hsize_t>(sc.n())};
-      const std::vector<hsize_t> chunk = {std::min<hsize_t>(std::max<hsize_t>(dims[0], 1), 4096), dims[1]};
-      const int columns = v.shape == Shape::actor ? 1 : static_cast<int>(cells_of(sc, v.shape) / sc.n());
-      for (int k = 0; k < columns; ++k) {
-        std::string name = v.name, long_name = v.long_name;
-        if (v.shape == Shape::actor_dimension) {
-          name += "_" + sc.dimensions[k];
-          long_name += " (" + sc.dimensions[k] + ")";
-        } else if (v.shape == Shape::dyad) {
-          name += "_" + sc.actor_ids[k];
-          long_name += " (partner " + sc.actor_ids[k] + ")";
-        } else if (v.shape == Shape::actor_resource) {
-          name += "_" + sc.resource_names[k];
-          long_name += " (" + sc.resource_names[k] + ")";
-        }
-        auto d = h5::create_dataset(outcomes_.id(), name, dims, chunk, 4);
-        h5::describe(d.id(), long_name, v.units);
-        h5::attr_string(d.id(), "coordinates", aux_coordinates(Shape::actor));
-        h5::attach(d.id(), {out_coords_->run.id(), out_coords_->actor.id()});
-        out_sets_.push_back(std::move(d));
-      }
+    const std::vector<hsize_t> dims = {static_cast<hsize_t>(opt.runs), static_cast<hsize_t>(sc.n())};
+    const std::vector<hsize_t> chunk = {std::min<hsize_t>(std::max<hsize_t>(dims[0], 1), 4096), dims[1]};
+    for (const auto& c : outcome_columns(sc)) {
+      auto d = h5::create_dataset(outcomes_.id(), c.name, dims, chunk, 4);
+      h5::describe(d.id(), c.long_name, c.units);
+      h5::attr_string(d.id(), "coordinates", aux_coordinates(Shape::actor));
+      h5::attach(d.id(), {out_coords_->run.id(), out_coords_->actor.id()});
+      out_sets_.push_back(std::move(d));
     }
     if (opt.level == RecordLevel::traces) {
       traces_ = h5::create_group(g, "traces");
@@ -158,7 +144,7 @@ class GroupSink : public EnsembleSink {
 
   void block(std::int64_t first, std::int64_t count, const double* outcomes, const double* traces) override {
     std::vector<std::int64_t> ids(static_cast<std::size_t>(count));
-    for (std::int64_t r = 0; r < count; ++r) ids[static_cast<std::size_t>(r)] = first + r;
+    for (std::int64_t r = 0; r < count; ++r) ids[static_cast<std::size_t>(r)] = opt_.first_run + first + r;
     h5::write_int_slab(out_coords_->run.id(), static_cast<hsize_t>(first), static_cast<hsize_t>(count), ids.data());
     if (tr_coords_) h5::write_int_slab(tr_coords_->run.id(), static_cast<hsize_t>(first), static_cast<hsize_t>(count), ids.data());
     const auto& ovars = outcome_variables();

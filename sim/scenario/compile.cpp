@@ -256,21 +256,28 @@ Scenario compile(const ScenarioSpec& s) {
   return sc;
 }
 
-std::optional<Scenario> load_scenario(const std::string& path, const std::vector<std::string>& overrides,
-                                      Diagnostics& diags) {
+std::optional<Scenario> compile_document(const LoadedDocument& doc, const std::vector<std::string>& overrides,
+                                         Diagnostics& diags) {
   const std::size_t before = diags.size();
-  LoadedDocument doc = load_tree(path, diags);
+  TreeNode tree = doc.tree;
+  for (const auto& o : overrides) apply_override(tree, o, diags);
   if (diags.size() > before) return std::nullopt;
-  for (const auto& o : overrides) apply_override(doc.tree, o, diags);
-  if (diags.size() > before) return std::nullopt;
-  ScenarioSpec spec = read_spec(doc.tree, diags);
+  ScenarioSpec spec = read_spec(tree, diags);
   validate(spec, diags);
   if (diags.size() > before) return std::nullopt;
   Scenario sc = compile(spec);
   sc.source_files = doc.files;
   sc.source_texts = doc.texts;
-  sc.resolved_yaml = emit_tree(doc.tree);
+  sc.resolved_yaml = emit_tree(tree);
   return sc;
+}
+
+std::optional<Scenario> load_scenario(const std::string& path, const std::vector<std::string>& overrides,
+                                      Diagnostics& diags) {
+  const std::size_t before = diags.size();
+  LoadedDocument doc = load_tree(path, diags);
+  if (diags.size() > before) return std::nullopt;
+  return compile_document(doc, overrides, diags);
 }
 
 }  // namespace sixparty

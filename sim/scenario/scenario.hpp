@@ -107,6 +107,11 @@ std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::s
 // spec must have passed validate()
 Scenario compile(const ScenarioSpec& spec);
 
+struct LoadedDocument;
+// a loaded document (load_tree) with overrides "path=value" applied to a copy -> Scenario
+std::optional<Scenario> compile_document(const LoadedDocument& doc, const std::vector<std::string>& overrides,
+                                         Diagnostics& diags);
+
 // files -> Scenario; overrides are "path=value" applied after extends. nullopt on any error.
 std::optional<Scenario> load_scenario(const std::string& path, const std::vector<std::string>& overrides,
                                       Diagnostics& diags);

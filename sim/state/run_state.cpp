@@ -33,6 +33,8 @@ RunState::RunState(const Scenario& sc) {
   utility.setZero(n);
   utility_sum.setZero(n);
   indicator_sum.setZero(n, D);
+  aid_sum.setZero(n, n);
+  gesture_sum.setZero(n, n);
   min_stability.setOnes(n);
 }
 
@@ -64,6 +66,8 @@ void RunState::reset(const Scenario& sc, std::uint32_t run_index) {
   utility.setZero();
   utility_sum.setZero();
   indicator_sum.setZero();
+  aid_sum.setZero();
+  gesture_sum.setZero();
   min_stability = world.stability;
 }
 

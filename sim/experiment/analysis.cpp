@@ -1,0 +1,303 @@
+#include "experiment/analysis.hpp"
+
+#include "core/text.hpp"
+#include "experiment/batch.hpp"
+#include "experiment/h5.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sixparty {
+
+namespace fs = std::filesystem;
+
+SensitivityReport analyse_sensitivity(const SensitivityRequest& req) {
+  h5::Handle file = h5::open_file_read(req.file);
+  const hid_t root = file.id();
+  if (h5::read_attr_string(root, "kind") != "experiment")
+    throw BatchError("'" + req.file + "' is not a batch experiment file (written by sixparty batch)");
+  h5::Handle g = h5::open_group(root, "experiment");
+  const std::string kind = h5::read_attr_string(g.id(), "design");
+  if (kind != "sobol" && kind != "morris")
+    throw BatchError("'" + req.file + "' holds a " + kind + " design; sensitivity indices need a sobol or morris design");
+  std::int64_t points = 0, rows = 0, first = 0, end = 0;
+  h5::read_attr_int(g.id(), "points", points);
+  h5::read_attr_int(g.id(), "rows_per_scenario", rows);
+  h5::read_attr_int(g.id(), "first_point", first);
+  h5::read_attr_int(g.id(), "end_point", end);
+  if (first != 0 || end != points)
+    throw BatchError("'" + req.file + "' is one shard of the experiment (points " + std::to_string(first) + " to " +
+                     std::to_string(end - 1) + "); expected the whole design: join the shards with sixparty merge first");
+  if (rows < 2 || points % rows != 0) throw BatchError("'" + req.file + "': the design's sizes are inconsistent");
+  const auto scenario_names = h5::read_attr_strings(g.id(), "scenario_names");
+  std::vector<std::string> outcomes = req.outcomes;
+  if (outcomes.empty()) outcomes = h5::read_attr_strings(g.id(), "outcomes");
+  if (outcomes.empty())
+    throw BatchError("no outcome to analyse: expected --outcome VARIABLE.ACTOR (e.g. collapsed.DPRK), or `outcomes:` in the experiment file");
+
+  h5::Handle d = h5::open_group(root, "design");
+  SensitivityReport rep;
+  rep.method = kind;
+  rep.estimator = sobol_estimator_name(req.estimator);
+  rep.factors = h5::read_strings(d.id(), "factor");
+  rep.rows = static_cast<std::size_t>(rows);
+  rep.resamples = req.resamples;
+  rep.confidence = req.confidence;
+  rep.seed = req.seed;
+  const std::size_t k = rep.factors.size();
+  const auto unit = h5::read_doubles(d.id(), "unit");
+  const auto role = h5::read_ints(d.id(), "role");
+  const auto group = h5::read_ints(d.id(), "group");
+  if (unit.size() != static_cast<std::size_t>(points) * k || role.size() != static_cast<std::size_t>(points) ||
+      group.size() != static_cast<std::size_t>(points))
+    throw BatchError("'" + req.file + "': /design has inconsistent lengths");
+
+  h5::Handle pg = h5::open_group(root, "points");
+  const auto actors = h5::read_strings(pg.id(), "actor");
+  h5::Handle mean = h5::open_group(pg.id(), "mean");
+  for (const auto& o : outcomes) {
+    const auto dot = o.rfind('.');
+    const std::string var = dot == std::string::npos ? o : o.substr(0, dot);
+    const std::string actor = dot == std::string::npos ? "" : o.substr(dot + 1);
+    if (dot == std::string::npos || !h5::exists(mean.id(), var)) {
+      std::vector<std::string> names;
+      H5Literate(mean.id(), H5_INDEX_NAME, H5_ITER_INC, nullptr, [](hid_t, const char* name, const H5L_info_t*, void* out) {
+        static_cast<std::vector<std::string>*>(out)->push_back(name);
+        return 0;
+      }, &names);
+      throw BatchError("unknown outcome '" + o + "'" + did_you_mean(var, names) + "; expected VARIABLE.ACTOR, VARIABLE one of: " + join(names));
+    }
+    const auto a = std::find(actors.begin(), actors.end(), actor);
+    if (a == actors.end()) throw BatchError("'" + o + "': unknown actor '" + actor + "'" + did_you_mean(actor, actors) + "; expected one of: " + join(actors));
+    const std::size_t ai = static_cast<std::size_t>(a - actors.begin());
+    std::vector<hsize_t> dims;
+    const auto values = h5::read_doubles(mean.id(), var, &dims);
+    if (dims.size() != 2 || dims[0] != static_cast<hsize_t>(points) || dims[1] != actors.size())
+      throw BatchError("'" + req.file + "': /points/mean/" + var + " has the wrong shape");
+    for (std::size_t s = 0; s * static_cast<std::size_t>(rows) < static_cast<std::size_t>(points); ++s) {
+      const std::size_t p0 = s * static_cast<std::size_t>(rows);
+      UnitDesign ud;
+      ud.kind = kind == "sobol" ? DesignKind::sobol : DesignKind::morris;
+      ud.k = k;
+      ud.points = static_cast<std::size_t>(rows);
+      ud.u.assign(unit.begin() + static_cast<std::ptrdiff_t>(p0 * k), unit.begin() + static_cast<std::ptrdiff_t>((p0 + ud.points) * k));
+      std::vector<double> y(ud.points);
+      for (std::size_t p = 0; p < ud.points; ++p) {
+        ud.role.push_back(static_cast<int>(role[p0 + p]));
+        ud.group.push_back(static_cast<std::size_t>(group[p0 + p]));
+        y[p] = values[(p0 + p) * actors.size() + ai];
+        if (!std::isfinite(y[p]))
+          throw BatchError("'" + o + "' is not finite at design point " + std::to_string(p0 + p) +
+                           " (every run of it failed, or the outcome is undefined there, e.g. a year when nothing happened)");
+      }
+      SensitivityResult r;
+      r.scenario = s < scenario_names.size() ? scenario_names[s] : std::to_string(s);
+      r.outcome = o;
+      try {
+        if (ud.kind == DesignKind::sobol) r.sobol = sobol_indices(ud, y, req.estimator, req.resamples, req.confidence, req.seed);
+        else r.morris = morris_effects(ud, y, req.resamples, req.confidence, req.seed);
+      } catch (const std::invalid_argument& e) {
+        throw BatchError("'" + o + "': " + e.what());
+      }
+      rep.results.push_back(std::move(r));
+    }
+  }
+  return rep;
+}
+
+namespace {
+
+std::string fmt(double v) {
+  char b[32];
+  if (!std::isfinite(v)) return "nan";
+  std::snprintf(b, sizeof b, "%.3f", v);
+  return b;
+}
+
+}  // namespace
+
+std::string format_sensitivity_table(const SensitivityReport& rep) {
+  std::ostringstream os;
+  const int pct = static_cast<int>(std::lround(rep.confidence * 100));
+  for (const auto& r : rep.results) {
+    if (rep.method == "sobol") {
+      os << "Sobol' indices of " << r.outcome << " (per-point mean), scenario '" << r.scenario << "': " << rep.rows
+         << " points, N = " << r.sobol.base_rows << ", Var(Y) = " << format_number(r.sobol.variance) << ", S1 by " << rep.estimator
+         << ", ST by jansen, " << pct << " % bootstrap intervals (" << rep.resamples << " resamples)\n";
+      char line[256];
+      std::snprintf(line, sizeof line, "  %-32s %7s  %-17s %7s  %-17s\n", "factor", "S1", "interval", "ST", "interval");
+      os << line;
+      for (std::size_t i = 0; i < rep.factors.size(); ++i) {
+        std::snprintf(line, sizeof line, "  %-32s %7s  [%6s, %6s]  %7s  [%6s, %6s]\n", rep.factors[i].c_str(), fmt(r.sobol.s1[i]).c_str(),
+                      fmt(r.sobol.s1_low[i]).c_str(), fmt(r.sobol.s1_high[i]).c_str(), fmt(r.sobol.st[i]).c_str(),
+                      fmt(r.sobol.st_low[i]).c_str(), fmt(r.sobol.st_high[i]).c_str());
+        os << line;
+      }
+    } else {
+      os << "Morris elementary effects of " << r.outcome << " (per-point mean, per unit of each factor's range), scenario '"
+         << r.scenario << "': " << r.morris.trajectories << " trajectories, " << pct << " % bootstrap intervals for mu* ("
+         << rep.resamples << " resamples)\n";
+      char line[256];
+      std::snprintf(line, sizeof line, "  %-32s %8s  %-19s %8s %8s\n", "factor", "mu*", "interval", "mu", "sigma");
+      os << line;
+      for (std::size_t i = 0; i < rep.factors.size(); ++i) {
+        std::snprintf(line, sizeof line, "  %-32s %8s  [%7s, %7s]  %8s %8s\n", rep.factors[i].c_str(), fmt(r.morris.mu_star[i]).c_str(),
+                      fmt(r.morris.mu_star_low[i]).c_str(), fmt(r.morris.mu_star_high[i]).c_str(), fmt(r.morris.mu[i]).c_str(),
+                      fmt(r.morris.sigma[i]).c_str());
+        os << line;
+      }
+    }
+  }
+  return os.str();
+}
+
+std::string format_sensitivity_csv(const SensitivityReport& rep) {
+  std::ostringstream os;
+  if (rep.method == "sobol") os << "scenario,outcome,factor,s1,s1_low,s1_high,st,st_low,st_high\n";
+  else os << "scenario,outcome,factor,mu_star,mu_star_low,mu_star_high,mu,sigma\n";
+  for (const auto& r : rep.results)
+    for (std::size_t i = 0; i < rep.factors.size(); ++i) {
+      os << csv_field(r.scenario) << "," << csv_field(r.outcome) << "," << csv_field(rep.factors[i]);
+      if (rep.method == "sobol")
+        for (double v : {r.sobol.s1[i], r.sobol.s1_low[i], r.sobol.s1_high[i], r.sobol.st[i], r.sobol.st_low[i], r.sobol.st_high[i]})
+          os << "," << format_number(v);
+      else
+        for (double v : {r.morris.mu_star[i], r.morris.mu_star_low[i], r.morris.mu_star_high[i], r.morris.mu[i], r.morris.sigma[i]})
+          os << "," << format_number(v);
+      os << "\n";
+    }
+  return os.str();
+}
+
+std::string format_sensitivity_json(const SensitivityReport& rep) {
+  std::ostringstream os;
+  os << "{\"method\": " << json_string(rep.method) << ", \"estimator\": " << json_string(rep.estimator)
+     << ", \"confidence\": " << json_number(rep.confidence) << ", \"resamples\": " << rep.resamples << ", \"rows\": [";
+  bool first = true;
+  for (const auto& r : rep.results)
+    for (std::size_t i = 0; i < rep.factors.size(); ++i) {
+      os << (first ? "\n  " : ",\n  ") << "{\"scenario\": " << json_string(r.scenario) << ", \"outcome\": " << json_string(r.outcome)
+         << ", \"factor\": " << json_string(rep.factors[i]);
+      if (rep.method == "sobol")
+        os << ", \"s1\": " << json_number(r.sobol.s1[i]) << ", \"s1_low\": " << json_number(r.sobol.s1_low[i]) << ", \"s1_high\": "
+           << json_number(r.sobol.s1_high[i]) << ", \"st\": " << json_number(r.sobol.st[i]) << ", \"st_low\": "
+           << json_number(r.sobol.st_low[i]) << ", \"st_high\": " << json_number(r.sobol.st_high[i]) << "}";
+      else
+        os << ", \"mu_star\": " << json_number(r.morris.mu_star[i]) << ", \"mu_star_low\": " << json_number(r.morris.mu_star_low[i])
+           << ", \"mu_star_high\": " << json_number(r.morris.mu_star_high[i]) << ", \"mu\": " << json_number(r.morris.mu[i])
+           << ", \"sigma\": " << json_number(r.morris.sigma[i]) << "}";
+      first = false;
+    }
+  os << "\n]}\n";
+  return os.str();
+}
+
+void store_sensitivity(const std::string& file, const SensitivityReport& rep) {
+  const std::string temp = file + ".tmp-" + std::to_string(::getpid());
+  std::error_code ec;
+  fs::copy_file(file, temp, fs::copy_options::overwrite_existing, ec);
+  if (ec) throw h5::Error("cannot copy '" + file + "': " + ec.message());
+  try {
+    h5::Handle f = h5::open_file_rw(temp);
+    h5::Handle top = h5::exists(f.id(), "sensitivity") ? h5::open_group(f.id(), "sensitivity") : h5::create_group(f.id(), "sensitivity");
+    for (const auto& r : rep.results) {
+      const std::string sname = r.scenario.find('/') == std::string::npos ? r.scenario : "scenario";
+      h5::Handle sg = h5::exists(top.id(), sname) ? h5::open_group(top.id(), sname) : h5::create_group(top.id(), sname);
+      if (h5::exists(sg.id(), r.outcome)) H5Ldelete(sg.id(), r.outcome.c_str(), H5P_DEFAULT);  // a rerun replaces it
+      h5::Handle g = h5::create_group(sg.id(), r.outcome);
+      h5::attr_string(g.id(), "method", rep.method);
+      h5::attr_string(g.id(), "outcome", r.outcome + " (mean over each point's runs)");
+      h5::attr_double(g.id(), "confidence", rep.confidence);
+      h5::attr_int(g.id(), "resamples", rep.resamples);
+      h5::attr_int(g.id(), "seed", static_cast<std::int64_t>(rep.seed));
+      auto factor = h5::coordinate(g.id(), "factor", rep.factors);
+      h5::describe(factor.id(), "factor", "1");
+      auto put = [&](const char* name, const std::vector<double>& v, const char* long_name) {
+        auto d = h5::create_dataset(g.id(), name, {static_cast<hsize_t>(v.size())});
+        if (!v.empty()) h5::write_slab(d.id(), {0}, {static_cast<hsize_t>(v.size())}, v.data());
+        h5::describe(d.id(), long_name, "1");
+        h5::attach(d.id(), {factor.id()});
+      };
+      if (rep.method == "sobol") {
+        h5::attr_string(g.id(), "first_order_estimator", rep.estimator);
+        h5::attr_string(g.id(), "total_order_estimator", "jansen");
+        h5::attr_double(g.id(), "variance", r.sobol.variance);
+        h5::attr_int(g.id(), "base_rows", static_cast<std::int64_t>(r.sobol.base_rows));
+        put("s1", r.sobol.s1, "first-order Sobol' index");
+        put("s1_low", r.sobol.s1_low, "first-order index, lower bound of the bootstrap interval");
+        put("s1_high", r.sobol.s1_high, "first-order index, upper bound of the bootstrap interval");
+        put("st", r.sobol.st, "total-order Sobol' index");
+        put("st_low", r.sobol.st_low, "total-order index, lower bound of the bootstrap interval");
+        put("st_high", r.sobol.st_high, "total-order index, upper bound of the bootstrap interval");
+      } else {
+        h5::attr_int(g.id(), "trajectories", static_cast<std::int64_t>(r.morris.trajectories));
+        put("mu_star", r.morris.mu_star, "mean absolute elementary effect (per unit of the factor's range)");
+        put("mu_star_low", r.morris.mu_star_low, "mu*, lower bound of the bootstrap interval");
+        put("mu_star_high", r.morris.mu_star_high, "mu*, upper bound of the bootstrap interval");
+        put("mu", r.morris.mu, "mean elementary effect");
+        put("sigma", r.morris.sigma, "standard deviation of the elementary effects");
+      }
+    }
+    h5::flush(f.id());
+    if (H5Fclose(f.release()) < 0) throw h5::Error("cannot finish '" + temp + "' (disk full?)");
+  } catch (...) {
+    fs::remove(temp, ec);
+    throw;
+  }
+  fs::rename(temp, file, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    throw h5::Error("cannot replace '" + file + "'");
+  }
+}
+
+void export_salib(const Experiment& ex, const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw h5::Error("cannot create '" + dir + "': " + ec.message());
+  std::ostringstream problem;
+  problem << "{\n  \"num_vars\": " << ex.factors.size() << ",\n  \"names\": [";
+  for (std::size_t i = 0; i < ex.factors.size(); ++i) problem << (i ? ", " : "") << json_string(ex.factors[i].name);
+  problem << "],\n  \"bounds\": [";
+  for (std::size_t i = 0; i < ex.factors.size(); ++i) {
+    const Factor& f = ex.factors[i];
+    const double lo = f.distribution == Distribution::levels ? *std::min_element(f.levels.begin(), f.levels.end()) : f.lower;
+    const double hi = f.distribution == Distribution::levels ? *std::max_element(f.levels.begin(), f.levels.end()) : f.upper;
+    problem << (i ? ", " : "") << "[" << format_number(lo) << ", " << format_number(hi) << "]";
+  }
+  problem << "],\n  \"dists\": [";
+  for (std::size_t i = 0; i < ex.factors.size(); ++i)
+    problem << (i ? ", " : "") << json_string(ex.factors[i].distribution == Distribution::log_uniform ? "logunif" : "unif");
+  problem << "],\n  \"sixparty_design\": " << json_string(design_kind_name(ex.design.kind)) << ",\n  \"sixparty_paths\": [";
+  for (std::size_t i = 0; i < ex.factors.size(); ++i) problem << (i ? ", " : "") << json_string(ex.factors[i].path);
+  problem << "]\n}\n";
+  std::ostringstream sample;
+  for (std::size_t p = 0; p < ex.rows(); ++p) {
+    for (std::size_t i = 0; i < ex.factors.size(); ++i) {
+      char b[40];
+      std::snprintf(b, sizeof b, "%.17g", ex.factor_value(p, i));
+      sample << (i ? " " : "") << b;
+    }
+    sample << "\n";
+  }
+  for (const auto& [name, text] : {std::pair{"problem.json", problem.str()}, std::pair{"sample.txt", sample.str()}}) {
+    const std::string path = (fs::path(dir) / name).string();
+    const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+    std::ofstream f(temp);
+    f << text;
+    f.close();
+    if (!f) {
+      fs::remove(temp, ec);
+      throw h5::Error("cannot write '" + path + "'");
+    }
+    fs::rename(temp, path, ec);
+    if (ec) throw h5::Error("cannot write '" + path + "': " + ec.message());
+  }
+}
+
+}  // namespace sixparty

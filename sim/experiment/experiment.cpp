@@ -1,0 +1,433 @@
+#include "experiment/experiment.hpp"
+
+#include "core/text.hpp"
+#include "experiment/record.hpp"
+#include "scenario/reader.hpp"
+#include "version.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+namespace sixparty {
+
+const char* distribution_name(Distribution d) {
+  switch (d) {
+    case Distribution::levels: return "levels";
+    case Distribution::uniform: return "uniform";
+    case Distribution::log_uniform: return "log_uniform";
+  }
+  return "?";
+}
+
+double Factor::value(double u) const {
+  u = std::clamp(u, 0.0, 1.0);
+  switch (distribution) {
+    case Distribution::levels: {
+      if (levels.size() <= 1) return levels.empty() ? 0.0 : levels.front();
+      const auto k = static_cast<std::size_t>(std::lround(u * static_cast<double>(levels.size() - 1)));
+      return levels[std::min(k, levels.size() - 1)];
+    }
+    case Distribution::uniform: return lower + u * (upper - lower);
+    case Distribution::log_uniform: return std::exp(std::log(lower) + u * (std::log(upper) - std::log(lower)));
+  }
+  return lower;
+}
+
+std::uint64_t fnv1a(const std::string& data, std::uint64_t h) {
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::uint64_t derived_seed(std::uint64_t seed, std::uint64_t point) {
+  // splitmix64 finaliser over (seed, point): distinct points get unrelated Philox keys
+  std::uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (point + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+std::uint64_t Experiment::point_seed(std::size_t point) const {
+  return common_seeds ? seed : derived_seed(seed, point);
+}
+
+namespace {
+
+std::string exact(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+// a factor's assignment at value v
+std::string assignment(const Factor& f, double v) { return f.path + "=" + exact(v); }
+
+// the located messages of `d`, on one line, for a message about a factor
+std::string inline_messages(const Diagnostics& d) {
+  std::string s;
+  for (const auto& item : d.items()) {
+    if (!s.empty()) s += "; ";
+    s += item.path + ": " + item.message;
+  }
+  return s;
+}
+
+bool same_shape(const Scenario& a, const Scenario& b) {
+  return a.actor_ids == b.actor_ids && a.dimensions == b.dimensions && a.resource_names == b.resource_names;
+}
+
+void read_factor(Reader& r, const TreeNode& n, const std::string& path, Factor& f) {
+  static const std::vector<std::string> keys = {"path", "name", "range", "distribution", "levels"};
+  f.where = n.where;
+  if (!r.map(n, path, keys, "a map describing a factor (path, and range or levels)")) return;
+  Field<std::string> p, name, dist;
+  r.string(n.find("path"), path + ".path", p);
+  if (!p.given) {
+    if (!n.find("path")) r.diags.error(n.where, path + ".path", "missing; expected the scenario path the factor sets, e.g. parameters.leverage.scale");
+  } else {
+    f.path = p.value;
+    f.where = p.where;
+  }
+  r.string(n.find("name"), path + ".name", name);
+  f.name = name.given ? name.value : f.path;
+  if (name.given && (name.value.empty() || name.value.find('/') != std::string::npos || name.value == "." ))
+    r.diags.error(name.where, path + ".name", "'" + name.value + "'; expected a non-empty name without '/'");
+  const TreeNode* range = n.find("range");
+  const TreeNode* levels = n.find("levels");
+  r.string(n.find("distribution"), path + ".distribution", dist);
+  if (range && levels) r.diags.error(levels->where, path + ".levels", "a factor has a range or levels, not both");
+  if (levels) {
+    f.distribution = Distribution::levels;
+    if (!levels->is_sequence() || levels->items.size() < 2 || levels->items.size() > 10000) {
+      r.diags.error(levels->where, path + ".levels", "found " + kind_name(*levels) + (levels->is_sequence() ? " of " + std::to_string(levels->items.size()) : std::string()) +
+                    "; expected a list of 2 to 10000 numbers");
+    } else {
+      for (std::size_t k = 0; k < levels->items.size(); ++k) {
+        Field<double> v;
+        r.number(&levels->items[k], path + ".levels." + std::to_string(k), v);
+        if (v.given && !std::isfinite(v.value)) r.diags.error(v.where, v.path, "found " + format_number(v.value) + "; expected a finite number");
+        if (v.given) f.levels.push_back(v.value);
+      }
+    }
+    if (dist.given) r.diags.error(dist.where, path + ".distribution", "levels have no distribution; expected it only with a range");
+  } else if (range) {
+    Field<double> lo, hi;
+    if (!range->is_sequence() || range->items.size() != 2) {
+      r.diags.error(range->where, path + ".range", "found " + kind_name(*range) + "; expected [lower, upper]");
+    } else {
+      r.number(&range->items[0], path + ".range.0", lo);
+      r.number(&range->items[1], path + ".range.1", hi);
+      if (lo.given && hi.given) {
+        if (!std::isfinite(lo.value) || !std::isfinite(hi.value) || !(lo.value < hi.value))
+          r.diags.error(range->where, path + ".range", "found [" + format_number(lo.value) + ", " + format_number(hi.value) + "]; expected finite lower < upper");
+        f.lower = lo.value;
+        f.upper = hi.value;
+      }
+    }
+    f.distribution = Distribution::uniform;
+    if (dist.given) {
+      if (dist.value == "uniform") f.distribution = Distribution::uniform;
+      else if (dist.value == "log_uniform") {
+        f.distribution = Distribution::log_uniform;
+        if (lo.given && !(lo.value > 0)) r.diags.error(range->where, path + ".range", "a log_uniform range must be positive; found lower " + format_number(lo.value));
+      } else {
+        r.diags.error(dist.where, path + ".distribution", "unknown distribution '" + dist.value + "'" +
+                      did_you_mean(dist.value, {"uniform", "log_uniform"}) + "; expected uniform or log_uniform");
+      }
+    }
+  } else {
+    r.diags.error(n.where, path, "a factor needs a range: [lower, upper] or levels: [...]");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> Experiment::overrides(std::size_t point) const {
+  std::vector<std::string> out;
+  for (std::size_t f = 0; f < factors.size(); ++f) out.push_back(assignment(factors[f], factor_value(point, f)));
+  return out;
+}
+
+std::optional<Scenario> Experiment::compile_point(std::size_t point, Diagnostics& diags) const {
+  auto sc = compile_document(documents[scenario_of(point)], overrides(point), diags);
+  if (sc && sc->actor_ids != actor_ids) {
+    diags.error({file, 0, 0}, "factors", "the factor values of point " + std::to_string(point) + " change the world's actors");
+    return std::nullopt;
+  }
+  return sc;
+}
+
+std::optional<Experiment> load_experiment(const std::string& path, Diagnostics& diags) {
+  const std::size_t before = diags.size();
+  LoadedDocument doc = load_tree(path, diags);
+  if (diags.size() > before) return std::nullopt;
+  return read_experiment(doc, path, diags);
+}
+
+std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::string& path, Diagnostics& diags) {
+  const std::size_t before = diags.size();
+  Experiment ex;
+  ex.file = path;
+  ex.text = doc.texts.empty() ? "" : doc.texts.front();
+  const TreeNode& root = doc.tree;
+  Reader r(diags);
+  static const std::vector<std::string> keys = {"name", "description", "scenarios", "seed", "seeds", "runs_per_point",
+                                                "design", "factors", "outcomes"};
+  if (!r.map(root, "", keys, "an experiment: a map with scenarios, design and factors")) return std::nullopt;
+
+  Field<std::string> name, description, seeds;
+  r.string(root.find("name"), "name", name);
+  r.string(root.find("description"), "description", description);
+  ex.name = name.given ? name.value : std::filesystem::path(path).stem().string();
+  ex.description = description.value;
+  Field<std::uint64_t> seed;
+  r.integer(root.find("seed"), "seed", seed);
+  if (seed.given) ex.seed = seed.value;
+  r.string(root.find("seeds"), "seeds", seeds);
+  if (seeds.given) {
+    if (seeds.value == "common") ex.common_seeds = true;
+    else if (seeds.value == "independent") ex.common_seeds = false;
+    else r.diags.error(seeds.where, "seeds", "unknown '" + seeds.value + "'" + did_you_mean(seeds.value, {"common", "independent"}) +
+                       "; expected common (every point uses the seed) or independent");
+  }
+  Field<std::int64_t> rpp;
+  r.integer(root.find("runs_per_point"), "runs_per_point", rpp);
+  if (rpp.given) {
+    if (rpp.value < 1 || rpp.value > 1'000'000) r.diags.error(rpp.where, "runs_per_point", "found " + std::to_string(rpp.value) + "; expected 1 to 1000000");
+    ex.runs_per_point = rpp.value;
+  }
+
+  // scenarios: one path or a list, relative to the experiment file
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  std::vector<std::pair<std::string, SourceLocation>> scen;
+  if (const TreeNode* s = root.find("scenarios")) {
+    auto add = [&](const TreeNode& n, const std::string& p) {
+      Field<std::string> f;
+      r.string(&n, p, f);
+      if (f.given) scen.emplace_back((dir / f.value).lexically_normal().string(), f.where);
+    };
+    if (s->is_sequence()) {
+      for (std::size_t k = 0; k < s->items.size(); ++k) add(s->items[k], "scenarios." + std::to_string(k));
+      if (s->items.empty()) r.diags.error(s->where, "scenarios", "an empty list; expected at least one scenario file");
+    } else {
+      add(*s, "scenarios");
+    }
+  } else {
+    r.diags.error(root.where, "scenarios", "missing; expected a scenario file or a list of them (paths relative to this file)");
+  }
+
+  // factors
+  if (const TreeNode* fs = root.find("factors")) {
+    if (!fs->is_sequence() || fs->items.empty()) {
+      r.diags.error(fs->where, "factors", "found " + kind_name(*fs) + "; expected a non-empty list of factors");
+    } else if (fs->items.size() > ExperimentLimits::max_factors) {
+      r.diags.error(fs->where, "factors", std::to_string(fs->items.size()) + " factors; expected at most " + std::to_string(ExperimentLimits::max_factors));
+    } else {
+      std::set<std::string> names, paths;
+      for (std::size_t k = 0; k < fs->items.size(); ++k) {
+        Factor f;
+        const std::string p = "factors." + std::to_string(k);
+        read_factor(r, fs->items[k], p, f);
+        if (!f.path.empty() && !paths.insert(f.path).second) r.diags.error(f.where, p + ".path", "'" + f.path + "' is already a factor; expected each path once");
+        if (!f.name.empty() && !names.insert(f.name).second) r.diags.error(f.where, p + ".name", "'" + f.name + "' is already a factor's name; expected unique names");
+        ex.factors.push_back(std::move(f));
+      }
+    }
+  } else {
+    r.diags.error(root.where, "factors", "missing; expected a list of factors (path with range or levels)");
+  }
+
+  // design
+  DesignKind kind = DesignKind::factorial;
+  Field<std::int64_t> size, levels;
+  SourceLocation design_where = root.where;
+  if (const TreeNode* d = root.find("design")) {
+    design_where = d->where;
+    static const std::vector<std::string> dkeys = {"kind", "points", "base_rows", "trajectories", "levels"};
+    if (r.map(*d, "design", dkeys, "a map with the design's kind and size")) {
+      Field<std::string> k;
+      r.string(d->find("kind"), "design.kind", k);
+      const std::vector<std::string> kinds = {"factorial", "latin_hypercube", "sobol", "morris"};
+      if (!k.given) {
+        if (!d->find("kind")) r.diags.error(d->where, "design.kind", "missing; expected one of: " + join(kinds));
+      } else if (k.value == "factorial") kind = DesignKind::factorial;
+      else if (k.value == "latin_hypercube") kind = DesignKind::latin_hypercube;
+      else if (k.value == "sobol") kind = DesignKind::sobol;
+      else if (k.value == "morris") kind = DesignKind::morris;
+      else r.diags.error(k.where, "design.kind", "unknown design '" + k.value + "'" + did_you_mean(k.value, kinds) + "; expected one of: " + join(kinds));
+      const char* size_key = kind == DesignKind::latin_hypercube ? "points" : kind == DesignKind::sobol ? "base_rows" : "trajectories";
+      for (const char* key : {"points", "base_rows", "trajectories", "levels"}) {
+        const TreeNode* n = d->find(key);
+        if (!n || !k.given) continue;
+        const bool allowed = (kind != DesignKind::factorial && std::string(key) == size_key) ||
+                             (kind == DesignKind::morris && std::string(key) == "levels");
+        if (!allowed) r.diags.error(n->where, std::string("design.") + key, "not used by a " + k.value + " design" +
+                                    (kind == DesignKind::factorial ? " (its points are every combination of the factors' levels)" : std::string("; expected design.") + size_key));
+      }
+      if (kind != DesignKind::factorial && k.given) {
+        r.integer(d->find(size_key), std::string("design.") + size_key, size);
+        if (!size.given && !d->find(size_key)) r.diags.error(d->where, std::string("design.") + size_key, std::string("missing; expected the number of ") +
+                                                            (kind == DesignKind::sobol ? "base rows N (N (k + 2) points; a power of two is best)" : kind == DesignKind::morris ? "trajectories" : "points"));
+        if (size.given && (size.value < 2 || size.value > ExperimentLimits::max_points))
+          r.diags.error(size.where, size.path, "found " + std::to_string(size.value) + "; expected 2 to " + std::to_string(ExperimentLimits::max_points));
+      }
+      if (kind == DesignKind::morris) {
+        r.integer(d->find("levels"), "design.levels", levels);
+        if (levels.given && (levels.value < 2 || levels.value > 64 || levels.value % 2 != 0))
+          r.diags.error(levels.where, "design.levels", "found " + std::to_string(levels.value) + "; expected an even number of grid levels from 2 to 64");
+      }
+    }
+  } else {
+    r.diags.error(root.where, "design", "missing; expected design: {kind: factorial | latin_hypercube | sobol | morris, ...}");
+  }
+  for (std::size_t k = 0; k < ex.factors.size(); ++k) {
+    const Factor& f = ex.factors[k];
+    const std::string p = "factors." + std::to_string(k);
+    if (kind == DesignKind::factorial && f.distribution != Distribution::levels && !f.path.empty())
+      r.diags.error(f.where, p, "a factorial design needs levels: [...] for every factor");
+    if (kind != DesignKind::factorial && f.distribution == Distribution::levels)
+      r.diags.error(f.where, p, "levels belong to factorial designs; expected range: [lower, upper] here");
+  }
+  if (kind == DesignKind::sobol && ex.factors.size() > kMaxSobolFactors)
+    r.diags.error(design_where, "design", std::to_string(ex.factors.size()) + " factors; a sobol design takes at most " + std::to_string(kMaxSobolFactors));
+
+  // outcomes for the sensitivity command: VARIABLE.ACTOR
+  std::vector<std::pair<std::string, SourceLocation>> outcome_nodes;
+  if (const TreeNode* o = root.find("outcomes")) {
+    if (!o->is_sequence()) r.diags.error(o->where, "outcomes", "found " + kind_name(*o) + "; expected a list such as [collapsed.DPRK, mean_utility.RUS]");
+    else
+      for (std::size_t k = 0; k < o->items.size(); ++k) {
+        Field<std::string> f;
+        r.string(&o->items[k], "outcomes." + std::to_string(k), f);
+        if (f.given) outcome_nodes.emplace_back(f.value, f.where);
+      }
+  }
+  if (diags.size() > before) return std::nullopt;
+
+  // the scenarios: each loads and compiles, and they share one world's shape
+  std::optional<Scenario> first;
+  for (std::size_t k = 0; k < scen.size(); ++k) {
+    const std::size_t mark = diags.size();
+    LoadedDocument sd = load_tree(scen[k].first, diags);
+    if (diags.size() > mark) {
+      diags.error(scen[k].second, "scenarios", "the scenario '" + scen[k].first + "' cannot be read (errors above)");
+      continue;
+    }
+    auto sc = compile_document(sd, {}, diags);
+    if (!sc) {
+      diags.error(scen[k].second, "scenarios", "the scenario '" + scen[k].first + "' has errors (above)");
+      continue;
+    }
+    if (!first) first = sc;
+    else if (!same_shape(*first, *sc))
+      diags.error(scen[k].second, "scenarios", "'" + scen[k].first + "' has other actors, interests or resources than '" +
+                  scen.front().first + "'; expected the scenarios of one experiment to share them");
+    ex.scenario_files.push_back(scen[k].first);
+    ex.scenario_names.push_back(sc->name);
+    ex.scenario_resolved.push_back(sc->resolved_yaml);
+    ex.documents.push_back(std::move(sd));
+  }
+  if (diags.size() > before || !first) return std::nullopt;
+  ex.actor_ids = first->actor_ids;
+
+  // every factor, at each end of its range (or each level), gives a valid scenario
+  for (std::size_t s = 0; s < ex.documents.size(); ++s)
+    for (std::size_t k = 0; k < ex.factors.size(); ++k) {
+      const Factor& f = ex.factors[k];
+      std::vector<double> values = f.distribution == Distribution::levels ? f.levels : std::vector<double>{f.lower, f.upper};
+      for (double v : values) {
+        Diagnostics local;
+        auto sc = compile_document(ex.documents[s], {assignment(f, v)}, local);
+        if (!sc) {
+          diags.error(f.where, "factors." + std::to_string(k), "at " + format_number(v) + " the scenario '" + ex.scenario_files[s] +
+                      "' is invalid: " + inline_messages(local));
+          break;
+        }
+        if (!same_shape(*sc, *first)) {
+          diags.error(f.where, "factors." + std::to_string(k), "'" + f.path + "' changes the world's actors, interests or resources; expected a path to a value");
+          break;
+        }
+      }
+    }
+
+  // outcomes name a (run, actor) column and an actor
+  const auto columns = outcome_columns(*first);
+  std::vector<std::string> column_names;
+  for (const auto& c : columns) column_names.push_back(c.name);
+  for (const auto& [o, where] : outcome_nodes) {
+    const auto dot = o.rfind('.');
+    const std::string var = dot == std::string::npos ? o : o.substr(0, dot);
+    const std::string actor = dot == std::string::npos ? "" : o.substr(dot + 1);
+    if (std::find(column_names.begin(), column_names.end(), var) == column_names.end())
+      diags.error(where, "outcomes", "unknown outcome '" + var + "'" + did_you_mean(var, column_names) + "; expected VARIABLE.ACTOR with a per-run outcome (sixparty info lists them)");
+    else if (first->actor_index(actor) < 0)
+      diags.error(where, "outcomes", "'" + o + "': unknown actor '" + actor + "'" + did_you_mean(actor, first->actor_ids) + "; expected one of: " + join(first->actor_ids));
+    else
+      ex.outcomes.push_back(o);
+  }
+  if (diags.size() > before) return std::nullopt;
+
+  // the design: its size is checked before anything is allocated
+  const std::size_t k = ex.factors.size();
+  if (kind != DesignKind::factorial) {
+    const double n = static_cast<double>(size.value);
+    const double rows = kind == DesignKind::sobol ? n * static_cast<double>(k + 2) : kind == DesignKind::morris ? n * static_cast<double>(k + 1) : n;
+    if (rows * static_cast<double>(ex.scenario_files.size()) > static_cast<double>(ExperimentLimits::max_points) ||
+        rows * static_cast<double>(k) > static_cast<double>(ExperimentLimits::max_design_cells)) {
+      diags.error(size.where, size.path, "the design would have " + format_number(rows) + " points of " + std::to_string(k) +
+                  " factors; expected at most " + std::to_string(ExperimentLimits::max_points) + " points and " +
+                  std::to_string(ExperimentLimits::max_design_cells) + " values in all");
+      return std::nullopt;
+    }
+  }
+  try {
+    switch (kind) {
+      case DesignKind::factorial: {
+        std::size_t rows = 1;
+        for (const auto& f : ex.factors) {
+          if (rows > static_cast<std::size_t>(ExperimentLimits::max_points) / std::max<std::size_t>(1, f.levels.size()) ||
+              rows * f.levels.size() * k > static_cast<std::size_t>(ExperimentLimits::max_design_cells)) {
+            diags.error(design_where, "design", "the full factorial has more than " + std::to_string(ExperimentLimits::max_points) + " points; expected fewer levels");
+            return std::nullopt;
+          }
+          rows *= f.levels.size();
+        }
+        std::vector<int> levels;
+        for (const auto& f : ex.factors) levels.push_back(static_cast<int>(f.levels.size()));
+        ex.design = factorial(levels);
+        break;
+      }
+      case DesignKind::latin_hypercube:
+        ex.design = latin_hypercube(k, static_cast<std::size_t>(size.value), ex.seed);
+        break;
+      case DesignKind::sobol:
+        ex.design = saltelli(k, static_cast<std::size_t>(size.value), ex.seed);
+        break;
+      case DesignKind::morris:
+        ex.design = morris(k, static_cast<std::size_t>(size.value), levels.given ? static_cast<int>(levels.value) : 4, ex.seed);
+        break;
+    }
+  } catch (const std::invalid_argument& e) {
+    diags.error(design_where, "design", e.what());
+    return std::nullopt;
+  }
+  if (ex.points() > static_cast<std::size_t>(ExperimentLimits::max_points) ||
+      static_cast<double>(ex.points()) * static_cast<double>(ex.runs_per_point) > static_cast<double>(ExperimentLimits::max_runs)) {
+    diags.error(design_where, "design", std::to_string(ex.points()) + " points x " + std::to_string(ex.runs_per_point) +
+                " runs; expected at most " + std::to_string(ExperimentLimits::max_points) + " points and " +
+                std::to_string(ExperimentLimits::max_runs) + " runs");
+    return std::nullopt;
+  }
+
+  std::uint64_t h = fnv1a(ex.text);
+  for (const auto& d : ex.documents)
+    for (const auto& t : d.texts) h = fnv1a(t, h);
+  ex.fingerprint = fnv1a(std::string(kVersion) + " " + kGitRevision, h);
+  return ex;
+}
+
+}  // namespace sixparty

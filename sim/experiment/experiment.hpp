@@ -1,0 +1,93 @@
+// experiment: a batch experiment file (scenarios x a design over factors) read, checked and
+// expanded into design points. Format: scenarios/README.md ("Experiment files"); JSON Schema:
+// scenarios/experiment.schema.json.
+//
+//   Diagnostics diags;
+//   auto ex = load_experiment("scenarios/experiments/rivalry.yaml", diags);
+//   if (!ex) { std::cerr << diags.format(); return 2; }
+//   for (std::size_t p = 0; p < ex->points(); ++p) {
+//     auto sc = ex->compile_point(p, diags);   // the scenario with the point's factor values
+//     ... run ex->runs_per_point runs of it with seed ex->point_seed(p)
+//   }
+//
+// Points are numbered scenario-major: point p belongs to scenario p / rows and design row
+// p % rows, so that one design is crossed with every scenario and the design rows of each
+// scenario keep the row order the sensitivity estimators expect (design.hpp).
+#pragma once
+
+#include "core/diagnostics.hpp"
+#include "experiment/design.hpp"
+#include "scenario/scenario.hpp"
+#include "scenario/tree.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sixparty {
+
+enum class Distribution { levels, uniform, log_uniform };
+const char* distribution_name(Distribution d);
+
+struct Factor {
+  std::string name;  // short name (dataset name in results files); defaults to the path
+  std::string path;  // scenario path as --set names it, e.g. parameters.leverage.scale
+  SourceLocation where;
+  Distribution distribution = Distribution::uniform;
+  double lower = 0, upper = 1;   // range (uniform, log_uniform)
+  std::vector<double> levels;    // levels (factorial)
+  // the factor's value at unit coordinate u in [0, 1]
+  double value(double u) const;
+};
+
+struct Experiment {
+  std::string name, description;
+  std::string file, text;                  // the experiment file and its text
+  std::vector<std::string> scenario_files; // as resolved from the experiment file's folder
+  std::vector<LoadedDocument> documents;   // each scenario's loaded tree (extends resolved)
+  std::vector<std::string> scenario_names;
+  std::vector<std::string> scenario_resolved;  // resolved YAML of each scenario (for replay)
+  std::uint64_t seed = 1;
+  bool common_seeds = true;   // every point uses `seed` (common random numbers across points)
+  std::int64_t runs_per_point = 10;
+  std::vector<Factor> factors;
+  UnitDesign design;          // one design, crossed with every scenario
+  std::vector<std::string> outcomes;  // default outcomes for `sixparty sensitivity`
+  std::vector<std::string> actor_ids; // shared by every scenario
+  std::uint64_t fingerprint = 0;      // experiment text, scenario texts and program version
+
+  std::size_t rows() const { return design.points; }
+  std::size_t points() const { return scenario_files.size() * design.points; }
+  std::int64_t runs() const { return static_cast<std::int64_t>(points()) * runs_per_point; }
+  std::size_t scenario_of(std::size_t point) const { return point / design.points; }
+  std::size_t row_of(std::size_t point) const { return point % design.points; }
+  double factor_value(std::size_t point, std::size_t factor) const {
+    return factors[factor].value(design.at(row_of(point), factor));
+  }
+  std::uint64_t point_seed(std::size_t point) const;
+  // the --set assignments of a point's factor values (exact: 17 significant digits)
+  std::vector<std::string> overrides(std::size_t point) const;
+  // the point's scenario; nullopt (with diagnostics) if it does not compile
+  std::optional<Scenario> compile_point(std::size_t point, Diagnostics& diags) const;
+};
+
+struct ExperimentLimits {
+  static constexpr std::size_t max_factors = 64;
+  static constexpr std::int64_t max_points = 2'000'000;        // design points, all scenarios
+  static constexpr std::int64_t max_design_cells = 20'000'000; // points x factors (160 MB of design)
+  static constexpr std::int64_t max_runs = 1'000'000'000;
+};
+
+// read, check (every error at once, with file:line:column and key) and expand an experiment
+std::optional<Experiment> load_experiment(const std::string& path, Diagnostics& diags);
+// the same from a loaded document; `path` locates the scenario files (relative to its folder)
+std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::string& path, Diagnostics& diags);
+
+// the scenario seed of a point: the experiment seed for common seeds, else a hash of (seed, point)
+std::uint64_t derived_seed(std::uint64_t seed, std::uint64_t point);
+
+// 64-bit FNV-1a, continued from `h`
+std::uint64_t fnv1a(const std::string& data, std::uint64_t h = 0xcbf29ce484222325ULL);
+
+}  // namespace sixparty
