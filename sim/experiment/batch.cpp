@@ -369,7 +369,7 @@ void write_results(const std::string& out, const FileInfo& f, RowSource& rows, c
   } cleanup{temp};
   h5::Handle file = h5::create_file(temp);
   const hid_t root = file.id();
-  h5::attr_string(root, "title", "sixparty experiment: " + f.name);
+  h5::attr_string(root, "title", "sixparty results");
   h5::attr_string(root, "kind", "experiment");
   h5::attr_string(root, "sixparty_version", kVersion);
   h5::attr_string(root, "git_revision", kGitRevision);
@@ -377,7 +377,7 @@ void write_results(const std::string& out, const FileInfo& f, RowSource& rows, c
   h5::attr_string(root, "started", meta.started);
   h5::attr_string(root, "finished", utc_now());
   h5::attr_int(root, "threads", meta.threads);
-  h5::attr_string(root, "rng", rng_algorithm);
+  h5::attr_string(root, "rng_algorithm", rng_algorithm);
   h5::attr_string(root, "status", "complete");
   if (!merged_from.empty()) h5::attr_string(root, "merged_from", merged_from);
 
@@ -702,19 +702,27 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
       break;
     }
     const std::size_t count = std::min(C, todo.size() - c0);
-    // the scenarios of this chunk's points (compiled serially: cheap next to the runs)
+    // the scenarios of this chunk's points, compiled in parallel (about 1 ms each)
     for (auto it = cache.begin(); it != cache.end();)
       it = it->first < first_point + todo[c0] / R ? cache.erase(it) : std::next(it);
+    std::vector<std::size_t> fresh_points;
     for (std::size_t k = 0; k < count; ++k) {
       const std::size_t p = first_point + todo[c0 + k] / R;
-      if (cache.count(p)) continue;
-      Diagnostics dp;
-      auto sc = ex.compile_point(p, dp);
-      if (sc) cache[p] = std::make_shared<const Scenario>(std::move(*sc));
-      else {
-        cache[p] = nullptr;
-        compile_errors[p] = "the point's scenario does not compile: " + dp.format();
+      if (!cache.count(p) && (fresh_points.empty() || fresh_points.back() != p)) fresh_points.push_back(p);
+    }
+    std::vector<std::shared_ptr<const Scenario>> compiled(fresh_points.size());
+    std::vector<std::string> errors(fresh_points.size());
+    parallel_for(fresh_points.size(), 1, [&](std::size_t b, std::size_t e) {
+      for (std::size_t q = b; q < e; ++q) {
+        Diagnostics dp;
+        auto sc = ex.compile_point(fresh_points[q], dp);
+        if (sc) compiled[q] = std::make_shared<const Scenario>(std::move(*sc));
+        else errors[q] = "the point's scenario does not compile: " + dp.format();
       }
+    });
+    for (std::size_t q = 0; q < fresh_points.size(); ++q) {
+      cache[fresh_points[q]] = compiled[q];
+      if (!compiled[q]) compile_errors[fresh_points[q]] = errors[q];
     }
     parallel_for(count, 1, [&](std::size_t b, std::size_t e) {
       for (std::size_t k = b; k < e; ++k) {

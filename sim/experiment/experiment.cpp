@@ -153,7 +153,7 @@ std::vector<std::string> Experiment::overrides(std::size_t point) const {
 }
 
 std::optional<Scenario> Experiment::compile_point(std::size_t point, Diagnostics& diags) const {
-  auto sc = compile_document(documents[scenario_of(point)], overrides(point), diags);
+  auto sc = compile_document(documents[scenario_of(point)], overrides(point), diags, false);
   if (sc && sc->actor_ids != actor_ids) {
     diags.error({file, 0, 0}, "factors", "the factor values of point " + std::to_string(point) + " change the world's actors");
     return std::nullopt;
@@ -341,7 +341,7 @@ std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::
       std::vector<double> values = f.distribution == Distribution::levels ? f.levels : std::vector<double>{f.lower, f.upper};
       for (double v : values) {
         Diagnostics local;
-        auto sc = compile_document(ex.documents[s], {assignment(f, v)}, local);
+        auto sc = compile_document(ex.documents[s], {assignment(f, v)}, local, false);
         if (!sc) {
           diags.error(f.where, "factors." + std::to_string(k), "at " + format_number(v) + " the scenario '" + ex.scenario_files[s] +
                       "' is invalid: " + inline_messages(local));

@@ -130,6 +130,19 @@ std::string describe_results(const std::string& path) {
   }
   std::int64_t threads = 0;
   if (h5::read_attr_int(f.id(), "threads", threads)) os << "threads: " << threads << "\n";
+  if (h5::read_attr_string(f.id(), "kind") == "experiment" && h5::exists(f.id(), "experiment")) {
+    h5::Handle g = h5::open_group(f.id(), "experiment");
+    std::int64_t points = 0, rpp = 0, first = 0, end = 0, runs = 0, failed = 0;
+    h5::read_attr_int(g.id(), "points", points);
+    h5::read_attr_int(g.id(), "runs_per_point", rpp);
+    h5::read_attr_int(g.id(), "first_point", first);
+    h5::read_attr_int(g.id(), "end_point", end);
+    h5::read_attr_int(f.id(), "runs", runs);
+    h5::read_attr_int(f.id(), "failed_runs", failed);
+    os << "experiment '" << h5::read_attr_string(g.id(), "name") << "': " << h5::read_attr_string(g.id(), "design") << " design, "
+       << points << " points x " << rpp << " runs; this file: points " << first << " to " << end - 1 << ", " << runs << " runs, "
+       << failed << " failed\n";
+  }
   std::size_t lines = 0;
   describe_group(f.id(), "", 0, os, lines);
   return os.str();

@@ -257,7 +257,7 @@ Scenario compile(const ScenarioSpec& s) {
 }
 
 std::optional<Scenario> compile_document(const LoadedDocument& doc, const std::vector<std::string>& overrides,
-                                         Diagnostics& diags) {
+                                         Diagnostics& diags, bool provenance) {
   const std::size_t before = diags.size();
   TreeNode tree = doc.tree;
   for (const auto& o : overrides) apply_override(tree, o, diags);
@@ -266,9 +266,11 @@ std::optional<Scenario> compile_document(const LoadedDocument& doc, const std::v
   validate(spec, diags);
   if (diags.size() > before) return std::nullopt;
   Scenario sc = compile(spec);
-  sc.source_files = doc.files;
-  sc.source_texts = doc.texts;
-  sc.resolved_yaml = emit_tree(tree);
+  if (provenance) {
+    sc.source_files = doc.files;
+    sc.source_texts = doc.texts;
+    sc.resolved_yaml = emit_tree(tree);
+  }
   return sc;
 }
 

@@ -108,9 +108,10 @@ std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::s
 Scenario compile(const ScenarioSpec& spec);
 
 struct LoadedDocument;
-// a loaded document (load_tree) with overrides "path=value" applied to a copy -> Scenario
+// a loaded document (load_tree) with overrides "path=value" applied to a copy -> Scenario;
+// provenance = false skips the source texts and resolved YAML (batches store them once)
 std::optional<Scenario> compile_document(const LoadedDocument& doc, const std::vector<std::string>& overrides,
-                                         Diagnostics& diags);
+                                         Diagnostics& diags, bool provenance = true);
 
 // files -> Scenario; overrides are "path=value" applied after extends. nullopt on any error.
 std::optional<Scenario> load_scenario(const std::string& path, const std::vector<std::string>& overrides,
