@@ -21,6 +21,14 @@ Example::
     sr.patterns(path, "collapse")             # P7, P7b: observed, interval, passed
     sr.metadata(path)["command_line"]
 
+A batch file (``sixparty batch``) holds ``design/``, ``runs/``, ``points/``, ``failures/`` and,
+after ``sixparty sensitivity``, ``sensitivity/``; pandas joins them in one line::
+
+    path = "results/collapse_drivers.h5"
+    df = sr.runs(path).join(sr.design(path), on="point")   # every run with its factor values
+    sr.points(path).xs("DPRK", level="actor")["collapsed"]  # collapse probability per point
+    sr.sensitivity(path)                                    # S1, ST with intervals, per factor
+
 Every reader raises :class:`ResultsError` (a ``ValueError``) with a message for the user when
 the file is missing, is not HDF5, is not a sixparty results file, or lacks the group asked for.
 Only the standard library, numpy, pandas, xarray and h5py are used.
@@ -47,6 +55,11 @@ __all__ = [
     "patterns",
     "comparison",
     "label",
+    "design",
+    "runs",
+    "points",
+    "failures",
+    "sensitivity",
 ]
 
 STATS = ("mean", "sd", "q05", "q25", "q50", "q75", "q95")
@@ -320,3 +333,95 @@ def label(var: xr.DataArray | None = None, *, long_name: str | None = None, unit
     if short and " (" in text:
         text = text.split(" (", 1)[0]
     return f"{text} [{units}]" if units else text
+
+
+# ----------------------------------------------------------------------------- batch files
+
+
+def _batch(f: h5py.File) -> None:
+    if _attr_value(f.attrs.get("kind")) != "experiment":
+        raise ResultsError(f"'{f.filename}' is not a batch file (written by sixparty batch)")
+
+
+def _columns(g: h5py.Group, n: int, skip=()) -> dict:
+    """The (row, actor) float datasets of a group, by name, in file order."""
+    return {k: d[()] for k, d in g.items()
+            if isinstance(d, h5py.Dataset) and d.ndim == 2 and d.shape[1] == n and k not in skip}
+
+
+def design(path) -> pd.DataFrame:
+    """A batch file's design: one row per point (index ``point``), with ``scenario`` (its
+    name), ``seed``, ``role`` and ``group`` (Sobol'/Morris bookkeeping) and one column per factor
+    holding the factor's value. ``df.attrs["paths"]`` maps each factor to its scenario path."""
+    with _open(path) as f:
+        _batch(f)
+        d = f["design"]
+        names = list(_read_values(d["factor"]))
+        scen = _attr_value(f["experiment"].attrs["scenario_names"])
+        scen = [scen] if isinstance(scen, str) else scen
+        df = pd.DataFrame({"scenario": [scen[int(k)] for k in d["scenario"][()]], "seed": d["seed"][()],
+                           "role": d["role"][()], "group": d["group"][()]},
+                          index=pd.Index(d["point"][()], name="point"))
+        for name in names:
+            df[name] = d[name][()]
+        df.attrs["paths"] = dict(zip(names, _read_values(d["factor_path"])))
+        return df
+
+
+def runs(path) -> pd.DataFrame:
+    """A batch file's per-run outcomes, indexed by (run, actor): ``point``, ``replicate``,
+    ``status`` (0 finished, 1 failed) and one column per outcome (NaN for failed runs)."""
+    with _open(path) as f:
+        _batch(f)
+        g = f["runs"]
+        actors = list(_read_values(g["actor"]))
+        n, rows = len(actors), g["run"].shape[0]
+        index = pd.MultiIndex.from_product([g["run"][()], actors], names=["run", "actor"])
+        data = {k: np.repeat(g[k][()], n) for k in ("point", "replicate", "status")}
+        data.update({k: v.reshape(rows * n) for k, v in _columns(g, n).items()})
+        return pd.DataFrame(data, index=index)
+
+
+def points(path, stat: str = "mean") -> pd.DataFrame:
+    """Per-point summaries over each point's finished runs, indexed by (point, actor): one
+    column per outcome (``stat`` is ``"mean"`` or ``"sd"``), plus ``runs_ok``."""
+    if stat not in ("mean", "sd"):
+        raise ResultsError(f"stat '{stat}': expected 'mean' or 'sd'")
+    with _open(path) as f:
+        _batch(f)
+        g = f["points"]
+        actors = list(_read_values(g["actor"]))
+        n, pts = len(actors), g["point"][()]
+        index = pd.MultiIndex.from_product([pts, actors], names=["point", "actor"])
+        data = {k: v.reshape(len(pts) * n) for k, v in _columns(g[stat], n).items()}
+        data["runs_ok"] = np.repeat(g["runs_ok"][()], n)
+        return pd.DataFrame(data, index=index)
+
+
+def failures(path) -> pd.DataFrame:
+    """The failed runs of a batch: ``point``, ``replicate``, ``seed`` and ``message``."""
+    with _open(path) as f:
+        _batch(f)
+        g = f["failures"]
+        return pd.DataFrame({k: (_read_values(g[k]) if k == "message" else g[k][()])
+                             for k in ("point", "replicate", "seed", "message")})
+
+
+def sensitivity(path) -> pd.DataFrame:
+    """Stored sensitivity indices (``sixparty sensitivity``), one row per (scenario, outcome,
+    factor): ``s1``, ``s1_low``, ``s1_high``, ``st``, ``st_low``, ``st_high`` for Sobol' designs,
+    ``mu_star``, ``mu_star_low``, ``mu_star_high``, ``mu``, ``sigma`` for Morris designs."""
+    with _open(path) as f:
+        _batch(f)
+        if "sensitivity" not in f:
+            raise ResultsError(f"'{f.filename}' has no sensitivity indices; run sixparty sensitivity on it first")
+        frames = []
+        for scenario, sg in f["sensitivity"].items():
+            for outcome, g in sg.items():
+                cols = {k: d[()] for k, d in g.items() if k != "factor" and isinstance(d, h5py.Dataset)}
+                df = pd.DataFrame(cols)
+                df.insert(0, "factor", _read_values(g["factor"]))
+                df.insert(0, "outcome", outcome)
+                df.insert(0, "scenario", scenario)
+                frames.append(df)
+        return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,117 @@
+"""Tests of batch files from the Python side: the reader functions of tools/sixparty_results.py,
+the per-point summaries and the Sobol' indices recomputed by hand from the file, and the
+SALib export.
+
+    SIXPARTY_BIN=build/release/sim/sixparty /usr/bin/python3 -m pytest tests/python/test_batch.py -q
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("SIXPARTY_BIN") or REPO / "build" / "release" / "sim" / "sixparty")
+sys.path.insert(0, str(REPO / "tools"))
+import sixparty_results as sr  # noqa: E402
+
+N, K, RUNS = 16, 3, 4
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    d = tmp_path_factory.mktemp("batch")
+    ex = d / "ex.yaml"
+    ex.write_text(f"""name: py_sobol
+scenarios: {REPO / 'scenarios' / 'status_quo.yaml'}
+seed: 8
+runs_per_point: {RUNS}
+design: {{kind: sobol, base_rows: {N}}}
+factors:
+  - {{name: leverage, path: parameters.leverage.value, range: [5, 20]}}
+  - {{name: learning, path: parameters.aid.learning_rate, range: [0.1, 1], distribution: log_uniform}}
+  - {{name: bias, path: parameters.stability.bias, range: [-1.5, -0.5]}}
+outcomes: [mean_utility.RUS, min_stability.DPRK]
+""")
+    out = d / "b.h5"
+    subprocess.run([BIN, "batch", ex, "-o", out, "-q"], check=True)
+    subprocess.run([BIN, "design", ex, "--salib", d / "salib"], check=True, capture_output=True)
+    res = subprocess.run([BIN, "sensitivity", out, "--format", "json", "--resamples", "200"], check=True,
+                         capture_output=True, text=True)
+    return {"dir": d, "out": out, "json": json.loads(res.stdout)}
+
+
+def test_design_runs_and_points_join(batch):
+    out = batch["out"]
+    des = sr.design(out)
+    assert len(des) == N * (K + 2)
+    assert list(des.columns[-K:]) == ["leverage", "learning", "bias"]
+    assert des.attrs["paths"]["bias"] == "parameters.stability.bias"
+    assert des["leverage"].between(5, 20).all() and des["learning"].between(0.1, 1).all()
+    runs = sr.runs(out)
+    assert len(runs) == N * (K + 2) * RUNS * 6
+    joined = runs.join(des, on="point")  # the one-line join the issue asks for
+    assert joined["leverage"].notna().all()
+    assert (runs["status"] == 0).all()
+    assert sr.failures(out).empty
+    # per-point means equal the mean of the point's runs
+    pts = sr.points(out)
+    by_hand = runs.groupby(["point", "actor"])["mean_utility"].mean()
+    assert np.allclose(pts["mean_utility"].sort_index(), by_hand.sort_index(), rtol=0, atol=1e-12)
+    assert (pts["runs_ok"] == RUNS).all()
+    sd = sr.points(out, "sd")
+    by_hand_sd = runs.groupby(["point", "actor"])["min_stability"].std()
+    assert np.allclose(sd["min_stability"].sort_index(), by_hand_sd.sort_index(), rtol=0, atol=1e-12)
+
+
+def test_sobol_indices_recomputed_by_hand(batch):
+    """The stored indices equal the Saltelli (2010) / Jansen (1999) formulas applied with numpy."""
+    out = batch["out"]
+    des = sr.design(out)
+    y = sr.points(out).xs("DPRK", level="actor")["min_stability"].to_numpy()
+    role = des["role"].to_numpy()
+    A, B = y[role == -1], y[role == K]
+    var = np.var(np.concatenate([A, B]))
+    stored = sr.sensitivity(out)
+    rows = stored[(stored.outcome == "min_stability.DPRK")].set_index("factor")
+    for i, name in enumerate(["leverage", "learning", "bias"]):
+        AB = y[role == i]
+        st = 0.5 * np.mean((A - AB) ** 2) / var
+        centre = np.mean(np.concatenate([A, B]))
+        s1 = np.mean((B - centre) * (AB - A)) / var
+        assert rows.loc[name, "st"] == pytest.approx(st, rel=1e-9, abs=1e-12)
+        assert rows.loc[name, "s1"] == pytest.approx(s1, rel=1e-9, abs=1e-12)
+        assert rows.loc[name, "st_low"] <= rows.loc[name, "st_high"]
+    # the JSON printout says the same
+    js = [r for r in batch["json"]["rows"] if r["outcome"] == "min_stability.DPRK" and r["factor"] == "bias"][0]
+    assert js["st"] == pytest.approx(rows.loc["bias", "st"], rel=1e-12)
+
+
+def test_salib_export_matches_the_design(batch):
+    d = batch["dir"]
+    problem = json.loads((d / "salib" / "problem.json").read_text())
+    assert problem["num_vars"] == K
+    assert problem["names"] == ["leverage", "learning", "bias"]
+    assert problem["bounds"] == [[5, 20], [0.1, 1], [-1.5, -0.5]]
+    assert problem["dists"] == ["unif", "logunif", "unif"]
+    sample = np.loadtxt(d / "salib" / "sample.txt")
+    assert sample.shape == (N * (K + 2), K)
+    des = sr.design(batch["out"])
+    assert np.array_equal(sample, des[["leverage", "learning", "bias"]].to_numpy())
+    # SALib's layout (calc_second_order=False): A, A_B(1..k), B per base row
+    role = des["role"].to_numpy().reshape(N, K + 2)
+    assert (role == np.array([-1, 0, 1, 2, K])).all()
+
+
+def test_reading_a_run_file_as_a_batch_fails_clearly(tmp_path):
+    out = tmp_path / "r.h5"
+    subprocess.run([BIN, "run", REPO / "scenarios" / "status_quo.yaml", "-n", "2", "--record", "outcomes", "-o", out, "-q"],
+                   check=True)
+    with pytest.raises(sr.ResultsError, match="not a batch file"):
+        sr.design(out)
