@@ -22,11 +22,13 @@ cmake --preset tsan >/dev/null
 cmake --build --preset tsan -j2
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --preset tsan -j1 -E "^python|^validation"
 
-echo "== fuzz: libFuzzer on the scenario compiler and on reading results files (bounded time)"
+echo "== fuzz: libFuzzer on the scenario compiler, reading results files and experiment files (bounded time)"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j2
 fuzzdir=build/fuzz/run
-rm -rf "$fuzzdir" && mkdir -p "$fuzzdir/scenarios" "$fuzzdir/results" "$fuzzdir/findings"
+rm -rf "$fuzzdir" && mkdir -p "$fuzzdir/scenarios" "$fuzzdir/results" "$fuzzdir/experiments" "$fuzzdir/findings"
+cp scenarios/experiments/*.yaml "$fuzzdir/experiments/"
+cp tests/data/fuzz/experiments/* "$fuzzdir/experiments/" 2>/dev/null || true
 cp scenarios/*.yaml tests/data/bad/*.yaml "$fuzzdir/scenarios/"
 cp tests/data/fuzz/scenarios/* "$fuzzdir/scenarios/" 2>/dev/null || true
 cp tests/data/fuzz/results/* "$fuzzdir/results/" 2>/dev/null || true
@@ -42,6 +44,7 @@ fuzz() {  # NAME SECONDS CORPUS MAXLEN
 }
 fuzz fuzz_scenario 60 "$fuzzdir/scenarios" 20000
 fuzz fuzz_results 45 "$fuzzdir/results" 200000
+fuzz fuzz_experiment 40 "$fuzzdir/experiments" 8000
 
 echo "== valgrind: a small paired ensemble"
 valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite -q \

@@ -620,7 +620,8 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
                       const std::function<void(const BatchStatus&)>& progress, const std::atomic<bool>* stop) {
   const auto t0 = std::chrono::steady_clock::now();
   if (opt.shards < 1 || opt.shard >= opt.shards) throw BatchError("shard " + std::to_string(opt.shard + 1) + " of " + std::to_string(opt.shards) + " does not exist");
-  const auto [first_point, end_point] = shard_points(ex.points(), opt.shard, opt.shards);
+  const auto range = shard_points(ex.points(), opt.shard, opt.shards);
+  const std::size_t first_point = range.first, end_point = range.second;  // (lambdas capture these)
   const std::size_t R = static_cast<std::size_t>(ex.runs_per_point);
 
   BatchStatus st;

@@ -240,11 +240,18 @@ contains "$tmp/err" "bad_ex.yaml:4:46: error: factors.0.range: found a sequence;
 [ ! -e "$tmp/bad_ex.h5" ] && [ ! -e "$tmp/bad_ex.h5.journal" ] && ok || bad "a bad experiment wrote something"
 # SIGKILL and SIGINT in the middle: finished runs survive; the same command finishes the rest
 # and the data equal those of an uninterrupted batch
-sed 's/runs_per_point: 3/runs_per_point: 150/' "$tmp/ex.yaml" >"$tmp/long.yaml"
+sed 's/runs_per_point: 3/runs_per_point: 60/' "$tmp/ex.yaml" >"$tmp/long.yaml"
+started() {  # JOURNAL: wait (up to 20 s) until the batch has journalled some runs
+  for _ in $(seq 1 400); do
+    [ -f "$1" ] && [ "$(stat -c %s "$1")" -gt 20000 ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
 "$bin" batch "$tmp/long.yaml" -o "$tmp/whole.h5" -q
 "$bin" batch "$tmp/long.yaml" -o "$tmp/killed.h5" -q &
 pid=$!
-sleep 0.7
+started "$tmp/killed.h5.journal" || bad "the batch journalled nothing"
 kill -9 $pid
 wait $pid 2>/dev/null
 [ -s "$tmp/killed.h5.journal" ] && ok || bad "SIGKILL lost the journal"
@@ -253,7 +260,7 @@ expect 0 "resume after SIGKILL" -- "$bin" batch "$tmp/long.yaml" -o "$tmp/killed
 contains "$tmp/out" "resumed from" "resume reports the runs found"
 "$bin" batch "$tmp/long.yaml" -o "$tmp/int.h5" -q 2>"$tmp/err" &
 pid=$!
-sleep 0.7
+started "$tmp/int.h5.journal" || bad "the batch journalled nothing"
 kill -INT $pid
 wait $pid
 rc=$?
