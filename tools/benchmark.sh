@@ -31,3 +31,26 @@ for level in outcomes summary; do
     echo "  $level, $n runs: peak RSS $((rss / 1024)) MiB, wall $wall"
   done
 done
+
+echo "== batch experiment: 100,000 runs of status_quo (Latin hypercube, 1,000 points x 100 runs)"
+echo "   (set BATCH_RUNS=1000000 for the million-run figure: 10,000 points x 100 runs)"
+runs=${BATCH_RUNS:-100000}
+cat >"$tmp/bench.yaml" <<YAML
+name: bench
+scenarios: $root/scenarios/status_quo.yaml
+seed: 1
+runs_per_point: 100
+design: {kind: latin_hypercube, points: $((runs / 100))}
+factors:
+  - {path: parameters.leverage.value, range: [5, 20]}
+  - {path: parameters.aid.learning_rate, range: [0.1, 1], distribution: log_uniform}
+  - {path: parameters.stability.noise_sd, range: [0.02, 0.15]}
+YAML
+for t in 1 2; do
+  [ "$t" = 1 ] && [ "$runs" -gt 100000 ] && continue
+  /usr/bin/time -v "$bin" batch "$tmp/bench.yaml" -o "$tmp/bench.h5" --fresh --threads $t -q 2>"$tmp/time"
+  rss=$(grep "Maximum resident" "$tmp/time" | awk '{print $NF}')
+  wall=$(grep "Elapsed" "$tmp/time" | awk '{print $NF}')
+  secs=$(echo "$wall" | awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }')
+  echo "  threads $t: $runs runs in $wall ($(awk "BEGIN { printf \"%.0f\", $runs / $secs }") runs/s), peak RSS $((rss / 1024)) MiB, file $(du -m "$tmp/bench.h5" | cut -f1) MB"
+done

@@ -484,7 +484,9 @@ int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
     const std::int64_t ran = st.runs_done - st.runs_resumed;
     if (!a.quiet)
       std::cout << ran << " runs in " << sp::format_number(std::round(st.seconds * 1000) / 1000) << " s ("
-                << static_cast<long long>(st.seconds > 0 ? ran / st.seconds : 0) << " runs/s, " << threads.threads() << " threads)\n";
+                << static_cast<long long>(st.seconds > 0 ? ran / st.seconds : 0) << " runs/s, " << threads.threads() << " threads"
+                << (st.write_seconds > 0 ? ", of which " + sp::format_number(std::round(st.write_seconds * 100) / 100) + " s writing the file" : std::string())
+                << ")\n";
     if (st.interrupted) {
       std::cerr << "sixparty batch: interrupted; " << st.runs_done << " of " << st.runs_total << " runs are kept in '" << st.journal
                 << "'; rerun the same command to finish the rest\n";

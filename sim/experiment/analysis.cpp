@@ -3,6 +3,7 @@
 #include "core/text.hpp"
 #include "experiment/batch.hpp"
 #include "experiment/h5.hpp"
+#include "experiment/results_file.hpp"
 
 #include <unistd.h>
 
@@ -49,6 +50,8 @@ SensitivityReport analyse_sensitivity(const SensitivityRequest& req) {
   rep.resamples = req.resamples;
   rep.confidence = req.confidence;
   rep.seed = req.seed;
+  for (std::size_t s = 0; s * static_cast<std::size_t>(rows) < static_cast<std::size_t>(points); ++s)
+    rep.scenarios.push_back(s < scenario_names.size() ? scenario_names[s] : std::to_string(s));
   const std::size_t k = rep.factors.size();
   const auto unit = h5::read_doubles(d.id(), "unit");
   const auto role = h5::read_ints(d.id(), "role");
@@ -97,6 +100,7 @@ SensitivityReport analyse_sensitivity(const SensitivityRequest& req) {
       }
       SensitivityResult r;
       r.scenario = s < scenario_names.size() ? scenario_names[s] : std::to_string(s);
+      r.scenario_index = s;
       r.outcome = o;
       try {
         if (ud.kind == DesignKind::sobol) r.sobol = sobol_indices(ud, y, req.estimator, req.resamples, req.confidence, req.seed);
@@ -205,8 +209,11 @@ void store_sensitivity(const std::string& file, const SensitivityReport& rep) {
   try {
     h5::Handle f = h5::open_file_rw(temp);
     h5::Handle top = h5::exists(f.id(), "sensitivity") ? h5::open_group(f.id(), "sensitivity") : h5::create_group(f.id(), "sensitivity");
+    // one group per scenario of the experiment, named like the scenario groups of run files
+    std::vector<std::string> names;
+    for (const auto& sc : rep.scenarios) names.push_back(group_name(sc, names));
     for (const auto& r : rep.results) {
-      const std::string sname = r.scenario.find('/') == std::string::npos ? r.scenario : "scenario";
+      const std::string& sname = names.at(r.scenario_index);
       h5::Handle sg = h5::exists(top.id(), sname) ? h5::open_group(top.id(), sname) : h5::create_group(top.id(), sname);
       if (h5::exists(sg.id(), r.outcome)) H5Ldelete(sg.id(), r.outcome.c_str(), H5P_DEFAULT);  // a rerun replaces it
       h5::Handle g = h5::create_group(sg.id(), r.outcome);

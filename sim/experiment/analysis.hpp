@@ -33,6 +33,7 @@ struct SensitivityRequest {
 
 struct SensitivityResult {
   std::string scenario;  // scenario name
+  std::size_t scenario_index = 0;
   std::string outcome;   // VARIABLE.ACTOR
   SobolIndices sobol;    // sobol designs
   MorrisEffects morris;  // morris designs
@@ -42,6 +43,7 @@ struct SensitivityReport {
   std::string method;    // "sobol" or "morris"
   std::string estimator; // sobol: first-order estimator name
   std::vector<std::string> factors;
+  std::vector<std::string> scenarios;  // names, in the experiment's order
   std::size_t rows = 0;  // design rows per scenario
   int resamples = 0;
   double confidence = 0;

@@ -9,6 +9,7 @@
 #include "version.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,6 +56,7 @@ struct JournalHeader {
   std::uint64_t first_point, end_point;
   std::uint64_t runs_per_point;
   std::uint64_t values_per_run;
+  std::uint64_t check_every_step;  // 1 if invariants are checked after every step (--check, debug builds)
 };
 
 struct RecordHead {
@@ -138,19 +140,27 @@ class Journal {
   std::int64_t end() const { return end_; }
   void advance(std::int64_t bytes) { end_ += bytes; }
 
-  // read the record of a row: status, values (values_per_run) or message
+  // read the record of a row: status, values (values_per_run) or message; the record is checked
+  // again (tag, point, replicate, size, checksum), so a journal changed under us is an error
   std::uint8_t read(std::size_t row, double* values, std::string& message) const {
     RecordHead head{};
     const std::int64_t at = offset_[row];
-    if (::pread(fd_, &head, sizeof head, at) != static_cast<ssize_t>(sizeof head)) io_error("cannot read the journal", path_);
+    const std::uint64_t point = h_.first_point + row / h_.runs_per_point, replicate = row % h_.runs_per_point;
+    if (::pread(fd_, &head, sizeof head, at) != static_cast<ssize_t>(sizeof head) || head.tag != kRecordTag ||
+        head.point != point || head.replicate != replicate || head.status > kFailed ||
+        (head.status == kOk ? head.payload != h_.values_per_run * sizeof(double) : head.payload > kMaxMessage))
+      damaged(at, point, replicate);
+    std::vector<char> payload(head.payload + sizeof(std::uint64_t));
+    if (::pread(fd_, payload.data(), payload.size(), at + static_cast<std::int64_t>(sizeof head)) != static_cast<ssize_t>(payload.size()))
+      damaged(at, point, replicate);
+    std::uint64_t sum = 0;
+    std::memcpy(&sum, payload.data() + head.payload, sizeof sum);
+    if (sum != checksum(&head, sizeof head, payload.data(), head.payload)) damaged(at, point, replicate);
     if (head.status == kOk) {
-      if (::pread(fd_, values, head.payload, at + static_cast<std::int64_t>(sizeof head)) != static_cast<ssize_t>(head.payload))
-        io_error("cannot read the journal", path_);
+      std::memcpy(values, payload.data(), head.payload);
       message.clear();
     } else {
-      message.resize(head.payload);
-      if (::pread(fd_, message.data(), head.payload, at + static_cast<std::int64_t>(sizeof head)) != static_cast<ssize_t>(head.payload))
-        io_error("cannot read the journal", path_);
+      message.assign(payload.data(), head.payload);
       std::fill_n(values, h_.values_per_run, kNaN);
     }
     return static_cast<std::uint8_t>(head.status);
@@ -166,6 +176,12 @@ class Journal {
   const std::string& path() const { return path_; }
 
  private:
+  [[noreturn]] void damaged(std::int64_t at, std::uint64_t point, std::uint64_t replicate) const {
+    throw BatchError("the journal '" + path_ + "' changed under this batch at byte " + std::to_string(at) +
+                     " (expected the record of point " + std::to_string(point) + ", run " + std::to_string(replicate) +
+                     "); was another process writing it? Rerun the command to resume from the records that are whole");
+  }
+
   std::int64_t read_existing() {
     fd_ = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
     if (fd_ < 0) io_error("cannot open the journal", path_);
@@ -176,9 +192,10 @@ class Journal {
       throw BatchError("the journal '" + path_ + "' belongs to another experiment, other scenario files or another sixparty build; "
                        "expected the same command as before (or --fresh to start over)");
     if (h.shard != h_.shard || h.shards != h_.shards || h.first_point != h_.first_point || h.end_point != h_.end_point ||
-        h.runs_per_point != h_.runs_per_point || h.values_per_run != h_.values_per_run)
+        h.runs_per_point != h_.runs_per_point || h.values_per_run != h_.values_per_run || h.check_every_step != h_.check_every_step)
       throw BatchError("the journal '" + path_ + "' was written for shard " + std::to_string(h.shard + 1) + "/" +
-                       std::to_string(h.shards) + "; expected the same --shard as before (or --fresh)");
+                       std::to_string(h.shards) + (h.check_every_step ? " with checks after every step" : " with checks at the end of runs") +
+                       "; expected the same --shard and --check (and build type) as before (or --fresh)");
     // scan the records; the first bad one (a torn write) and everything after it is cut off
     struct stat st {};
     if (::fstat(fd_, &st) != 0) io_error("cannot read the journal", path_);
@@ -189,7 +206,9 @@ class Journal {
     const std::uint64_t ok_bytes = h_.values_per_run * sizeof(double);
     while (at + static_cast<std::int64_t>(sizeof(RecordHead)) <= size) {
       RecordHead head{};
-      if (::pread(fd_, &head, sizeof head, at) != static_cast<ssize_t>(sizeof head)) break;
+      const ssize_t got = ::pread(fd_, &head, sizeof head, at);
+      if (got < 0) io_error("cannot read the journal", path_);
+      if (got != static_cast<ssize_t>(sizeof head)) break;
       if (head.tag != kRecordTag || head.point < h_.first_point || head.point >= h_.end_point ||
           head.replicate >= h_.runs_per_point || head.status > kFailed ||
           (head.status == kOk ? head.payload != ok_bytes : head.payload > kMaxMessage))
@@ -197,8 +216,9 @@ class Journal {
       const std::int64_t need = static_cast<std::int64_t>(sizeof head + head.payload + sizeof(std::uint64_t));
       if (at + need > size) break;
       payload.resize(head.payload + sizeof(std::uint64_t));
-      if (::pread(fd_, payload.data(), payload.size(), at + static_cast<std::int64_t>(sizeof head)) != static_cast<ssize_t>(payload.size()))
-        break;
+      const ssize_t got_payload = ::pread(fd_, payload.data(), payload.size(), at + static_cast<std::int64_t>(sizeof head));
+      if (got_payload < 0) io_error("cannot read the journal", path_);
+      if (got_payload != static_cast<ssize_t>(payload.size())) break;
       std::uint64_t sum = 0;
       std::memcpy(&sum, payload.data() + head.payload, sizeof sum);
       if (sum != checksum(&head, sizeof head, payload.data(), head.payload)) break;
@@ -260,6 +280,7 @@ struct FileInfo {
   std::vector<double> factor_lower, factor_upper;
   std::vector<std::vector<double>> factor_levels;
   std::vector<std::string> outcomes;
+  bool check_every_step = false;
   // per point (all points of the experiment)
   std::vector<double> unit;        // points x k
   std::vector<double> values;      // points x k
@@ -346,8 +367,8 @@ void write_int_column(hid_t g, const std::string& name, const std::vector<std::i
 }
 
 // writes a complete shard file from its rows, in bounded memory
-void write_results(const std::string& out, const FileInfo& f, RowSource& rows, const RunMetadata& meta,
-                   const std::string& merged_from = "") {
+// everything of a batch file below its root; every handle it opens is closed when it returns
+void write_contents(hid_t root, const FileInfo& f, RowSource& rows, const RunMetadata& meta, const std::string& merged_from) {
   const Scenario shape = shape_only(f);
   const auto columns = outcome_columns(shape);
   const std::size_t n = f.actor_ids.size();
@@ -358,17 +379,6 @@ void write_results(const std::string& out, const FileInfo& f, RowSource& rows, c
   const std::size_t runs = points * R;
   const std::size_t k = f.factor_names.size();
 
-  const std::string temp = out + ".tmp-" + std::to_string(::getpid());
-  struct Cleanup {
-    std::string path;
-    bool keep = false;
-    ~Cleanup() {
-      std::error_code ec;
-      if (!keep) fs::remove(path, ec);
-    }
-  } cleanup{temp};
-  h5::Handle file = h5::create_file(temp);
-  const hid_t root = file.id();
   h5::attr_string(root, "title", "sixparty results");
   h5::attr_string(root, "kind", "experiment");
   h5::attr_string(root, "sixparty_version", kVersion);
@@ -406,6 +416,7 @@ void write_results(const std::string& out, const FileInfo& f, RowSource& rows, c
     h5::attr_strings(g.id(), "actor_names", f.actor_names);
     h5::attr_strings(g.id(), "dimensions", f.dimensions);
     h5::attr_strings(g.id(), "resources", f.resources);
+    h5::attr_string(g.id(), "invariant_checks", f.check_every_step ? "every step" : "end of each run");
   }
 
   // the design: one row per point of the whole experiment
@@ -503,16 +514,21 @@ void write_results(const std::string& out, const FileInfo& f, RowSource& rows, c
     sd_sets.push_back(std::move(s));
   }
 
-  // stream the rows: whole points at a time, about 4096 rows
-  const std::size_t pts_chunk = std::max<std::size_t>(1, 4096 / std::max<std::size_t>(1, R));
+  // stream the rows in blocks of 4,096 (memory does not grow with runs or runs per point); the
+  // per-point mean and sd are Welford accumulations in row order, so they do not depend on blocks
+  const std::size_t block = 4096;
   std::vector<double> values, col, pm, ps;
   std::vector<std::uint8_t> status;
   std::vector<std::string> messages;
   std::vector<std::int64_t> ints, fail_point, fail_rep, fail_seed, ok_count;
-  std::vector<std::string> fail_msg;
-  for (std::size_t p0 = 0; p0 < points; p0 += pts_chunk) {
-    const std::size_t np = std::min(pts_chunk, points - p0);
-    const std::size_t first = p0 * R, count = np * R;
+  std::vector<std::uint32_t> fail_msg;   // index into unique_msgs (a point's runs often share one)
+  std::vector<std::string> unique_msgs;
+  std::size_t open_first = 0;            // first point whose statistics are not yet written
+  std::vector<double> acc_mean, acc_m2;  // (open points) x per_run
+  std::vector<std::uint32_t> acc_n;
+  std::vector<std::int64_t> acc_ok;      // finished runs per open point
+  for (std::size_t first = 0; first < runs; first += block) {
+    const std::size_t count = std::min(block, runs - first);
     values.assign(count * per_run, kNaN);
     status.assign(count, kOk);
     messages.assign(count, std::string());
@@ -520,53 +536,79 @@ void write_results(const std::string& out, const FileInfo& f, RowSource& rows, c
     ints.resize(count);
     for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>(f.first_point * R + first + r);
     h5::write_int_slab(run_ids.id(), first, count, ints.data());
-    for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>(f.first_point + p0 + r / R);
+    for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>(f.first_point + (first + r) / R);
     h5::write_int_slab(run_point.id(), first, count, ints.data());
-    for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>(r % R);
+    for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>((first + r) % R);
     h5::write_int_slab(run_rep.id(), first, count, ints.data());
     for (std::size_t r = 0; r < count; ++r) ints[r] = status[r];
     h5::write_int_slab(run_status.id(), first, count, ints.data());
     for (std::size_t r = 0; r < count; ++r)
       if (status[r] != kOk) {
-        const std::size_t p = f.first_point + p0 + r / R;
+        const std::size_t p = f.first_point + (first + r) / R;
         fail_point.push_back(static_cast<std::int64_t>(p));
-        fail_rep.push_back(static_cast<std::int64_t>(r % R));
+        fail_rep.push_back(static_cast<std::int64_t>((first + r) % R));
         fail_seed.push_back(f.seed_of[p]);
-        fail_msg.push_back(messages[r]);
+        if (unique_msgs.empty() || unique_msgs.back() != messages[r]) unique_msgs.push_back(messages[r]);
+        fail_msg.push_back(static_cast<std::uint32_t>(unique_msgs.size() - 1));
       }
-    ok_count.assign(np, 0);
-    for (std::size_t r = 0; r < count; ++r) ok_count[r / R] += status[r] == kOk;
-    h5::write_int_slab(p_ok.id(), p0, np, ok_count.data());
     col.resize(count * n);
-    pm.resize(np * n);
-    ps.resize(np * n);
     for (std::size_t c = 0; c < columns.size(); ++c) {
       const auto& oc = columns[c];
       for (std::size_t r = 0; r < count; ++r)
         for (std::size_t i = 0; i < n; ++i) col[r * n + i] = values[r * per_run + start[c] + i * oc.seconds + oc.second];
       h5::write_slab(out_sets[c].id(), {static_cast<hsize_t>(first), 0}, {static_cast<hsize_t>(count), hn}, col.data());
-      for (std::size_t p = 0; p < np; ++p)
-        for (std::size_t i = 0; i < n; ++i) {
-          double s = 0, s2 = 0;
-          std::size_t m = 0;
-          for (std::size_t r = 0; r < R; ++r) {
-            const double x = col[(p * R + r) * n + i];
-            if (std::isfinite(x)) {
-              s += x;
-              ++m;
-            }
-          }
-          const double mean = m ? s / static_cast<double>(m) : kNaN;
-          for (std::size_t r = 0; r < R; ++r) {
-            const double x = col[(p * R + r) * n + i];
-            if (std::isfinite(x)) s2 += (x - mean) * (x - mean);
-          }
-          pm[p * n + i] = mean;
-          ps[p * n + i] = m > 1 ? std::sqrt(s2 / static_cast<double>(m - 1)) : kNaN;
-        }
-      h5::write_slab(mean_sets[c].id(), {static_cast<hsize_t>(p0), 0}, {static_cast<hsize_t>(np), hn}, pm.data());
-      h5::write_slab(sd_sets[c].id(), {static_cast<hsize_t>(p0), 0}, {static_cast<hsize_t>(np), hn}, ps.data());
     }
+    // accumulate the block's rows into their points
+    const std::size_t last_point = (first + count - 1) / R;  // local point index
+    const std::size_t open = last_point - open_first + 1;
+    acc_mean.resize(open * per_run, 0.0);
+    acc_m2.resize(open * per_run, 0.0);
+    acc_n.resize(open * per_run, 0);
+    acc_ok.resize(open, 0);
+    for (std::size_t r = 0; r < count; ++r) {
+      const std::size_t q = (first + r) / R - open_first;
+      acc_ok[q] += status[r] == kOk;
+      const double* x = values.data() + r * per_run;
+      double* m = acc_mean.data() + q * per_run;
+      double* m2 = acc_m2.data() + q * per_run;
+      std::uint32_t* k = acc_n.data() + q * per_run;
+      for (std::size_t v = 0; v < per_run; ++v)
+        if (std::isfinite(x[v])) {
+          ++k[v];
+          const double d = x[v] - m[v];
+          m[v] += d / static_cast<double>(k[v]);
+          m2[v] += d * (x[v] - m[v]);
+        }
+    }
+    // write the points this block completes
+    const bool last_complete = (first + count) % R == 0 || first + count == runs;
+    const std::size_t done = last_complete ? open : open - 1;
+    if (done == 0) continue;
+    pm.resize(done * n);
+    ps.resize(done * n);
+    ok_count.assign(acc_ok.begin(), acc_ok.begin() + static_cast<std::ptrdiff_t>(done));
+    h5::write_int_slab(p_ok.id(), open_first, done, ok_count.data());
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const auto& oc = columns[c];
+      for (std::size_t q = 0; q < done; ++q)
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::size_t v = q * per_run + start[c] + i * oc.seconds + oc.second;
+          pm[q * n + i] = acc_n[v] ? acc_mean[v] : kNaN;
+          ps[q * n + i] = acc_n[v] > 1 ? std::sqrt(acc_m2[v] / static_cast<double>(acc_n[v] - 1)) : kNaN;
+        }
+      h5::write_slab(mean_sets[c].id(), {static_cast<hsize_t>(open_first), 0}, {static_cast<hsize_t>(done), hn}, pm.data());
+      h5::write_slab(sd_sets[c].id(), {static_cast<hsize_t>(open_first), 0}, {static_cast<hsize_t>(done), hn}, ps.data());
+    }
+    // keep the unfinished point (if any) at the front
+    const auto keep = [&](auto& v, std::size_t width) {
+      std::move(v.begin() + static_cast<std::ptrdiff_t>(done * width), v.end(), v.begin());
+      v.resize((open - done) * width);
+    };
+    keep(acc_mean, per_run);
+    keep(acc_m2, per_run);
+    keep(acc_n, per_run);
+    keep(acc_ok, 1);
+    open_first += done;
   }
 
   // failures: one row per failed run
@@ -582,19 +624,52 @@ void write_results(const std::string& out, const FileInfo& f, RowSource& rows, c
     write_int_column(g.id(), "point", fail_point, idx.id(), "design point of the failed run");
     write_int_column(g.id(), "replicate", fail_rep, idx.id(), "replicate of the failed run");
     write_int_column(g.id(), "seed", fail_seed, idx.id(), "ensemble seed of the failed run's point");
-    auto msg = h5::strings(g.id(), "message", fail_msg);
+    std::vector<const char*> ptrs;
+    ptrs.reserve(fail_msg.size());
+    for (auto k : fail_msg) ptrs.push_back(unique_msgs[k].c_str());
+    auto msg = h5::strings(g.id(), "message", ptrs);
     h5::describe(msg.id(), "why the run failed", "1");
     h5::attach(msg.id(), {idx.id()});
   }
   h5::attr_int(root, "runs", static_cast<std::int64_t>(runs));
   h5::attr_int(root, "failed_runs", static_cast<std::int64_t>(fail_point.size()));
 
-  h5::flush(root);
-  if (H5Fclose(file.release()) < 0) throw h5::Error("cannot finish '" + temp + "' (disk full?)");
+}
+
+// flush a file's (or folder's) data to the disk
+void sync_path(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+// writes a complete shard file from its rows, in bounded memory, through a temporary file that is
+// synced and renamed into place (so the journal may be removed once this returns)
+void write_results(const std::string& out, const FileInfo& f, RowSource& rows, const RunMetadata& meta,
+                   const std::string& merged_from = "") {
+  const std::string temp = out + ".tmp-" + std::to_string(::getpid());
+  struct Cleanup {
+    std::string path;
+    bool keep = false;
+    ~Cleanup() {
+      std::error_code ec;
+      if (!keep) fs::remove(path, ec);
+    }
+  } cleanup{temp};
+  {
+    h5::Handle file = h5::create_file(temp);
+    write_contents(file.id(), f, rows, meta, merged_from);
+    h5::flush(file.id());
+    if (H5Fclose(file.release()) < 0) throw h5::Error("cannot finish '" + temp + "' (disk full?)");
+  }
+  sync_path(temp);
   std::error_code ec;
   fs::rename(temp, out, ec);
   if (ec) throw h5::Error("cannot move '" + temp + "' to '" + out + "': " + ec.message());
   cleanup.keep = true;
+  const fs::path dir = fs::path(out).parent_path();
+  sync_path(dir.empty() ? std::string(".") : dir.string());
 }
 
 // the fingerprint and shard of an existing complete experiment file, if it is one
@@ -616,13 +691,52 @@ bool complete_experiment(const std::string& path, std::uint64_t& fingerprint, st
 // running
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+
+// an exclusive lock on "<out>.lock" for the life of a batch, so that two processes never write
+// one journal (the same command started twice); the lock file is removed afterwards
+class OutputLock {
+ public:
+  explicit OutputLock(std::string out) : path_(std::move(out) + ".lock") {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) io_error("cannot create the lock file", path_);
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+      throw BatchError("another sixparty batch is writing this output (it holds '" + path_ + "'); expected one batch per output file");
+    }
+  }
+  ~OutputLock() {
+    if (fd_ < 0) return;
+    std::error_code ec;
+    fs::remove(path_, ec);
+    ::close(fd_);
+  }
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+}  // namespace
+
 BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchOptions& opt, const RunMetadata& meta,
                       const std::function<void(const BatchStatus&)>& progress, const std::atomic<bool>* stop) {
   const auto t0 = std::chrono::steady_clock::now();
   if (opt.shards < 1 || opt.shard >= opt.shards) throw BatchError("shard " + std::to_string(opt.shard + 1) + " of " + std::to_string(opt.shards) + " does not exist");
+  if (opt.shards > ex.points())
+    throw BatchError(std::to_string(opt.shards) + " shards of " + std::to_string(ex.points()) + " points would leave shards empty; expected at most " +
+                     std::to_string(ex.points()) + " shards");
   const auto range = shard_points(ex.points(), opt.shard, opt.shards);
   const std::size_t first_point = range.first, end_point = range.second;  // (lambdas capture these)
   const std::size_t R = static_cast<std::size_t>(ex.runs_per_point);
+#ifndef NDEBUG
+  const bool check_every_step = true;
+#else
+  const bool check_every_step = opt.check_invariants;
+#endif
 
   BatchStatus st;
   st.points_total = end_point - first_point;
@@ -631,6 +745,7 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
 
   std::error_code ec;
   if (fs::is_directory(out, ec)) throw BatchError("'" + out + "' is a directory; expected a file path for -o");
+  const OutputLock lock(out);
   if (!opt.fresh && fs::exists(out, ec)) {
     std::uint64_t fp = 0;
     std::int64_t shard = -1, shards = -1;
@@ -648,7 +763,7 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
 
   // a scenario with the world's shape, for layouts and the run states
   Diagnostics d0;
-  auto base = compile_document(ex.documents.front(), {}, d0);
+  auto base = compile_document(ex.documents.front(), {}, d0, false);
   if (!base) throw BatchError("the experiment's first scenario does not compile:\n" + d0.format());
   const RecordLayout layout(*base, outcome_variables());
   const std::size_t per_run = layout.per_step;
@@ -662,63 +777,67 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
   h.end_point = end_point;
   h.runs_per_point = R;
   h.values_per_run = per_run;
+  h.check_every_step = check_every_step ? 1 : 0;
   Journal journal(st.journal, h);
   st.runs_resumed = journal.open(opt.fresh);
   st.runs_done = st.runs_resumed;
-
-  // what is still to run
-  std::vector<std::size_t> todo;  // shard rows
-  for (std::size_t row = 0; row < journal.runs(); ++row)
-    if (!journal.done(row)) todo.push_back(row);
-  for (std::size_t p = 0; p < st.points_total; ++p) {
-    bool all = true;
-    for (std::size_t r = 0; r < R && all; ++r) all = journal.done(p * R + r);
-    st.points_done += all;
-  }
+  const auto point_done = [&](std::size_t p) {
+    for (std::size_t r = 0; r < R; ++r)
+      if (!journal.done(p * R + r)) return false;
+    return true;
+  };
+  for (std::size_t p = 0; p < st.points_total; ++p) st.points_done += point_done(p);
 
   const std::size_t C = std::max<std::size_t>(1, opt.chunk_runs);
+  const std::size_t remaining = static_cast<std::size_t>(st.runs_total - st.runs_resumed);
   std::vector<std::unique_ptr<RunState>> states;
-  for (std::size_t k = 0; k < std::min(C, todo.size()); ++k) states.push_back(std::make_unique<RunState>(*base));
+  for (std::size_t k = 0; k < std::min(C, remaining); ++k) states.push_back(std::make_unique<RunState>(*base));
   std::vector<double> out_buf(states.size() * per_run);
   std::vector<std::uint8_t> status(states.size());
   std::vector<std::string> messages(states.size());
   std::map<std::size_t, std::shared_ptr<const Scenario>> cache;  // point -> its scenario (nullptr: does not compile)
   std::map<std::size_t, std::string> compile_errors;
   StepOptions sopt;
-#ifndef NDEBUG
-  sopt.check_invariants = true;
-#else
-  sopt.check_invariants = opt.check_invariants;
-#endif
+  sopt.check_invariants = check_every_step;
   std::vector<char> bytes;
-  const auto point_done = [&](std::size_t p) {
-    for (std::size_t r = 0; r < R; ++r)
-      if (!journal.done(p * R + r)) return false;
-    return true;
-  };
+  std::vector<std::size_t> chunk;  // shard rows of the chunk (found lazily: no list of every run)
+  chunk.reserve(C);
+  std::size_t cursor = 0;
 
-  for (std::size_t c0 = 0; c0 < todo.size(); c0 += C) {
+  while (true) {
     if (stop && stop->load()) {
       st.interrupted = true;
       break;
     }
-    const std::size_t count = std::min(C, todo.size() - c0);
+    chunk.clear();
+    while (cursor < journal.runs() && chunk.size() < C) {
+      if (!journal.done(cursor)) chunk.push_back(cursor);
+      ++cursor;
+    }
+    if (chunk.empty()) break;
+    const std::size_t count = chunk.size();
     // the scenarios of this chunk's points, compiled in parallel (about 1 ms each)
-    for (auto it = cache.begin(); it != cache.end();)
-      it = it->first < first_point + todo[c0] / R ? cache.erase(it) : std::next(it);
+    const std::size_t oldest = first_point + chunk.front() / R;
+    for (auto it = cache.begin(); it != cache.end();) it = it->first < oldest ? cache.erase(it) : std::next(it);
+    for (auto it = compile_errors.begin(); it != compile_errors.end();) it = it->first < oldest ? compile_errors.erase(it) : std::next(it);
     std::vector<std::size_t> fresh_points;
     for (std::size_t k = 0; k < count; ++k) {
-      const std::size_t p = first_point + todo[c0 + k] / R;
+      const std::size_t p = first_point + chunk[k] / R;
       if (!cache.count(p) && (fresh_points.empty() || fresh_points.back() != p)) fresh_points.push_back(p);
     }
     std::vector<std::shared_ptr<const Scenario>> compiled(fresh_points.size());
     std::vector<std::string> errors(fresh_points.size());
     parallel_for(fresh_points.size(), 1, [&](std::size_t b, std::size_t e) {
       for (std::size_t q = b; q < e; ++q) {
-        Diagnostics dp;
-        auto sc = ex.compile_point(fresh_points[q], dp);
-        if (sc) compiled[q] = std::make_shared<const Scenario>(std::move(*sc));
-        else errors[q] = "the point's scenario does not compile: " + dp.format();
+        try {
+          Diagnostics dp;
+          auto sc = ex.compile_point(fresh_points[q], dp);
+          if (sc) compiled[q] = std::make_shared<const Scenario>(std::move(*sc));
+          else errors[q] = "the point's scenario does not compile: " + dp.format();
+        } catch (const std::exception& err) {
+          errors[q] = std::string("the point's scenario does not compile: ") + err.what();
+        }
+        if (errors[q].size() > kMaxMessage) errors[q].resize(kMaxMessage);
       }
     });
     for (std::size_t q = 0; q < fresh_points.size(); ++q) {
@@ -727,14 +846,14 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
     }
     parallel_for(count, 1, [&](std::size_t b, std::size_t e) {
       for (std::size_t k = b; k < e; ++k) {
-        const std::size_t row = todo[c0 + k];
+        const std::size_t row = chunk[k];
         const std::size_t p = first_point + row / R;
         const auto replicate = static_cast<std::uint32_t>(row % R);
         double* o = out_buf.data() + k * per_run;
         const Scenario* sc = cache.at(p).get();
         if (!sc) {
           status[k] = kFailed;
-          messages[k] = compile_errors.at(p).substr(0, kMaxMessage);
+          messages[k] = compile_errors.at(p);
           continue;
         }
         try {
@@ -756,7 +875,7 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
     bytes.clear();
     std::vector<std::int64_t> offsets(count);
     for (std::size_t k = 0; k < count; ++k) {
-      const std::size_t row = todo[c0 + k];
+      const std::size_t row = chunk[k];
       RecordHead head{kRecordTag, static_cast<std::uint32_t>(first_point + row / R), static_cast<std::uint32_t>(row % R), status[k], 0};
       const char* payload = status[k] == kOk ? reinterpret_cast<const char*>(out_buf.data() + k * per_run) : messages[k].data();
       head.payload = status[k] == kOk ? per_run * sizeof(double) : messages[k].size();
@@ -770,7 +889,7 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
     journal.advance(static_cast<std::int64_t>(bytes.size()));
     std::size_t last_point = SIZE_MAX;
     for (std::size_t k = 0; k < count; ++k) {
-      const std::size_t row = todo[c0 + k];
+      const std::size_t row = chunk[k];
       journal.mark(row, offsets[k]);
       st.runs_failed += status[k] != kOk;
       const std::size_t p = row / R;
@@ -786,19 +905,22 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
     return st;
   }
 
-  // every run is in the journal: the file, then the journal goes
+  // every run is in the journal: the file (synced), then the journal goes
+  const auto w0 = std::chrono::steady_clock::now();
   {
     JournalSource src(journal, per_run);
     FileInfo info = info_of(ex, *base, opt.shard, opt.shards);
-    // count failures among resumed runs too
+    info.check_every_step = check_every_step;
     write_results(out, info, src, meta);
     h5::Handle f = h5::open_file_read(out);
     std::int64_t failed = 0;
     h5::read_attr_int(f.id(), "failed_runs", failed);
-    st.runs_failed = failed;
+    st.runs_failed = failed;  // failures among resumed runs too
   }
   journal.remove();
-  st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto t1 = std::chrono::steady_clock::now();
+  st.write_seconds = std::chrono::duration<double>(t1 - w0).count();
+  st.seconds = std::chrono::duration<double>(t1 - t0).count();
   return st;
 }
 
@@ -837,7 +959,9 @@ FileInfo read_info(const std::string& path, hid_t root) {
   f.shards = static_cast<std::size_t>(need("shards"));
   f.first_point = static_cast<std::size_t>(need("first_point"));
   f.end_point = static_cast<std::size_t>(need("end_point"));
-  if (f.runs_per_point < 1 || f.end_point > f.points || f.first_point > f.end_point || f.shard >= f.shards)
+  if (f.runs_per_point < 1 || f.end_point > f.points || f.first_point > f.end_point || f.shard >= f.shards ||
+      f.points > static_cast<std::size_t>(ExperimentLimits::max_points) || f.shards > 100000 ||
+      static_cast<double>(f.points) * static_cast<double>(f.runs_per_point) > static_cast<double>(ExperimentLimits::max_runs))
     throw BatchError("'" + path + "': /experiment has inconsistent sizes");
   f.scenario_files = h5::read_attr_strings(g.id(), "scenario_files");
   f.scenario_names = h5::read_attr_strings(g.id(), "scenario_names");
@@ -846,6 +970,7 @@ FileInfo read_info(const std::string& path, hid_t root) {
   f.actor_names = h5::read_attr_strings(g.id(), "actor_names");
   f.dimensions = h5::read_attr_strings(g.id(), "dimensions");
   f.resources = h5::read_attr_strings(g.id(), "resources");
+  f.check_every_step = h5::read_attr_string(g.id(), "invariant_checks") == "every step";
   h5::Handle d = h5::open_group(root, "design");
   f.factor_names = h5::read_strings(d.id(), "factor");
   f.factor_paths = h5::read_strings(d.id(), "factor_path");
@@ -853,6 +978,9 @@ FileInfo read_info(const std::string& path, hid_t root) {
   f.factor_lower = h5::read_doubles(d.id(), "factor_lower");
   f.factor_upper = h5::read_doubles(d.id(), "factor_upper");
   const std::size_t k = f.factor_names.size();
+  if (k == 0 || k > ExperimentLimits::max_factors || f.factor_paths.size() != k || f.factor_distributions.size() != k ||
+      f.factor_lower.size() != k || f.factor_upper.size() != k || f.points * k > static_cast<std::size_t>(ExperimentLimits::max_design_cells))
+    throw BatchError("'" + path + "': /design's factor tables are inconsistent");
   f.unit = h5::read_doubles(d.id(), "unit");
   f.scenario = h5::read_ints(d.id(), "scenario");
   f.seed_of = h5::read_ints(d.id(), "seed");
@@ -1002,7 +1130,8 @@ void merge_shards(const std::vector<std::string>& paths, const std::string& out,
   const FileInfo& a = shards.front().first;
   std::vector<bool> seen(a.shards, false);
   for (const auto& [info, path] : shards) {
-    if (info.fingerprint != a.fingerprint || info.shards != a.shards || info.points != a.points || info.runs_per_point != a.runs_per_point)
+    if (info.fingerprint != a.fingerprint || info.shards != a.shards || info.points != a.points || info.runs_per_point != a.runs_per_point ||
+        info.check_every_step != a.check_every_step)
       throw BatchError("'" + path + "' belongs to another experiment (or another split) than '" + shards.front().second + "'");
     if (seen[info.shard]) throw BatchError("shard " + std::to_string(info.shard + 1) + "/" + std::to_string(info.shards) + " is given twice");
     seen[info.shard] = true;

@@ -55,6 +55,7 @@ struct BatchStatus {
   bool interrupted = false;
   bool already_complete = false;  // the output was already a complete file of this experiment
   double seconds = 0;             // running time of this invocation
+  double write_seconds = 0;       // of which writing the results file from the journal
   std::string journal;            // its path
 };
 

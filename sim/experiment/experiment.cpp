@@ -94,8 +94,11 @@ void read_factor(Reader& r, const TreeNode& n, const std::string& path, Factor& 
   }
   r.string(n.find("name"), path + ".name", name);
   f.name = name.given ? name.value : f.path;
-  if (name.given && (name.value.empty() || name.value.find('/') != std::string::npos || name.value == "." ))
+  if (name.given && (name.value.empty() || name.value.find('/') != std::string::npos || name.value == "."))
     r.diags.error(name.where, path + ".name", "'" + name.value + "'; expected a non-empty name without '/'");
+  else if (std::find(kReservedFactorNames.begin(), kReservedFactorNames.end(), f.name) != kReservedFactorNames.end())
+    r.diags.error(name.given ? name.where : n.where, path + ".name", "'" + f.name + "' names a column of the design table; expected another name (not " +
+                  join(kReservedFactorNames) + ")");
   const TreeNode* range = n.find("range");
   const TreeNode* levels = n.find("levels");
   r.string(n.find("distribution"), path + ".distribution", dist);
@@ -154,8 +157,9 @@ std::vector<std::string> Experiment::overrides(std::size_t point) const {
 
 std::optional<Scenario> Experiment::compile_point(std::size_t point, Diagnostics& diags) const {
   auto sc = compile_document(documents[scenario_of(point)], overrides(point), diags, false);
-  if (sc && sc->actor_ids != actor_ids) {
-    diags.error({file, 0, 0}, "factors", "the factor values of point " + std::to_string(point) + " change the world's actors");
+  if (sc && (sc->actor_ids != actor_ids || sc->dimensions != dimensions || sc->resource_names != resource_names)) {
+    diags.error(factors.empty() ? SourceLocation{file, 0, 0} : factors.front().where, "factors",
+                "the factor values of point " + std::to_string(point) + " change the world's actors, interests or resources");
     return std::nullopt;
   }
   return sc;
@@ -333,6 +337,8 @@ std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::
   }
   if (diags.size() > before || !first) return std::nullopt;
   ex.actor_ids = first->actor_ids;
+  ex.dimensions = first->dimensions;
+  ex.resource_names = first->resource_names;
 
   // every factor, at each end of its range (or each level), gives a valid scenario
   for (std::size_t s = 0; s < ex.documents.size(); ++s)

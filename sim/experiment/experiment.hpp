@@ -54,7 +54,8 @@ struct Experiment {
   std::vector<Factor> factors;
   UnitDesign design;          // one design, crossed with every scenario
   std::vector<std::string> outcomes;  // default outcomes for `sixparty sensitivity`
-  std::vector<std::string> actor_ids; // shared by every scenario
+  std::vector<std::string> actor_ids; // shared by every scenario, as are
+  std::vector<std::string> dimensions, resource_names;  // the interest dimensions and resources
   std::uint64_t fingerprint = 0;      // experiment text, scenario texts and program version
 
   std::size_t rows() const { return design.points; }
@@ -72,11 +73,15 @@ struct Experiment {
   std::optional<Scenario> compile_point(std::size_t point, Diagnostics& diags) const;
 };
 
+// names a factor may not take: the other datasets of a batch file's /design group
+inline const std::vector<std::string> kReservedFactorNames = {"point", "factor", "factor_path", "factor_distribution", "factor_lower",
+                                                              "factor_upper", "scenario", "seed", "role", "group", "unit"};
+
 struct ExperimentLimits {
   static constexpr std::size_t max_factors = 64;
   static constexpr std::int64_t max_points = 2'000'000;        // design points, all scenarios
   static constexpr std::int64_t max_design_cells = 20'000'000; // points x factors (160 MB of design)
-  static constexpr std::int64_t max_runs = 1'000'000'000;
+  static constexpr std::int64_t max_runs = 100'000'000;        // the journal index takes 8 bytes a run
 };
 
 // read, check (every error at once, with file:line:column and key) and expand an experiment

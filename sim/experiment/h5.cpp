@@ -196,14 +196,19 @@ Handle coordinate(hid_t parent, const std::string& name, const std::vector<doubl
 }
 
 Handle strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
+  std::vector<const char*> ptrs;
+  ptrs.reserve(values.size());
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  return strings(parent, name, ptrs);
+}
+
+Handle strings(hid_t parent, const std::string& name, const std::vector<const char*>& ptrs) {
   Handle type = vlen_string_type();
-  hsize_t n = values.size();
+  hsize_t n = ptrs.size();
   Handle space(check(H5Screate_simple(1, &n, nullptr), "create dataspace"), H5Sclose);
   Handle d(check(H5Dcreate2(parent, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                  "create dataset '" + name + "'"),
            H5Dclose);
-  std::vector<const char*> ptrs;
-  for (const auto& v : values) ptrs.push_back(v.c_str());
   if (!ptrs.empty()) check(H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write '" + name + "'", 0);
   return d;
 }

@@ -90,6 +90,7 @@ Handle coordinate(hid_t parent, const std::string& name, const std::vector<doubl
 Handle coordinate(hid_t parent, const std::string& name, const std::vector<std::string>& values);
 // a 1-D string dataset (not a scale), e.g. labels to attach to a coordinate
 Handle strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
+Handle strings(hid_t parent, const std::string& name, const std::vector<const char*>& values);
 // attach scales to the dimensions of dset, in order
 void attach(hid_t dset, const std::vector<hid_t>& scales);
 // name, units and long_name in one call

@@ -9,6 +9,9 @@
 #include "../test_support.hpp"
 
 #include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <fstream>
 
 using namespace sixparty;
@@ -309,4 +312,62 @@ TEST_CASE("shards written apart merge into the file of one batch", "[batch]") {
   REQUIRE(rep.results.size() == 1);
   CHECK(rep.results[0].outcome == "mean_utility.RUS");
   CHECK(rep.results[0].sobol.s1.size() == 2);
+}
+
+TEST_CASE("one batch per output: a second process is refused", "[batch]") {
+  TempDir dir;
+  const Experiment ex = load(dir, small_experiment());
+  const std::string out = dir.path("locked.h5");
+  const int fd = ::open((out + ".lock").c_str(), O_RDWR | O_CREAT, 0644);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  CHECK_THROWS_WITH(run(ex, out, 1), Catch::Contains("another sixparty batch is writing this output"));
+  ::close(fd);
+  CHECK(run(ex, out, 1).runs_done == ex.runs());
+  CHECK_FALSE(std::filesystem::exists(out + ".lock"));
+}
+
+TEST_CASE("a resume must keep the invariant checks of the start", "[batch]") {
+  TempDir dir;
+  const Experiment ex = load(dir, small_experiment());
+  BatchOptions opt;
+  opt.chunk_runs = 5;
+  std::atomic<bool> stop{false};
+  const std::string out = dir.path("c.h5");
+  run(ex, out, 1, opt, &stop, [&](const BatchStatus&) { stop = true; });
+  REQUIRE(std::filesystem::exists(out + ".journal"));
+  opt.check_invariants = !opt.check_invariants;
+#ifdef NDEBUG
+  CHECK_THROWS_WITH(run(ex, out, 1, opt), Catch::Contains("expected the same --shard and --check"));
+#endif
+}
+
+TEST_CASE("per-point summaries span blocks when a point has more runs than a block", "[batch]") {
+  TempDir dir;
+  const std::string world = dir.write("tiny.yaml", tiny_world());
+  const Experiment ex = load(dir, "scenarios: " + world + "\nruns_per_point: 5000\nseeds: independent\ndesign: {kind: factorial}\nfactors:\n"
+                                  "  - {path: parameters.stability.noise_sd, levels: [0.05, 0.2]}\n");
+  const std::string out = dir.path("big.h5");
+  run(ex, out, 2);
+  h5::Handle f = h5::open_file_read(out);
+  const auto rows = h5::read_doubles(f.id(), "runs/min_stability");
+  const auto mean = h5::read_doubles(f.id(), "points/mean/min_stability");
+  const auto sd = h5::read_doubles(f.id(), "points/sd/min_stability");
+  const std::size_t n = h5::read_strings(f.id(), "runs/actor").size();
+  REQUIRE(rows.size() == 10000 * n);
+  for (std::size_t p = 0; p < 2; ++p)
+    for (std::size_t i = 0; i < n; ++i) {
+      double s = 0, s2 = 0;
+      for (std::size_t r = 0; r < 5000; ++r) s += rows[(p * 5000 + r) * n + i];
+      const double m = s / 5000;
+      for (std::size_t r = 0; r < 5000; ++r) s2 += (rows[(p * 5000 + r) * n + i] - m) * (rows[(p * 5000 + r) * n + i] - m);
+      CHECK(mean[p * n + i] == Approx(m).epsilon(1e-12));
+      CHECK(sd[p * n + i] == Approx(std::sqrt(s2 / 4999)).epsilon(1e-9));
+    }
+}
+
+TEST_CASE("factor names may not shadow the design table", "[batch]") {
+  TempDir dir;
+  const auto e = errors_of(dir, "scenarios: " + status_quo() + "\ndesign: {kind: factorial}\nfactors:\n  - {name: seed, path: parameters.leverage.value, levels: [1, 2]}\n");
+  CHECK(e.find("factors.0.name: 'seed' names a column of the design table") != std::string::npos);
 }

@@ -65,6 +65,7 @@ BAD = [
     ("odd morris levels", lambda d: d.update(design={"kind": "morris", "trajectories": 4, "levels": 3})),
     ("runs_per_point 0", lambda d: d.update(runs_per_point=0)),
     ("seeds neither common nor independent", lambda d: d.update(seeds="shared")),
+    ("a factor named like a design column", lambda d: d["factors"][0].update(name="seed")),
 ]
 
 
@@ -90,5 +91,8 @@ def test_schema_follows_the_reader():
     assert set(re.findall(r'"(\w+)"', kinds)) == set(schema["properties"]["design"]["properties"]["kind"]["enum"])
     dkeys = re.search(r'dkeys = \{(.*?)\};', SOURCE, re.S).group(1)
     assert set(re.findall(r'"(\w+)"', dkeys)) == set(schema["properties"]["design"]["properties"])
+    header = (ROOT / "sim" / "experiment" / "experiment.hpp").read_text()
+    reserved = re.search(r'kReservedFactorNames = \{(.*?)\};', header, re.S).group(1)
+    assert set(re.findall(r'"(\w+)"', reserved)) | {"."} == set(schema["properties"]["factors"]["items"]["properties"]["name"]["not"]["enum"])
     fkeys = re.search(r'read_factor.*?keys = \{(.*?)\};', SOURCE, re.S).group(1)
     assert set(re.findall(r'"(\w+)"', fkeys)) == set(schema["properties"]["factors"]["items"]["properties"])
