@@ -1126,6 +1126,11 @@ void merge_shards(const std::vector<std::string>& paths, const std::string& out,
     h5::Handle f = h5::open_file_read(p);
     if (h5::read_attr_string(f.id(), "status") != "complete") throw BatchError("'" + p + "' is not a complete batch file");
     shards.emplace_back(read_info(p, f.id()), p);
+    if (shards.size() > 1) {  // the design is taken from the first shard; keep only the others' sizes
+      FileInfo& info = shards.back().first;
+      for (auto* v : {&info.unit, &info.values}) std::vector<double>().swap(*v);
+      for (auto* v : {&info.scenario, &info.role, &info.group, &info.seed_of}) std::vector<std::int64_t>().swap(*v);
+    }
   }
   const FileInfo& a = shards.front().first;
   std::vector<bool> seen(a.shards, false);
@@ -1138,12 +1143,12 @@ void merge_shards(const std::vector<std::string>& paths, const std::string& out,
   }
   for (std::size_t s = 0; s < a.shards; ++s)
     if (!seen[s]) throw BatchError("shard " + std::to_string(s + 1) + "/" + std::to_string(a.shards) + " is missing; expected all " + std::to_string(a.shards));
+  FileInfo merged = a;  // the first file given holds the whole design (a copy: the sort moves it)
   std::sort(shards.begin(), shards.end(), [](const auto& x, const auto& y) { return x.first.shard < y.first.shard; });
-  FileInfo merged = a;
   merged.shard = 0;
   merged.shards = 1;
   merged.first_point = 0;
-  merged.end_point = a.points;
+  merged.end_point = merged.points;
   const Scenario shape = shape_only(merged);
   const std::size_t per_run = outcome_columns(shape).size() * shape.actor_ids.size();
   ShardSource src(shards, per_run, shape);
