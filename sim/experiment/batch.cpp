@@ -722,6 +722,21 @@ class OutputLock {
 
 }  // namespace
 
+// temporary files a killed batch on this output left behind ("<out>.tmp-PID", "<out>.journal.tmp-PID");
+// holding the output's lock, no other batch can be writing them
+void remove_stale_temporaries(const std::string& out) {
+  const fs::path p(out);
+  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  const std::string a = p.filename().string() + ".tmp-", b = p.filename().string() + ".journal.tmp-";
+  std::error_code ec;
+  std::vector<fs::path> stale;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(a, 0) == 0 || name.rfind(b, 0) == 0) stale.push_back(it->path());
+  }
+  for (const auto& f : stale) fs::remove(f, ec);
+}
+
 BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchOptions& opt, const RunMetadata& meta,
                       const std::function<void(const BatchStatus&)>& progress, const std::atomic<bool>* stop) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -746,6 +761,7 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
   std::error_code ec;
   if (fs::is_directory(out, ec)) throw BatchError("'" + out + "' is a directory; expected a file path for -o");
   const OutputLock lock(out);
+  remove_stale_temporaries(out);
   if (!opt.fresh && fs::exists(out, ec)) {
     std::uint64_t fp = 0;
     std::int64_t shard = -1, shards = -1;

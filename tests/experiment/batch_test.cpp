@@ -371,3 +371,30 @@ TEST_CASE("factor names may not shadow the design table", "[batch]") {
   const auto e = errors_of(dir, "scenarios: " + status_quo() + "\ndesign: {kind: factorial}\nfactors:\n  - {name: seed, path: parameters.leverage.value, levels: [1, 2]}\n");
   CHECK(e.find("factors.0.name: 'seed' names a column of the design table") != std::string::npos);
 }
+
+TEST_CASE("each scenario of a Sobol' experiment is analysed on its own; stale temporaries are removed", "[batch]") {
+  TempDir dir;
+  const std::string text = "scenarios: [" + status_quo() + ", " + source_dir() + "/scenarios/collapse.yaml]\nseed: 3\nruns_per_point: 2\n"
+                           "design: {kind: sobol, base_rows: 4}\nfactors:\n"
+                           "  - {name: leverage, path: parameters.leverage.value, range: [5, 20]}\n"
+                           "  - {name: bias, path: parameters.stability.bias, range: [-1.5, -0.5]}\n";
+  const Experiment ex = load(dir, text);
+  CHECK(ex.points() == 2 * 16);
+  const std::string out = dir.path("two.h5");
+  const std::string stale = dir.write("two.h5.tmp-999999", "left by a killed batch");
+  run(ex, out, 2);
+  CHECK_FALSE(std::filesystem::exists(stale));
+  SensitivityRequest req;
+  req.file = out;
+  req.outcomes = {"min_stability.DPRK"};
+  req.resamples = 50;
+  const auto rep = analyse_sensitivity(req);
+  REQUIRE(rep.results.size() == 2);
+  CHECK(rep.results[0].scenario == "status_quo");
+  CHECK(rep.results[1].scenario == "collapse");
+  CHECK(rep.results[0].sobol.s1 != rep.results[1].sobol.s1);
+  store_sensitivity(out, rep);
+  h5::Handle f = h5::open_file_read(out);
+  CHECK(h5::exists(f.id(), "sensitivity/status_quo/min_stability.DPRK"));
+  CHECK(h5::exists(f.id(), "sensitivity/collapse/min_stability.DPRK"));
+}
