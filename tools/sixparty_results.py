@@ -55,6 +55,7 @@ __all__ = [
     "patterns",
     "comparison",
     "label",
+    "experiment",
     "design",
     "runs",
     "points",
@@ -347,6 +348,18 @@ def _columns(g: h5py.Group, n: int, skip=()) -> dict:
     """The (row, actor) float datasets of a group, by name, in file order."""
     return {k: d[()] for k, d in g.items()
             if isinstance(d, h5py.Dataset) and d.ndim == 2 and d.shape[1] == n and k not in skip}
+
+
+def experiment(path) -> dict:
+    """A batch file's experiment attributes: ``name``, ``design``, ``outcomes`` (a list),
+    ``scenario_names``, ``runs_per_point``, ``yaml`` (the experiment's text), ..."""
+    with _open(path) as f:
+        _batch(f)
+        info = _attrs(f["experiment"])
+    for key in ("outcomes", "scenario_names", "scenario_files"):
+        if isinstance(info.get(key), str):
+            info[key] = [info[key]]
+    return info
 
 
 def design(path) -> pd.DataFrame:

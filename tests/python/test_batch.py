@@ -115,3 +115,45 @@ def test_reading_a_run_file_as_a_batch_fails_clearly(tmp_path):
                    check=True)
     with pytest.raises(sr.ResultsError, match="not a batch file"):
         sr.design(out)
+
+
+def test_plot_draws_the_batch_figures(batch, tmp_path):
+    out = tmp_path / "figs"
+    res = subprocess.run([sys.executable, REPO / "tools" / "plot", batch["out"], "-o", out], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    names = {p.name for p in out.iterdir()}
+    for stem in ("design_mean_utility.RUS", "design_min_stability.DPRK",
+                 "sensitivity_status_quo_mean_utility.RUS", "sensitivity_status_quo_min_stability.DPRK"):
+        assert f"{stem}.png" in names and f"{stem}.svg" in names, stem
+
+
+def test_morris_batch_is_analysed_and_drawn(tmp_path):
+    ex = tmp_path / "m.yaml"
+    ex.write_text(f"""name: py_morris
+scenarios: {REPO / 'scenarios' / 'status_quo.yaml'}
+runs_per_point: 2
+design: {{kind: morris, trajectories: 4, levels: 4}}
+factors:
+  - {{name: noise, path: parameters.stability.noise_sd, range: [0.02, 0.15]}}
+  - {{name: learning, path: parameters.aid.learning_rate, range: [0.1, 1]}}
+outcomes: [min_stability.DPRK]
+""")
+    out = tmp_path / "m.h5"
+    subprocess.run([BIN, "batch", ex, "-o", out, "-q"], check=True)
+    res = subprocess.run([BIN, "sensitivity", out, "--resamples", "100"], capture_output=True, text=True, check=True)
+    assert "Morris elementary effects of min_stability.DPRK" in res.stdout
+    sens = sr.sensitivity(out).set_index("factor")
+    assert sens.loc["noise", "mu_star"] > sens.loc["learning", "mu_star"]  # the noise moves stability, learning hardly
+    # mu* by hand: |EE| = |dy| / |du| along each trajectory
+    des, y = sr.design(out), sr.points(out).xs("DPRK", level="actor")["min_stability"]
+    with h5py.File(out, "r") as f:
+        unit = f["design/unit"][()]
+    ee = {0: [], 1: []}
+    for p in range(1, len(des)):
+        i = des["role"].iloc[p]
+        if i >= 0:
+            ee[i].append(abs(y.iloc[p] - y.iloc[p - 1]) / abs(unit[p, i] - unit[p - 1, i]))
+    assert sens.loc["noise", "mu_star"] == pytest.approx(np.mean(ee[0]), rel=1e-9)
+    plot = subprocess.run([sys.executable, REPO / "tools" / "plot", out, "-o", tmp_path / "figs"], capture_output=True, text=True)
+    assert plot.returncode == 0, plot.stderr
+    assert (tmp_path / "figs" / "sensitivity_status_quo_min_stability.DPRK.png").exists()
