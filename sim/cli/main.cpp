@@ -462,7 +462,7 @@ int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
               << (opt.shards > 1 ? "; shard " + a.shard + ": points " + std::to_string(p0) + " to " + std::to_string(p1 - 1) : std::string()) << "\n";
   try {
     sp::RunMetadata meta{cmdline, sp::utc_now(), threads.threads()};
-    std::unique_ptr<sp::Progress> progress;
+    std::unique_ptr<sp::Progress> progress, writer;
     std::int64_t resumed = -1;
     sp::BatchStatus st;
     threads.run([&] {
@@ -471,10 +471,19 @@ int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
           resumed = s.runs_resumed;
           progress = std::make_unique<sp::Progress>(ex->name, s.runs_total - s.runs_resumed, show);
         }
+        if (s.writing) {
+          if (!writer) {
+            progress->finish();
+            writer = std::make_unique<sp::Progress>("writing " + out, s.runs_total, show);
+          }
+          writer->update(s.rows_written);
+          return;
+        }
         progress->update(s.runs_done - s.runs_resumed, "points " + std::to_string(s.points_done) + "/" + std::to_string(s.points_total));
       }, &g_stop);
     });
     if (progress) progress->finish();
+    if (writer) writer->finish();
     if (st.already_complete) {
       if (!a.quiet) std::cout << "'" << out << "' already holds every run of this experiment; nothing to do (--fresh runs it again)\n";
       return 0;

@@ -368,7 +368,10 @@ void write_int_column(hid_t g, const std::string& name, const std::vector<std::i
 
 // writes a complete shard file from its rows, in bounded memory
 // everything of a batch file below its root; every handle it opens is closed when it returns
-void write_contents(hid_t root, const FileInfo& f, RowSource& rows, const RunMetadata& meta, const std::string& merged_from) {
+using WriteProgress = std::function<void(std::size_t rows_done, std::size_t rows_total)>;
+
+void write_contents(hid_t root, const FileInfo& f, RowSource& rows, const RunMetadata& meta, const std::string& merged_from,
+                    const WriteProgress& progress) {
   const Scenario shape = shape_only(f);
   const auto columns = outcome_columns(shape);
   const std::size_t n = f.actor_ids.size();
@@ -532,6 +535,7 @@ void write_contents(hid_t root, const FileInfo& f, RowSource& rows, const RunMet
     values.assign(count * per_run, kNaN);
     status.assign(count, kOk);
     messages.assign(count, std::string());
+    if (progress) progress(first, runs);
     rows.read(first, count, values.data(), status.data(), messages);
     ints.resize(count);
     for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>(f.first_point * R + first + r);
@@ -611,6 +615,8 @@ void write_contents(hid_t root, const FileInfo& f, RowSource& rows, const RunMet
     open_first += done;
   }
 
+  if (progress) progress(runs, runs);
+
   // failures: one row per failed run
   {
     auto g = h5::create_group(root, "failures");
@@ -647,7 +653,7 @@ void sync_path(const std::string& path) {
 // writes a complete shard file from its rows, in bounded memory, through a temporary file that is
 // synced and renamed into place (so the journal may be removed once this returns)
 void write_results(const std::string& out, const FileInfo& f, RowSource& rows, const RunMetadata& meta,
-                   const std::string& merged_from = "") {
+                   const std::string& merged_from = "", const WriteProgress& progress = nullptr) {
   const std::string temp = out + ".tmp-" + std::to_string(::getpid());
   struct Cleanup {
     std::string path;
@@ -659,7 +665,7 @@ void write_results(const std::string& out, const FileInfo& f, RowSource& rows, c
   } cleanup{temp};
   {
     h5::Handle file = h5::create_file(temp);
-    write_contents(file.id(), f, rows, meta, merged_from);
+    write_contents(file.id(), f, rows, meta, merged_from, progress);
     h5::flush(file.id());
     if (H5Fclose(file.release()) < 0) throw h5::Error("cannot finish '" + temp + "' (disk full?)");
   }
@@ -903,14 +909,14 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
     }
     journal.append(bytes);
     journal.advance(static_cast<std::int64_t>(bytes.size()));
-    std::size_t last_point = SIZE_MAX;
     for (std::size_t k = 0; k < count; ++k) {
-      const std::size_t row = chunk[k];
-      journal.mark(row, offsets[k]);
+      journal.mark(chunk[k], offsets[k]);
       st.runs_failed += status[k] != kOk;
-      const std::size_t p = row / R;
-      if (p != last_point && point_done(p)) ++st.points_done;
-      last_point = p;
+    }
+    // a point with runs in this chunk was not done before it; count those it completes
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t p = chunk[k] / R;
+      if ((k == 0 || chunk[k - 1] / R != p) && point_done(p)) ++st.points_done;
     }
     st.runs_done += static_cast<std::int64_t>(count);
     st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -927,7 +933,14 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
     JournalSource src(journal, per_run);
     FileInfo info = info_of(ex, *base, opt.shard, opt.shards);
     info.check_every_step = check_every_step;
-    write_results(out, info, src, meta);
+    st.writing = true;
+    write_results(out, info, src, meta, "", [&](std::size_t done, std::size_t total) {
+      st.rows_written = static_cast<std::int64_t>(done);
+      (void)total;
+      st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (progress) progress(st);
+    });
+    st.writing = false;
     h5::Handle f = h5::open_file_read(out);
     std::int64_t failed = 0;
     h5::read_attr_int(f.id(), "failed_runs", failed);

@@ -56,6 +56,8 @@ struct BatchStatus {
   bool already_complete = false;  // the output was already a complete file of this experiment
   double seconds = 0;             // running time of this invocation
   double write_seconds = 0;       // of which writing the results file from the journal
+  bool writing = false;           // progress reports during that write have this set, and
+  std::int64_t rows_written = 0;  // how many of the shard's runs are in the file so far
   std::string journal;            // its path
 };
 
@@ -63,7 +65,8 @@ struct BatchStatus {
 std::pair<std::size_t, std::size_t> shard_points(std::size_t points, std::size_t shard, std::size_t shards);
 
 // Runs what is missing and, when all is done, writes `out`. progress is called after each
-// chunk from the calling thread; `stop` is polled between chunks. Throws BatchError, or
+// chunk from the calling thread, and every 4,096 rows while the file is written (`writing`);
+// `stop` is polled between chunks (not while writing: the file is finished then). Throws BatchError, or
 // h5::Error / std::system_error when the output or journal cannot be written.
 BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchOptions& opt, const RunMetadata& meta,
                       const std::function<void(const BatchStatus&)>& progress, const std::atomic<bool>* stop);

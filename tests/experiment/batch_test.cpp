@@ -151,8 +151,16 @@ TEST_CASE("a batch's data do not depend on the thread count", "[batch]") {
   const Experiment ex = load(dir, small_experiment("{kind: sobol, base_rows: 4}"));
   BatchOptions opt;
   opt.chunk_runs = 7;  // chunks do not align with points
-  const auto st1 = run(ex, dir.path("t1.h5"), 1, opt);
+  std::vector<std::size_t> points_seen;
+  const auto st1 = run(ex, dir.path("t1.h5"), 1, opt, nullptr, [&](const BatchStatus& s) {
+    if (!s.writing) points_seen.push_back(s.points_done);
+  });
   CHECK(st1.runs_done == ex.runs());
+  CHECK(st1.points_done == ex.points());
+  REQUIRE(points_seen.size() > 2);
+  CHECK(points_seen.front() == 1);  // 7 runs: the first point's 5 and 2 of the next
+  CHECK(std::is_sorted(points_seen.begin(), points_seen.end()));
+  CHECK(points_seen.back() == ex.points());
   CHECK(st1.runs_failed == 0);
   CHECK_FALSE(std::filesystem::exists(st1.journal));
   opt.chunk_runs = 64;
