@@ -1152,9 +1152,18 @@ void merge_shards(const std::vector<std::string>& paths, const std::string& out,
   if (paths.empty()) throw BatchError("no shard files given");
   std::vector<std::pair<FileInfo, std::string>> shards;
   for (const auto& p : paths) {
-    h5::Handle f = h5::open_file_read(p);
+    h5::Handle f;
+    try {
+      f = h5::open_file_read(p);
+    } catch (const h5::Error& e) {
+      throw BatchError("cannot read the shard '" + p + "': " + e.what());  // bad input (exit 2), not a write error
+    }
     if (h5::read_attr_string(f.id(), "status") != "complete") throw BatchError("'" + p + "' is not a complete batch file");
-    shards.emplace_back(read_info(p, f.id()), p);
+    try {
+      shards.emplace_back(read_info(p, f.id()), p);
+    } catch (const h5::Error& e) {
+      throw BatchError("'" + p + "' is not a readable batch file: " + e.what());
+    }
     if (shards.size() > 1) {  // the design is taken from the first shard; keep only the others' sizes
       FileInfo& info = shards.back().first;
       for (auto* v : {&info.unit, &info.values}) std::vector<double>().swap(*v);

@@ -230,6 +230,8 @@ expect 0 "shard 1/2" -- "$bin" batch "$tmp/ex.yaml" --shard 1/2 -o "$tmp/s1.h5" 
 expect 0 "shard 2/2" -- "$bin" batch "$tmp/ex.yaml" --shard 2/2 -o "$tmp/s2.h5" -q
 expect 2 "merge with a shard missing" -- "$bin" merge "$tmp/s1.h5" -o "$tmp/m.h5"
 contains "$tmp/err" "shard 2/2 is missing" "merge names the missing shard"
+echo "not hdf5" >"$tmp/not_a_shard.h5"
+expect 2 "merge of a file that is not a shard" -- "$bin" merge "$tmp/s1.h5" "$tmp/not_a_shard.h5" -o "$tmp/m.h5"
 expect 0 "merge" -- "$bin" merge "$tmp/s2.h5" "$tmp/s1.h5" -o "$tmp/m.h5"
 expect 2 "sensitivity of a shard" -- "$bin" sensitivity "$tmp/s1.h5"
 contains "$tmp/err" "join the shards with sixparty merge first" "sensitivity asks for the merged file"
