@@ -6,6 +6,7 @@
 #include "version.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -48,7 +49,7 @@ std::uint64_t derived_seed(std::uint64_t seed, std::uint64_t point) {
   std::uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (point + 1);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+  return (z ^ (z >> 31)) >> 1;  // 63 bits: stored as a non-negative int64 in results files
 }
 
 std::uint64_t Experiment::point_seed(std::size_t point) const {
@@ -190,7 +191,11 @@ std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::
   ex.description = description.value;
   Field<std::uint64_t> seed;
   r.integer(root.find("seed"), "seed", seed);
-  if (seed.given) ex.seed = seed.value;
+  if (seed.given) {
+    if (seed.value > static_cast<std::uint64_t>(INT64_MAX))
+      r.diags.error(seed.where, "seed", "'" + std::to_string(seed.value) + "' is too large; expected a seed below 2^63 (results files store it as int64)");
+    ex.seed = seed.value;
+  }
   r.string(root.find("seeds"), "seeds", seeds);
   if (seeds.given) {
     if (seeds.value == "common") ex.common_seeds = true;

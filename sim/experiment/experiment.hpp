@@ -89,7 +89,7 @@ std::optional<Experiment> load_experiment(const std::string& path, Diagnostics& 
 // the same from a loaded document; `path` locates the scenario files (relative to its folder)
 std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::string& path, Diagnostics& diags);
 
-// the scenario seed of a point: the experiment seed for common seeds, else a hash of (seed, point)
+// the scenario seed of a point: the experiment seed for common seeds, else a 63-bit hash of (seed, point)
 std::uint64_t derived_seed(std::uint64_t seed, std::uint64_t point);
 
 // 64-bit FNV-1a, continued from `h`

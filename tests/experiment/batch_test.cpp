@@ -106,6 +106,10 @@ TEST_CASE("experiment files expand into design points", "[batch]") {
   const Experiment lhs = load(dir, small_experiment("{kind: latin_hypercube, points: 7}", "seeds: independent\n"));
   CHECK(lhs.points() == 7);
   CHECK(lhs.point_seed(0) != lhs.point_seed(1));
+  for (std::size_t p = 0; p < 7; ++p) CHECK(lhs.point_seed(p) < (std::uint64_t{1} << 63));  // stored as int64
+  std::string big_seed = small_experiment();
+  big_seed.replace(big_seed.find("seed: 9"), 7, "seed: 9223372036854775808");
+  CHECK(errors_of(dir, big_seed).find("seed: '9223372036854775808' is too large; expected a seed below 2^63") != std::string::npos);
   for (std::size_t p = 0; p < 7; ++p) {
     CHECK(lhs.factor_value(p, 0) >= 5);
     CHECK(lhs.factor_value(p, 0) <= 20);

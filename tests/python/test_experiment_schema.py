@@ -66,6 +66,7 @@ BAD = [
     ("runs_per_point 0", lambda d: d.update(runs_per_point=0)),
     ("seeds neither common nor independent", lambda d: d.update(seeds="shared")),
     ("a factor named like a design column", lambda d: d["factors"][0].update(name="seed")),
+    ("a seed of 2^63", lambda d: d.update(seed=2**63)),
 ]
 
 
