@@ -288,29 +288,6 @@ bool is_scenario_file(const std::string& s) {
   return ends(".yaml") || ends(".yml");
 }
 
-// writes the comparison into `file` atomically: a copy is changed, then renamed over it
-void store_comparison(const std::string& file, const sp::Comparison& c) {
-  namespace fs = std::filesystem;
-  const std::string temp = file + ".tmp-" + std::to_string(::getpid());
-  std::error_code ec;
-  fs::copy_file(file, temp, fs::copy_options::overwrite_existing, ec);
-  if (ec) throw sp::h5::Error("cannot copy '" + file + "': " + ec.message());
-  try {
-    sp::h5::Handle f = sp::h5::open_file_rw(temp);
-    sp::write_comparison(f.id(), c);
-    sp::h5::flush(f.id());
-    if (H5Fclose(f.release()) < 0) throw sp::h5::Error("cannot finish '" + temp + "' (disk full?)");
-  } catch (...) {
-    fs::remove(temp, ec);
-    throw;
-  }
-  fs::rename(temp, file, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    throw sp::h5::Error("cannot replace '" + file + "'");
-  }
-}
-
 int cmd_compare(CompareArgs a, const std::string& cmdline) {
   if (a.inputs.empty()) {
     a.inputs = {"scenarios/status_quo.yaml", "scenarios/collapse.yaml"};
@@ -384,7 +361,7 @@ int cmd_compare(CompareArgs a, const std::string& cmdline) {
     else if (a.format == "csv") std::cout << sp::format_comparison_csv(c);
     else std::cout << sp::format_comparison_table(c);
     try {
-      store_comparison(file_a, c);
+      sp::update_results_file(file_a, [&](hid_t f) { sp::write_comparison(f, c); });
     } catch (const sp::h5::Error& e) {
       std::cerr << "sixparty compare: cannot store the comparison: " << e.what() << "\n";
       return 3;

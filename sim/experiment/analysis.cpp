@@ -202,13 +202,8 @@ std::string format_sensitivity_json(const SensitivityReport& rep) {
 }
 
 void store_sensitivity(const std::string& file, const SensitivityReport& rep) {
-  const std::string temp = file + ".tmp-" + std::to_string(::getpid());
-  std::error_code ec;
-  fs::copy_file(file, temp, fs::copy_options::overwrite_existing, ec);
-  if (ec) throw h5::Error("cannot copy '" + file + "': " + ec.message());
-  try {
-    h5::Handle f = h5::open_file_rw(temp);
-    h5::Handle top = h5::exists(f.id(), "sensitivity") ? h5::open_group(f.id(), "sensitivity") : h5::create_group(f.id(), "sensitivity");
+  update_results_file(file, [&](hid_t f) {
+    h5::Handle top = h5::exists(f, "sensitivity") ? h5::open_group(f, "sensitivity") : h5::create_group(f, "sensitivity");
     // one group per scenario of the experiment, named like the scenario groups of run files
     std::vector<std::string> names;
     for (const auto& sc : rep.scenarios) names.push_back(group_name(sc, names));
@@ -250,17 +245,7 @@ void store_sensitivity(const std::string& file, const SensitivityReport& rep) {
         put("sigma", r.morris.sigma, "standard deviation of the elementary effects");
       }
     }
-    h5::flush(f.id());
-    if (H5Fclose(f.release()) < 0) throw h5::Error("cannot finish '" + temp + "' (disk full?)");
-  } catch (...) {
-    fs::remove(temp, ec);
-    throw;
-  }
-  fs::rename(temp, file, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    throw h5::Error("cannot replace '" + file + "'");
-  }
+  });
 }
 
 void export_salib(const Experiment& ex, const std::string& dir) {

@@ -382,15 +382,9 @@ void write_contents(hid_t root, const FileInfo& f, RowSource& rows, const RunMet
   const std::size_t runs = points * R;
   const std::size_t k = f.factor_names.size();
 
-  h5::attr_string(root, "title", "sixparty results");
+  write_file_metadata(root, meta);
   h5::attr_string(root, "kind", "experiment");
-  h5::attr_string(root, "sixparty_version", kVersion);
-  h5::attr_string(root, "git_revision", kGitRevision);
-  h5::attr_string(root, "command_line", meta.command_line);
-  h5::attr_string(root, "started", meta.started);
   h5::attr_string(root, "finished", utc_now());
-  h5::attr_int(root, "threads", meta.threads);
-  h5::attr_string(root, "rng_algorithm", rng_algorithm);
   h5::attr_string(root, "status", "complete");
   if (!merged_from.empty()) h5::attr_string(root, "merged_from", merged_from);
 

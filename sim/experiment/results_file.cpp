@@ -264,8 +264,7 @@ ResultsFile::ResultsFile(std::string final_path, const RunMetadata& meta)
   }
 }
 
-void ResultsFile::write_metadata(const RunMetadata& meta) {
-  const hid_t f = file_.id();
+void write_file_metadata(hid_t f, const RunMetadata& meta) {
   h5::attr_string(f, "title", "sixparty results");
   h5::attr_string(f, "Conventions", "CF-1.8");
   h5::attr_string(f, "sixparty_version", kVersion);
@@ -274,7 +273,33 @@ void ResultsFile::write_metadata(const RunMetadata& meta) {
   h5::attr_string(f, "started", meta.started);
   h5::attr_string(f, "rng_algorithm", rng_algorithm);
   h5::attr_int(f, "threads", meta.threads);
-  h5::attr_string(f, "status", "running");
+}
+
+void ResultsFile::write_metadata(const RunMetadata& meta) {
+  write_file_metadata(file_.id(), meta);
+  h5::attr_string(file_.id(), "status", "running");
+}
+
+void update_results_file(const std::string& path, const std::function<void(hid_t file)>& change) {
+  namespace fs = std::filesystem;
+  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  std::error_code ec;
+  fs::copy_file(path, temp, fs::copy_options::overwrite_existing, ec);
+  if (ec) throw h5::Error("cannot copy '" + path + "': " + ec.message());
+  try {
+    h5::Handle f = h5::open_file_rw(temp);
+    change(f.id());
+    h5::flush(f.id());
+    if (H5Fclose(f.release()) < 0) throw h5::Error("cannot finish '" + temp + "' (disk full?)");
+  } catch (...) {
+    fs::remove(temp, ec);
+    throw;
+  }
+  fs::rename(temp, path, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    throw h5::Error("cannot replace '" + path + "'");
+  }
 }
 
 ResultsFile::~ResultsFile() {

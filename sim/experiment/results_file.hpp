@@ -14,6 +14,7 @@
 #include "experiment/h5.hpp"
 #include "scenario/scenario.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +51,15 @@ class ResultsFile {
   std::vector<std::string> scenario_names_;  // same order as groups_
   bool committed_ = false;
 };
+
+// changes an existing results file atomically: `change` works on a copy (opened read-write), which
+// is then flushed, closed and renamed over `path`; on any error the copy is removed and `path` is
+// untouched. Throws h5::Error. (sixparty compare and sixparty sensitivity store their tables so.)
+void update_results_file(const std::string& path, const std::function<void(hid_t file)>& change);
+
+// the root attributes every results file carries: title, Conventions, version and git revision,
+// command line, start time, RNG and threads
+void write_file_metadata(hid_t root, const RunMetadata& meta);
 
 // a group name for a scenario: its name with '/' and '.' replaced, unique among `taken`
 std::string group_name(const std::string& scenario_name, const std::vector<std::string>& taken);
