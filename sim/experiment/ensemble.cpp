@@ -2,7 +2,7 @@
 
 #include "core/parallel.hpp"
 #include "core/rng.hpp"
-#include "engine/step.hpp"
+#include "engine/run.hpp"
 #include "state/run_state.hpp"
 
 #include <algorithm>
@@ -74,12 +74,11 @@ EnsembleResult run_ensemble(const Scenario& sc, const EnsembleOptions& opt, Ense
     parallel_for(count, 1, [&](std::size_t b, std::size_t e) {
       for (std::size_t k = b; k < e; ++k) {
         RunState& s = *states[k];
-        s.reset(sc, static_cast<std::uint32_t>(opt.first_run + first + static_cast<std::int64_t>(k)));
         double* rec = record_steps ? step_buf.data() + k * per_run : nullptr;
-        for (int t = 0; t < sc.steps; ++t) {
-          step(sc, s, rng, sopt);
-          if (rec) collect(sc, s, svars, slayout, rec + static_cast<std::size_t>(t) * slayout.per_step);
-        }
+        run_one(sc, s, static_cast<std::uint32_t>(opt.first_run + first + static_cast<std::int64_t>(k)), rng, sopt, NoRunHook{},
+                [&](int t, const RunState& st) {
+                  if (rec) collect(sc, st, svars, slayout, rec + static_cast<std::size_t>(t) * slayout.per_step);
+                });
         collect(sc, s, ovars, olayout, out_buf.data() + k * olayout.per_step);
       }
     });

@@ -12,7 +12,7 @@
 #pragma once
 
 #include "experiment/record.hpp"
-#include "experiment/summary.hpp"
+#include "stats/summary.hpp"
 #include "scenario/scenario.hpp"
 
 #include <atomic>

@@ -2,6 +2,7 @@
 
 #include "core/text.hpp"
 #include "experiment/record.hpp"
+#include "scenario/load.hpp"
 #include "scenario/reader.hpp"
 #include "version.hpp"
 
@@ -439,6 +440,13 @@ std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::
     for (const auto& t : d.texts) h = fnv1a(t, h);
   ex.fingerprint = fnv1a(std::string(kVersion) + " " + kGitRevision, h);
   return ex;
+}
+
+std::pair<std::size_t, std::size_t> shard_points(std::size_t points, std::size_t shard, std::size_t shards) {
+  const auto at = [&](std::size_t s) {
+    return static_cast<std::size_t>((static_cast<unsigned __int128>(points) * s) / shards);
+  };
+  return {at(shard), at(shard + 1)};
 }
 
 }  // namespace sixparty

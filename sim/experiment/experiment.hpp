@@ -16,7 +16,7 @@
 #pragma once
 
 #include "core/diagnostics.hpp"
-#include "experiment/design.hpp"
+#include "stats/design.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/tree.hpp"
 
@@ -94,5 +94,8 @@ std::uint64_t derived_seed(std::uint64_t seed, std::uint64_t point);
 
 // 64-bit FNV-1a, continued from `h`
 std::uint64_t fnv1a(const std::string& data, std::uint64_t h = 0xcbf29ce484222325ULL);
+
+// the points [first, end) of shard `shard` of `shards` (contiguous ranges, in point order)
+std::pair<std::size_t, std::size_t> shard_points(std::size_t points, std::size_t shard, std::size_t shards);
 
 }  // namespace sixparty

@@ -201,7 +201,8 @@ bool PatternEvaluator::add(const Scenario& sc, Diagnostics& diags) {
   Entry e;
   e.sc = &sc;
   e.leaves = std::make_unique<PatternLeaves>(sc);
-  for (const auto& p : sc.patterns) e.patterns.push_back({&p, e.leaves->compile(p.value, diags)});
+  if (sc.patterns)
+    for (const auto& p : *sc.patterns) e.patterns.push_back({&p, e.leaves->compile(p.value, diags)});
   entries_.push_back(std::move(e));
   return diags.size() == before;
 }

@@ -13,7 +13,7 @@
 
 #include "core/diagnostics.hpp"
 #include "experiment/record.hpp"
-#include "scenario/scenario.hpp"
+#include "scenario/spec.hpp"
 
 #include <cmath>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // compile: a validated ScenarioSpec -> the immutable Scenario; load_scenario ties the chain.
 #include "core/text.hpp"
-#include "scenario/scenario.hpp"
+#include "scenario/load.hpp"
 #include "scenario/spec.hpp"
 #include "scenario/tree.hpp"
 
@@ -9,6 +9,8 @@
 #include <limits>
 
 namespace sixparty {
+
+std::size_t Scenario::pattern_count() const { return patterns ? patterns->size() : 0; }
 
 int Scenario::actor_index(const std::string& id) const {
   auto it = std::find(actor_ids.begin(), actor_ids.end(), id);
@@ -250,7 +252,7 @@ Scenario compile(const ScenarioSpec& s) {
   }
   std::stable_sort(sc.events.begin(), sc.events.end(), [](const Event& a, const Event& b) { return a.step < b.step; });
 
-  sc.patterns = s.patterns;
+  sc.patterns = std::make_shared<const std::vector<PatternSpec>>(s.patterns);
   if (s.runs.given) sc.runs = s.runs.value;
   if (s.seed.given) sc.seed = s.seed.value;
   return sc;

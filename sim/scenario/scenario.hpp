@@ -4,15 +4,10 @@
 //   YAML files --load_tree (extends, --set)--> tree --read_spec--> ScenarioSpec
 //   --validate--> (all errors at once) --compile--> Scenario
 // The engine sees only Scenario: names resolved to indices, dense arrays, events by step.
-//
-//   Diagnostics diags;
-//   auto sc = load_scenario("scenarios/status_quo.yaml", {"run.runs=10"}, diags);
-//   if (!sc) { std::cerr << diags.format(); return 2; }
+// Loading and compiling are declared in scenario/load.hpp; this header is what the engine needs.
 #pragma once
 
-#include "core/diagnostics.hpp"
-#include "models/parameters.hpp"
-#include "scenario/spec.hpp"
+#include "scenario/parameters.hpp"
 #include "scenario/world.hpp"
 
 #include <cstdint>
@@ -23,7 +18,7 @@
 
 namespace sixparty {
 
-struct ScenarioSpec;
+struct PatternSpec;  // scenario/spec.hpp: the experiment layer evaluates them, the engine never sees them
 
 enum class ResourceKind { economic, military, diplomatic };
 enum class Indicator { security, economy, status, regional_stability, regime_survival, influence, nonproliferation };
@@ -84,7 +79,10 @@ struct Scenario {
   std::vector<Event> events;  // sorted by step, stable in file order
   Parameters params;
 
-  std::vector<PatternSpec> patterns;  // resolved against recorded variables by the experiment layer
+  // the scenario's declared patterns, shared by its copies; resolved against recorded
+  // variables by the experiment layer (experiment/patterns.hpp), never read by the engine
+  std::shared_ptr<const std::vector<PatternSpec>> patterns;
+  std::size_t pattern_count() const;
 
   std::int64_t runs = 100;
   std::uint64_t seed = 1;
@@ -100,21 +98,5 @@ struct Scenario {
   double year(int step) const { return start_year + step * dt; }
   int actor_index(const std::string& id) const;
 };
-
-// resolve an event path such as "actors.RUS.resources.economic.income"
-std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::string& path, std::string& why);
-
-// spec must have passed validate()
-Scenario compile(const ScenarioSpec& spec);
-
-struct LoadedDocument;
-// a loaded document (load_tree) with overrides "path=value" applied to a copy -> Scenario;
-// provenance = false skips the source texts and resolved YAML (batches store them once)
-std::optional<Scenario> compile_document(const LoadedDocument& doc, const std::vector<std::string>& overrides,
-                                         Diagnostics& diags, bool provenance = true);
-
-// files -> Scenario; overrides are "path=value" applied after extends. nullopt on any error.
-std::optional<Scenario> load_scenario(const std::string& path, const std::vector<std::string>& overrides,
-                                      Diagnostics& diags);
 
 }  // namespace sixparty

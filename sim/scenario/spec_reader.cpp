@@ -1,7 +1,7 @@
 // spec_reader: tree -> ScenarioSpec. Checks node kinds, scalar types and key names; ranges and
 // references are validate()'s job.
 #include "core/text.hpp"
-#include "models/parameters.hpp"
+#include "scenario/parameters.hpp"
 #include "scenario/spec.hpp"
 #include "scenario/reader.hpp"
 #include "scenario/tree.hpp"

@@ -1,6 +1,6 @@
 // validate: ranges, references and consistency of a ScenarioSpec; every error is reported.
 #include "core/text.hpp"
-#include "scenario/scenario.hpp"
+#include "scenario/load.hpp"
 #include "scenario/spec.hpp"
 #include "scenario/target_range.hpp"
 

@@ -4,9 +4,9 @@
 #include "core/parallel.hpp"
 #include "engine/step.hpp"
 #include "experiment/ensemble.hpp"
-#include "experiment/results_file.hpp"
+#include "io/results_file.hpp"
 #include "scenario/generate.hpp"
-#include "scenario/scenario.hpp"
+#include "scenario/load.hpp"
 
 #include <benchmark/benchmark.h>
 

@@ -12,53 +12,6 @@ using namespace sixparty::test;
 
 namespace {
 
-// hashes everything an ensemble produces (FNV-1a over the bytes)
-class HashSink : public EnsembleSink {
- public:
-  explicit HashSink(const Scenario& sc)
-      : out_per_run_(RecordLayout(sc, outcome_variables()).per_step),
-        trace_per_run_(RecordLayout(sc, step_variables()).per_step * sc.steps) {}
-  void block(std::int64_t first, std::int64_t count, const double* outcomes, const double* traces) override {
-    CHECK(first == next_);
-    next_ = first + count;
-    mix(outcomes, static_cast<std::size_t>(count) * out_per_run_);
-    if (traces) mix(traces, static_cast<std::size_t>(count) * trace_per_run_);
-  }
-  void finish(const Summary* s, std::int64_t done, bool interrupted) override {
-    completed = done;
-    this->interrupted = interrupted;
-    if (s)
-      for (std::size_t c = 0; c < s->cells(); ++c)
-        for (std::size_t k = 0; k < kStatNames.size(); ++k) {
-          const double v = s->stat(k, c);
-          mix(&v, 1);
-        }
-  }
-  std::uint64_t hash = 1469598103934665603ull;
-  std::int64_t completed = -1;
-  bool interrupted = false;
-
- private:
-  void mix(const double* p, std::size_t n) {
-    const auto* b = reinterpret_cast<const unsigned char*>(p);
-    for (std::size_t k = 0; k < n * sizeof(double); ++k) hash = (hash ^ b[k]) * 1099511628211ull;
-  }
-  std::size_t out_per_run_, trace_per_run_;
-  std::int64_t next_ = 0;
-};
-
-std::uint64_t ensemble_hash(const Scenario& sc, int threads, RecordLevel level, std::int64_t runs) {
-  EnsembleOptions opt;
-  opt.runs = runs;
-  opt.seed = 2024;
-  opt.level = level;
-  HashSink sink(sc);
-  ThreadScope scope(threads);
-  scope.run([&] { run_ensemble(sc, opt, sink, nullptr, nullptr); });
-  CHECK(sink.completed == runs);
-  return sink.hash;
-}
-
 // n actors in a ring of patrons and clients, for nested parallelism
 std::string ring_world(int n) {
   std::string s = "name: ring\ntime: {start: 0, end: 2, steps_per_year: 4}\n"

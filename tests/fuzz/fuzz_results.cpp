@@ -1,8 +1,8 @@
 // libFuzzer target: `sixparty info` on arbitrary bytes. The bytes are written to a file and
 // read the way `info` reads them (in a child process): the answer is a description or an
 // error, never a crash of the caller.
-#include "experiment/h5.hpp"
-#include "experiment/results_info.hpp"
+#include "io/error.hpp"
+#include "io/results_info.hpp"
 
 #include <unistd.h>
 

@@ -2,7 +2,7 @@
 // Any input must end in a scenario or in located diagnostics: never a crash, a hang or an
 // unbounded allocation.
 #include "experiment/patterns.hpp"
-#include "scenario/scenario.hpp"
+#include "scenario/load.hpp"
 #include "scenario/spec.hpp"
 #include "scenario/tree.hpp"
 

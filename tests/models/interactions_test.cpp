@@ -2,6 +2,7 @@
 // war and reform, on a small four-actor world: two rival patrons (A, C), a client (B), a third
 // party that worries about the client (D)
 #include "engine/step.hpp"
+#include "scenario/load.hpp"
 #include "models/brokerage.hpp"
 #include "models/aid.hpp"
 #include "models/gestures.hpp"

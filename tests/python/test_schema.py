@@ -425,8 +425,8 @@ def test_pattern_variables_follow_record(schema):
 
 def test_parameters_follow_the_catalogue(schema):
     rows = re.findall(r'SP_PARAM\(\s*(\w+),\s*(\w+),\s*"[^"]*",\s*([-+0-9.eE]+),\s*([-+0-9.eE]+),\s*([-+0-9.eE]+),',
-                      _cpp("models/parameters.cpp"))
-    assert rows, "no SP_PARAM rows found in models/parameters.cpp"
+                      _cpp("sim/scenario/parameters.cpp"))
+    assert rows, "no SP_PARAM rows found in sim/scenario/parameters.cpp"
     catalogue = {(m, n): (float(d), float(lo), float(hi)) for m, n, d, lo, hi in rows}
     models = schema["properties"]["parameters"]["properties"]
     in_schema = {(m, n): (float(p["default"]), float(p["minimum"]), float(p["maximum"]))

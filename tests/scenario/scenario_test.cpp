@@ -1,4 +1,4 @@
-#include "scenario/scenario.hpp"
+#include "scenario/load.hpp"
 
 #include "../test_support.hpp"
 

@@ -1,0 +1,277 @@
+#include "analysis/compare.hpp"
+
+#include "core/rng.hpp"
+#include "core/text.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <sstream>
+
+namespace sixparty {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double mean_of(const std::vector<double>& v) {
+  double s = 0;
+  std::size_t n = 0;
+  for (double x : v)
+    if (std::isfinite(x)) {
+      s += x;
+      ++n;
+    }
+  return n ? s / static_cast<double>(n) : kNaN;
+}
+
+double sd_of(const std::vector<double>& v) {
+  const double m = mean_of(v);
+  double s = 0;
+  std::size_t n = 0;
+  for (double x : v)
+    if (std::isfinite(x)) {
+      s += (x - m) * (x - m);
+      ++n;
+    }
+  return n > 1 ? std::sqrt(s / static_cast<double>(n - 1)) : kNaN;
+}
+
+
+}  // namespace
+
+std::string comparable(const OutcomeTable& a, const OutcomeTable& b) {
+  if (a.actors != b.actors)
+    return "the scenarios do not share a world: actors " + join(a.actors) + " against " + join(b.actors);
+  std::vector<std::string> da = a.dimensions, db = b.dimensions;
+  std::sort(da.begin(), da.end());
+  std::sort(db.begin(), db.end());
+  if (da != db) return "the scenarios do not share a world: interests " + join(da) + " against " + join(db);
+  if (a.runs == 0 || b.runs == 0) return "an ensemble has no finished runs";
+  return {};
+}
+
+Comparison compare_outcomes(const OutcomeTable& A, const OutcomeTable& B, std::uint64_t seed) {
+  Comparison c;
+  c.a = A.scenario;
+  c.b = B.scenario;
+  c.seed = seed;
+  c.paired = A.seed == B.seed;
+  const std::size_t n = A.actors.size();
+  const std::size_t ra = static_cast<std::size_t>(A.runs), rb = static_cast<std::size_t>(B.runs);
+  const std::size_t runs = c.paired ? std::min(ra, rb) : 0;
+  c.runs = c.paired ? static_cast<std::int64_t>(runs) : static_cast<std::int64_t>(std::min(ra, rb));
+
+  // the rows: (family, column, detail); every row is one actor's column
+  struct Spec {
+    std::string family, column, detail;
+  };
+  std::vector<Spec> specs;
+  const std::string horizon = "at " + format_number(A.end_year);
+  specs.push_back({"utility", "final_utility", horizon});
+  specs.push_back({"utility", "mean_utility", "mean over time"});
+  for (const auto& d : A.dimensions) {
+    specs.push_back({"indicator", "final_indicator_" + d, d + ", " + horizon});
+    specs.push_back({"indicator", "mean_indicator_" + d, d + ", mean over time"});
+  }
+  specs.push_back({"event", "collapsed", "probability of collapse"});
+  specs.push_back({"event", "war", "probability of war"});
+  specs.push_back({"refugees", "refugees", "million people received"});
+  for (const auto& p : A.actors) specs.push_back({"trade_share", "final_trade_share_" + p, "share of trade with " + p + ", " + horizon});
+  for (const auto& p : A.actors) specs.push_back({"influence", "final_influence_" + p, "actual influence over " + p});
+  for (const auto& p : A.actors) specs.push_back({"influence", "final_perceived_influence_" + p, "perceived influence over " + p});
+
+  struct Row {
+    ComparisonRow out;
+    std::vector<double> a, b;  // per run
+  };
+  std::vector<Row> rows;
+  for (const auto& s : specs) {
+    auto ia = A.columns.find(s.column), ib = B.columns.find(s.column);
+    if (ia == A.columns.end() || ib == B.columns.end()) continue;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (s.family == "trade_share" || s.family == "influence") {
+        const std::string partner = s.column.substr(s.column.rfind('_') + 1);
+        if (partner == A.actors[i]) continue;
+      }
+      Row r;
+      r.out.family = s.family;
+      r.out.metric = s.column;
+      r.out.actor = A.actors[i];
+      r.out.detail = s.detail;
+      r.out.units = A.units.count(s.column) ? A.units.at(s.column) : "1";
+      for (std::size_t k = 0; k < ra; ++k) r.a.push_back(ia->second[k * n + i]);
+      for (std::size_t k = 0; k < rb; ++k) r.b.push_back(ib->second[k * n + i]);
+      if (r.out.family == "event" || r.out.family == "refugees")
+        for (auto* v : {&r.a, &r.b})
+          for (double& x : *v)
+            if (!std::isfinite(x)) x = 0;
+      rows.push_back(std::move(r));
+    }
+  }
+
+  const Rng rng(seed ^ 0x5bd1e995ull);
+  const int R = c.resamples;
+  std::vector<std::vector<double>> reps(rows.size());
+  std::vector<std::size_t> ia(std::max(ra, rb)), ib(std::max(ra, rb));
+  for (int rep = 0; rep < R; ++rep) {
+    const std::size_t na = c.paired ? runs : ra, nb = c.paired ? runs : rb;
+    for (std::size_t k = 0; k < na; ++k)
+      ia[k] = std::min(na - 1, static_cast<std::size_t>(rng.uniform(static_cast<std::uint32_t>(rep), static_cast<std::uint32_t>(k), 0, 0, Purpose::bootstrap) * na));
+    for (std::size_t k = 0; k < nb; ++k)
+      ib[k] = c.paired ? ia[k]
+                       : std::min(nb - 1, static_cast<std::size_t>(rng.uniform(static_cast<std::uint32_t>(rep), static_cast<std::uint32_t>(k), 1, 0, Purpose::bootstrap) * nb));
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      double sa = 0, sb = 0;
+      std::size_t ca = 0, cb = 0;
+      for (std::size_t k = 0; k < na; ++k) {
+        const double x = rows[r].a[ia[k]];
+        if (std::isfinite(x)) { sa += x; ++ca; }
+      }
+      for (std::size_t k = 0; k < nb; ++k) {
+        const double x = rows[r].b[ib[k]];
+        if (std::isfinite(x)) { sb += x; ++cb; }
+      }
+      if (ca && cb) reps[r].push_back(sb / static_cast<double>(cb) - sa / static_cast<double>(ca));
+    }
+  }
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    Row& row = rows[r];
+    const std::vector<double> a(row.a.begin(), row.a.begin() + static_cast<long>(c.paired ? runs : ra));
+    const std::vector<double> b(row.b.begin(), row.b.begin() + static_cast<long>(c.paired ? runs : rb));
+    row.out.mean_a = mean_of(a);
+    row.out.mean_b = mean_of(b);
+    row.out.diff = row.out.mean_b - row.out.mean_a;
+    if (c.paired) {
+      std::vector<double> d(a.size());
+      for (std::size_t k = 0; k < a.size(); ++k) d[k] = b[k] - a[k];
+      row.out.diff = mean_of(d);
+    }
+    // d_av: the difference in units of the outcome's own spread (Cumming 2012), comparable
+    // between paired and unpaired designs; NaN when neither ensemble varies
+    const double sa = sd_of(a), sb = sd_of(b);
+    const double spread = 0.5 * (sa + sb);
+    row.out.effect = spread > 1e-3 * std::max(std::abs(row.out.mean_a), std::abs(row.out.mean_b)) + 1e-12
+                         ? row.out.diff / spread
+                         : kNaN;
+    auto& v = reps[r];
+    std::sort(v.begin(), v.end());
+    auto pct = [&](double q) {
+      if (v.empty()) return kNaN;
+      const double h = q * static_cast<double>(v.size() - 1);
+      const std::size_t lo = static_cast<std::size_t>(std::floor(h));
+      const std::size_t hi = std::min(lo + 1, v.size() - 1);
+      return v[lo] + (h - lo) * (v[hi] - v[lo]);
+    };
+    row.out.low = pct(0.025);
+    row.out.high = pct(0.975);
+    c.rows.push_back(row.out);
+  }
+  return c;
+}
+
+std::string format_comparison_table(const Comparison& c) {
+  std::ostringstream os;
+  os << "comparison: " << c.b << " against " << c.a << " (" << c.runs << (c.paired ? " paired runs" : " runs, unpaired")
+     << "; difference = " << c.b << " - " << c.a << ", 95 % bootstrap interval, effect size d_av)\n";
+  std::string family;
+  char line[512];
+  for (const auto& r : c.rows) {
+    // rows that are zero in both ensembles say nothing
+    if ((r.family == "event" || r.family == "refugees" || r.family == "trade_share" || r.family == "influence") &&
+        std::abs(r.mean_a) < 1e-3 && std::abs(r.mean_b) < 1e-3)
+      continue;
+    if (r.family != family) {
+      family = r.family;
+      std::snprintf(line, sizeof line, "\n  %-6s %-38s %10s %10s %10s  %-23s %7s\n", "actor", family.c_str(), c.a.substr(0, 10).c_str(),
+                    c.b.substr(0, 10).c_str(), "diff", "95 % interval", "effect");
+      os << line;
+    }
+    char interval[64];
+    std::snprintf(interval, sizeof interval, "[%.4f, %.4f]", r.low, r.high);
+    const bool clear = r.low > 0 || r.high < 0;
+    char effect[16];
+    if (!std::isfinite(r.effect)) std::snprintf(effect, sizeof effect, "%7s", "-");
+    else if (std::abs(r.effect) > 99) std::snprintf(effect, sizeof effect, "%7s", r.effect > 0 ? ">99" : "<-99");
+    else std::snprintf(effect, sizeof effect, "%7.2f", r.effect);
+    std::snprintf(line, sizeof line, "  %-6s %-38s %10.4f %10.4f %+10.4f  %-23s %s%s\n", r.actor.c_str(),
+                  r.detail.substr(0, 38).c_str(), r.mean_a, r.mean_b, r.diff, interval, effect, clear ? " *" : "");
+    os << line;
+  }
+  os << "\n  * the interval excludes zero\n";
+  return os.str();
+}
+
+std::string format_comparison_csv(const Comparison& c) {
+  std::ostringstream os;
+  os << "family,metric,actor,detail,units,mean_" << csv_field(c.a) << ",mean_" << csv_field(c.b)
+     << ",diff,ci_low,ci_high,effect_size\n";
+  for (const auto& r : c.rows)
+    os << r.family << "," << r.metric << "," << r.actor << "," << csv_field(r.detail) << "," << csv_field(r.units) << ","
+       << format_number(r.mean_a) << ","
+       << format_number(r.mean_b) << "," << format_number(r.diff) << "," << format_number(r.low) << ","
+       << format_number(r.high) << "," << format_number(r.effect) << "\n";
+  return os.str();
+}
+
+std::string format_comparison_json(const Comparison& c) {
+  std::ostringstream os;
+  os << "{\"a\": " << json_string(c.a) << ", \"b\": " << json_string(c.b) << ", \"paired\": " << (c.paired ? "true" : "false")
+     << ", \"runs\": " << c.runs << ", \"bootstrap_resamples\": " << c.resamples << ", \"bootstrap_seed\": " << c.seed
+     << ", \"confidence\": 0.95, \"difference\": \"b - a\", \"rows\": [";
+  for (std::size_t k = 0; k < c.rows.size(); ++k) {
+    const auto& r = c.rows[k];
+    os << (k ? ",\n  " : "\n  ") << "{\"family\": " << json_string(r.family) << ", \"metric\": " << json_string(r.metric)
+       << ", \"actor\": " << json_string(r.actor) << ", \"detail\": " << json_string(r.detail)
+       << ", \"units\": " << json_string(r.units)
+       << ", \"mean_a\": " << json_number(r.mean_a) << ", \"mean_b\": " << json_number(r.mean_b)
+       << ", \"diff\": " << json_number(r.diff) << ", \"ci_low\": " << json_number(r.low)
+       << ", \"ci_high\": " << json_number(r.high) << ", \"effect_size\": " << json_number(r.effect) << "}";
+  }
+  os << "\n]}\n";
+  return os.str();
+}
+
+Table comparison_table(const Comparison& c) {
+  std::string name = c.a + "_vs_" + c.b;
+  for (char& ch : name)
+    if (ch == '/' || ch == '.') ch = '_';
+  Table t;
+  t.path = {"comparisons", name};
+  t.dimension = "row";
+  t.dimension_long_name = "row of the comparison";
+  t.rows = c.rows.size();
+  t.attributes = {{"a", c.a},
+                  {"b", c.b},
+                  {"difference", std::string("b - a")},
+                  {"paired", std::int64_t{c.paired ? 1 : 0}},
+                  {"runs", c.runs},
+                  {"bootstrap_resamples", std::int64_t{c.resamples}},
+                  {"bootstrap_seed", static_cast<std::int64_t>(c.seed)},
+                  {"confidence", 0.95}};
+  auto text = [&](const char* n, auto get, const char* ln) {
+    TableColumn col{n, ln, {}, {}, true};
+    for (const auto& r : c.rows) col.text.push_back(get(r));
+    t.columns.push_back(std::move(col));
+  };
+  auto numbers = [&](const char* n, auto get, const char* ln) {
+    TableColumn col{n, ln, {}, {}, false};
+    for (const auto& r : c.rows) col.numbers.push_back(get(r));
+    t.columns.push_back(std::move(col));
+  };
+  text("family", [](const ComparisonRow& r) { return r.family; }, "family of the outcome");
+  text("metric", [](const ComparisonRow& r) { return r.metric; }, "outcome column");
+  text("actor", [](const ComparisonRow& r) { return r.actor; }, "actor");
+  text("detail", [](const ComparisonRow& r) { return r.detail; }, "what the row measures");
+  text("units", [](const ComparisonRow& r) { return r.units; }, "units of the outcome and of mean_a, mean_b, diff");
+  numbers("mean_a", [](const ComparisonRow& r) { return r.mean_a; }, "ensemble mean in a");
+  numbers("mean_b", [](const ComparisonRow& r) { return r.mean_b; }, "ensemble mean in b");
+  numbers("diff", [](const ComparisonRow& r) { return r.diff; }, "difference b - a (paired mean when paired)");
+  numbers("ci_low", [](const ComparisonRow& r) { return r.low; }, "lower end of the 95 % bootstrap interval");
+  numbers("ci_high", [](const ComparisonRow& r) { return r.high; }, "upper end of the 95 % bootstrap interval");
+  numbers("effect_size", [](const ComparisonRow& r) { return r.effect; }, "difference over the mean of the two sds (d_av)");
+  return t;
+}
+
+}  // namespace sixparty

@@ -1,0 +1,80 @@
+// common: what the commands of the sixparty program share: exit codes, the stop flag set by
+// signals, the command line stored in files, the options several commands take, and the
+// per-actor tally printed after an ensemble.
+#pragma once
+
+#include "experiment/ensemble.hpp"
+#include "experiment/record.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace sixparty {
+class PatternLeaves;
+}
+
+namespace sixparty::cli {
+
+// exit codes of every command
+enum Exit : int {
+  kOk = 0,
+  kRunFailed = 1,      // a run failed (violated invariant, internal error)
+  kBadInput = 2,       // bad input or arguments (nothing written)
+  kCannotWrite = 3,    // the output could not be written
+  kPatternsUnmet = 4,  // --require-patterns and a pattern was not met (the file is written)
+  kInterrupted = 130,  // the file, if any, is marked "interrupted" and holds every finished run
+};
+
+// set by SIGINT or SIGTERM once install_signal_handlers() ran; long work polls it
+std::atomic<bool>& stop_flag();
+// a first Ctrl-C asks to stop cleanly; a second ends the program at once (final files untouched)
+void install_signal_handlers();
+
+// the command line as typed (quoted where needed), stored in results files
+std::string command_line(int argc, char** argv);
+
+// a command: registered with the app, run when it was chosen
+struct Command {
+  CLI::App* sub;
+  std::function<int()> run;
+};
+
+// options shared by commands, so they read the same everywhere
+void add_threads_option(CLI::App* sub, int& threads);
+void add_force_flag(CLI::App* sub, bool& force);
+void add_quiet_flag(CLI::App* sub, bool& quiet, const char* what = "print nothing but errors");
+void add_record_option(CLI::App* sub, std::string& record, const char* what);
+RecordLevel record_level(const std::string& record);
+
+// the output path check of commands that refuse to overwrite: empty when fine, else the message
+std::string refuse_existing(const std::string& out, bool force);
+
+// forwards blocks to the file and tallies per-actor means for the printed summary
+class TallySink : public EnsembleSink {
+ public:
+  TallySink(const Scenario& sc, EnsembleSink& inner, PatternLeaves* leaves);
+  void block(std::int64_t first, std::int64_t count, const double* outcomes, const double* traces) override;
+  void finish(const Summary* s, std::int64_t done, bool interrupted) override { inner_.finish(s, done, interrupted); }
+  void print(std::ostream& os) const;
+
+ private:
+  const Scenario& sc_;
+  EnsembleSink& inner_;
+  RecordLayout layout_;
+  PatternLeaves* leaves_;
+  std::vector<double> collapsed_, stability_, utility_;
+  double runs_ = 0;
+};
+
+// the command groups (cli/run.cpp, cli/batch.cpp, cli/files.cpp)
+void add_scenario_commands(CLI::App& app, std::vector<Command>& out, const std::string& cmdline);
+void add_batch_commands(CLI::App& app, std::vector<Command>& out, const std::string& cmdline);
+void add_file_commands(CLI::App& app, std::vector<Command>& out);
+
+}  // namespace sixparty::cli

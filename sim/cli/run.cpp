@@ -1,0 +1,346 @@
+// the scenario commands: validate, run, compare
+#include "analysis/compare.hpp"
+#include "cli/common.hpp"
+#include "cli/progress.hpp"
+#include "core/parallel.hpp"
+#include "core/text.hpp"
+#include "engine/step.hpp"
+#include "experiment/ensemble.hpp"
+#include "experiment/patterns.hpp"
+#include "io/error.hpp"
+#include "io/results_file.hpp"
+#include "scenario/load.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+namespace sixparty::cli {
+
+namespace sp = sixparty;
+
+namespace {
+
+struct RunArgs {
+  std::vector<std::string> scenarios;
+  std::int64_t runs = 0;
+  std::uint64_t seed = 0;
+  bool seed_given = false;
+  int threads = 0;
+  std::string output;
+  std::string record = "summary";
+  std::vector<std::string> sets;
+  bool force = false;
+  bool quiet = false;
+  bool check = false;
+  bool require_patterns = false;
+};
+
+int cmd_validate(const std::vector<std::string>& files, const std::vector<std::string>& sets) {
+  int bad = 0;
+  for (const auto& f : files) {
+    sp::Diagnostics diags;
+    auto sc = sp::load_scenario(f, sets, diags);
+    if (sc) {
+      sp::PatternEvaluator patterns;
+      if (!patterns.add(*sc, diags)) sc.reset();
+    }
+    if (!sc) {
+      std::cerr << diags.format();
+      std::cerr << f << ": " << diags.size() << (diags.size() == 1 ? " error" : " errors") << "\n";
+      ++bad;
+    } else {
+      std::cout << "ok: " << f << " (scenario '" << sc->name << "', " << sc->n() << " actors, " << sc->start_year
+                << "-" << sc->end_year << ", " << sc->steps << " steps, " << sc->events.size() << " events, "
+                << sc->pattern_count() << " patterns)\n";
+    }
+  }
+  return bad ? 2 : 0;
+}
+
+// `before_commit` (compare uses it) works on the file after every scenario ran, before it is
+// committed; its nonzero exit code is returned after the file is written
+int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<int(sp::ResultsFile&)>& before_commit = nullptr) {
+  // 1. compile every scenario first: any error stops before anything is written
+  std::vector<sp::Scenario> scenarios;
+  sp::Diagnostics diags;
+  for (const auto& f : a.scenarios) {
+    auto sc = sp::load_scenario(f, a.sets, diags);
+    if (sc) scenarios.push_back(std::move(*sc));
+  }
+  sp::PatternEvaluator patterns;
+  if (!diags.has_errors())
+    for (const auto& sc : scenarios) patterns.add(sc, diags);
+  if (diags.has_errors()) {
+    std::cerr << diags.format() << "sixparty run: " << diags.size() << (diags.size() == 1 ? " error" : " errors")
+              << "; nothing was run\n";
+    return kBadInput;
+  }
+  patterns.link();
+  const sp::RecordLevel level = record_level(a.record);
+
+  if (level != sp::RecordLevel::outcomes)
+    for (const auto& sc : scenarios)
+      if (sp::summary_bytes(sc) > sp::kSummaryLimitBytes) {
+        std::cerr << "sixparty run: per-step summaries of '" << sc.name << "' (" << sc.n() << " actors, " << sc.steps
+                  << " steps) would need about " << sp::summary_bytes(sc) / (1u << 20)
+                  << " MiB, over the limit of " << (sp::kSummaryLimitBytes >> 20)
+                  << " MiB; expected --record outcomes for a world this large (or fewer steps)\n";
+        return kBadInput;
+      }
+  std::string out = a.output;
+  if (out.empty()) out = "results/" + std::filesystem::path(a.scenarios.front()).stem().string() + ".h5";
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (const std::string why = refuse_existing(out, a.force); !why.empty()) {
+    std::cerr << "sixparty run: " << why << "\n";
+    return kBadInput;
+  }
+  if (fs::is_directory(out, ec)) {
+    std::cerr << "sixparty run: '" << out << "' is a directory; expected a file path for -o\n";
+    return kBadInput;
+  }
+  const fs::path dir = fs::path(out).parent_path();
+  if (!dir.empty() && !fs::is_directory(dir, ec)) {
+    std::cerr << "sixparty run: the output directory '" << dir.string() << "' does not exist\n";
+    return kCannotWrite;
+  }
+
+  sp::ThreadScope threads(a.threads);
+  install_signal_handlers();
+  const bool show = !a.quiet && sp::stderr_is_terminal();
+  try {
+    sp::RunMetadata meta{cmdline, sp::utc_now(), threads.threads()};
+    sp::ResultsFile file(out, meta);
+    bool interrupted = false;
+    std::vector<std::uint64_t> seeds;
+    std::size_t ran = 0;
+    for (std::size_t k = 0; k < scenarios.size(); ++k) {
+      const sp::Scenario& sc = scenarios[k];
+      sp::EnsembleOptions opt;
+      opt.runs = a.runs > 0 ? a.runs : sc.runs;
+      opt.seed = a.seed_given ? a.seed : sc.seed;
+      opt.level = level;
+      opt.check_invariants = a.check;
+      opt.need_steps = patterns.needs_steps(k);
+      seeds.push_back(opt.seed);
+      patterns.set_seed(k, opt.seed);
+      sp::EnsembleResult res;
+      {
+        auto sink = file.add_scenario(sc, opt);
+        TallySink tally(sc, *sink, &patterns.leaves(k));
+        sp::Progress progress(sc.name, opt.runs, show);
+        threads.run([&] {
+          res = sp::run_ensemble(sc, opt, tally, [&](std::int64_t d, std::int64_t t) { (void)t; progress.update(d); }, &stop_flag());
+        });
+        progress.finish();
+        if (!a.quiet) {
+          std::cout << "scenario '" << sc.name << "': " << res.runs_completed << "/" << opt.runs << " runs, seed "
+                    << opt.seed << ", " << threads.threads() << " threads, " << sp::format_number(std::round(res.seconds * 1000) / 1000)
+                    << " s (" << static_cast<long long>(res.seconds > 0 ? res.runs_completed / res.seconds : 0) << " runs/s)\n";
+          tally.print(std::cout);
+        }
+      }
+      ++ran;
+      if (res.interrupted) {
+        interrupted = true;
+        break;
+      }
+    }
+    // patterns, once every scenario has run (paired ones need their baselines)
+    int unmet = 0;
+    for (std::size_t k = 0; k < ran; ++k) {
+      const auto results = patterns.evaluate(k, seeds[k]);
+      if (results.empty()) continue;
+      for (const auto& r : results) unmet += r.passed ? 0 : 1;
+      if (!a.quiet) std::cout << sp::format_patterns(scenarios[k].name, patterns.leaves(k).runs(), results);
+      file.write_patterns(k, results);
+    }
+    const int hook_rc = before_commit && !interrupted ? before_commit(file) : 0;
+    file.commit(interrupted ? "interrupted" : "complete");
+    if (interrupted) {
+      std::cerr << "sixparty run: interrupted; '" << out << "' holds every finished run and is marked interrupted\n";
+      return kInterrupted;
+    }
+    if (!a.quiet) std::cout << "wrote " << out << "\n";
+    if (hook_rc != 0) return hook_rc;
+    if (a.require_patterns && unmet > 0) {
+      std::cerr << "sixparty run: " << unmet << (unmet == 1 ? " pattern was" : " patterns were") << " not met\n";
+      return kPatternsUnmet;
+    }
+  } catch (const sp::h5::Error& e) {
+    std::cerr << "sixparty run: cannot write results: " << e.what() << "\n";
+    return kCannotWrite;
+  } catch (const sp::InvariantViolation& e) {
+    std::cerr << "sixparty run: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+// compare runs its scenario inputs with the options of run (output, runs, seed, threads, ...)
+struct CompareArgs {
+  std::vector<std::string> inputs;
+  std::string format = "table";
+  RunArgs run;
+};
+
+bool is_scenario_file(const std::string& s) {
+  auto ends = [&](const char* x) {
+    const std::string e = x;
+    return s.size() > e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0;
+  };
+  return ends(".yaml") || ends(".yml");
+}
+
+struct StoreFailed {};
+
+// the comparison of two outcome tables, printed in the chosen format and stored by `store`
+int compare_and_print(const CompareArgs& a, const sp::OutcomeTable& A, const sp::OutcomeTable& B, const std::string& file_a,
+                      const std::function<void(const sp::Table&)>& store) {
+  const std::string why = sp::comparable(A, B);
+  if (!why.empty()) {
+    std::cerr << "sixparty compare: " << why << "\n";
+    return kBadInput;
+  }
+  const sp::Comparison c = sp::compare_outcomes(A, B, a.run.seed_given ? a.run.seed : A.seed);
+  if (!c.paired && !a.run.quiet)
+    std::cerr << "sixparty compare: the ensembles have different seeds (" << A.seed << ", " << B.seed
+              << "): runs are not paired; intervals are wider\n";
+  if (a.format == "json") std::cout << sp::format_comparison_json(c);
+  else if (a.format == "csv") std::cout << sp::format_comparison_csv(c);
+  else std::cout << sp::format_comparison_table(c);
+  store(sp::comparison_table(c));
+  if (!a.run.quiet && a.format == "table") std::cout << "comparison stored in " << file_a << " (comparisons/" << c.a << "_vs_" << c.b << ")\n";
+  return kOk;
+}
+
+int cmd_compare(CompareArgs a, const std::string& cmdline) {
+  if (a.inputs.empty()) {
+    a.inputs = {"scenarios/status_quo.yaml", "scenarios/collapse.yaml"};
+    for (const auto& f : a.inputs)
+      if (!std::filesystem::exists(f)) {
+        std::cerr << "sixparty compare: the default scenarios (" << a.inputs[0] << ", " << a.inputs[1]
+                  << ") are not here; run from the repository's root or give A and B\n";
+        return kBadInput;
+      }
+  }
+  if (a.inputs.size() != 2) {
+    std::cerr << "sixparty compare: " << a.inputs.size() << " inputs; expected two (A B): scenario files or FILE.h5:GROUP\n";
+    return kBadInput;
+  }
+  const bool yaml_a = is_scenario_file(a.inputs[0]), yaml_b = is_scenario_file(a.inputs[1]);
+  if (yaml_a != yaml_b) {
+    std::cerr << "sixparty compare: expected two scenario files or two results groups (FILE.h5:GROUP), not one of each\n";
+    return kBadInput;
+  }
+  if (yaml_a) {
+    for (const auto& f : a.inputs)
+      if (!std::filesystem::exists(f)) {
+        std::cerr << "sixparty compare: '" << f << "': no such file\n";
+        return kBadInput;
+      }
+    RunArgs ra = a.run;
+    ra.scenarios = a.inputs;
+    if (ra.output.empty()) ra.output = "results/comparison.h5";
+    ra.quiet = a.run.quiet || a.format != "table";
+    // the two ensembles share one seed, so their runs are paired: --seed, or else A's run.seed
+    if (!ra.seed_given) {
+      sp::Diagnostics d;
+      if (auto sc = sp::load_scenario(a.inputs[0], a.run.sets, d)) {
+        ra.seed = sc->seed;
+        ra.seed_given = true;
+      }
+    }
+    // the comparison is computed from the file while it is written, and stored in it before
+    // it is committed: one file, written once
+    const int rc = cmd_run(ra, cmdline, [&](sp::ResultsFile& file) {
+      if (file.groups().size() != 2) return int{kRunFailed};
+      try {
+        return compare_and_print(a, file.outcomes(file.groups()[0]), file.outcomes(file.groups()[1]), ra.output,
+                                 [&](const sp::Table& t) { file.write_tables({t}); });
+      } catch (const sp::h5::Error& e) {
+        std::cerr << "sixparty compare: cannot store the comparison: " << e.what() << "\n";
+        return int{kCannotWrite};
+      }
+    });
+    return rc == kPatternsUnmet ? kOk : rc;
+  }
+  std::string file_a, file_b, group_a, group_b;
+  {
+    for (std::size_t k = 0; k < 2; ++k) {
+      const std::string& in = a.inputs[k];
+      const auto colon = in.rfind(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == in.size()) {
+        std::cerr << "sixparty compare: '" << in << "': expected a scenario file (.yaml) or FILE.h5:GROUP\n";
+        return kBadInput;
+      }
+      (k == 0 ? file_a : file_b) = in.substr(0, colon);
+      (k == 0 ? group_a : group_b) = in.substr(colon + 1);
+    }
+  }
+  try {
+    const sp::OutcomeTable A = sp::read_outcomes(file_a, group_a);
+    const sp::OutcomeTable B = sp::read_outcomes(file_b, group_b);
+    return compare_and_print(a, A, B, file_a, [&](const sp::Table& t) {
+      try {
+        sp::store_tables(file_a, {t});
+      } catch (const sp::h5::Error& e) {
+        std::cerr << "sixparty compare: cannot store the comparison: " << e.what() << "\n";
+        throw StoreFailed{};
+      }
+    });
+  } catch (const StoreFailed&) {
+    return kCannotWrite;
+  } catch (const sp::h5::Error& e) {
+    std::cerr << "sixparty compare: " << e.what() << "\n";
+    return kBadInput;
+  }
+}
+}  // namespace
+
+void add_scenario_commands(CLI::App& app, std::vector<Command>& out, const std::string& cmdline) {
+  auto ra = std::make_shared<RunArgs>();
+  auto* run = app.add_subcommand("run", "run each scenario's Monte Carlo ensemble into one HDF5 file");
+  run->add_option("scenario", ra->scenarios, "scenario YAML files")->required()->check(CLI::ExistingPath);
+  run->add_option("-n,--runs", ra->runs, "runs per scenario (default: the scenario's run.runs)")->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
+  auto* seed_opt = run->add_option("--seed", ra->seed, "ensemble seed (default: the scenario's run.seed)");
+  add_threads_option(run, ra->threads);
+  run->add_option("-o,--output", ra->output, "results file (default: results/<first scenario>.h5)");
+  add_record_option(run, ra->record, "what to record: outcomes, summary (default) or traces");
+  run->add_option("--set", ra->sets, "override a scenario value, PATH=VALUE (repeatable), e.g. --set run.runs=10");
+  add_force_flag(run, ra->force);
+  add_quiet_flag(run, ra->quiet);
+  run->add_flag("--check", ra->check, "check invariants after every step (always on in debug builds)");
+  run->add_flag("--require-patterns", ra->require_patterns, "exit with code 4 if any declared pattern is not met");
+  out.push_back({run, [=] {
+                   ra->seed_given = seed_opt->count() > 0;
+                   return cmd_run(*ra, cmdline);
+                 }});
+
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto sets = std::make_shared<std::vector<std::string>>();
+  auto* validate = app.add_subcommand("validate", "check scenario files and print every error with its location");
+  validate->add_option("scenario", *files, "scenario YAML files")->required();
+  validate->add_option("--set", *sets, "override a scenario value, PATH=VALUE (repeatable)");
+  out.push_back({validate, [=] { return cmd_validate(*files, *sets); }});
+
+  auto ca = std::make_shared<CompareArgs>();
+  auto* compare = app.add_subcommand("compare", "compare two scenarios (run as a paired ensemble) or two results groups");
+  compare->add_option("inputs", ca->inputs, "A B: scenario files, or FILE.h5:GROUP (default: scenarios/status_quo.yaml scenarios/collapse.yaml)");
+  compare->add_option("-n,--runs", ca->run.runs, "runs per scenario (default: the scenarios' run.runs)")->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
+  auto* cseed = compare->add_option("--seed", ca->run.seed, "ensemble seed shared by A and B (default: A's run.seed)");
+  add_threads_option(compare, ca->run.threads);
+  compare->add_option("-o,--output", ca->run.output, "results file for scenario inputs (default: results/comparison.h5)");
+  compare->add_option("--format", ca->format, "table (default), csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
+  compare->add_option("--set", ca->run.sets, "override a scenario value in both, PATH=VALUE (repeatable)");
+  add_force_flag(compare, ca->run.force);
+  add_quiet_flag(compare, ca->run.quiet, "print only the comparison");
+  out.push_back({compare, [=] {
+                   ca->run.seed_given = cseed->count() > 0;
+                   return cmd_compare(*ca, cmdline);
+                 }});
+}
+
+}  // namespace sixparty::cli

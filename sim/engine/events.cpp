@@ -1,0 +1,79 @@
+// events: the scheduled exogenous changes of a step (the first stage of step())
+#include "engine/step.hpp"
+
+#include "models/regime.hpp"
+#include "scenario/target_range.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sixparty {
+
+namespace {
+
+double& target_ref(World& w, const EventTarget& t, int i, int j) {
+  switch (t.var) {
+    case TargetVar::output: return w.output[i];
+    case TargetVar::growth: return w.growth[i];
+    case TargetVar::need: return w.need[i];
+    case TargetVar::autonomy: return w.autonomy[i];
+    case TargetVar::alignment: return w.alignment[i];
+    case TargetVar::stability: return w.stability[i];
+    case TargetVar::repression: return w.repression[i];
+    case TargetVar::legitimacy: return w.legitimacy[i];
+    case TargetVar::nuclear: return w.nuclear[i];
+    case TargetVar::population: return w.population[i];
+    case TargetVar::frontier: return w.frontier[i];
+    case TargetVar::reform_drive: return w.reform_drive[i];
+    case TargetVar::border: return w.border(i, j);
+    case TargetVar::collapse: return w.collapsed[i];
+    case TargetVar::stock: return w.stock(i, t.r);
+    case TargetVar::income: return w.income(i, t.r);
+    case TargetVar::spendable: return w.spendable(i, t.r);
+    case TargetVar::affinity: return w.affinity_base(i, j);
+    case TargetVar::rivalry: return w.rivalry(i, j);
+    case TargetVar::commitment: return w.commitment(i, j);
+    case TargetVar::subsidy: return w.subsidy(i, j);
+    case TargetVar::sanction: return w.sanction_floor(i, j);
+    case TargetVar::aid_return: return w.expected_return(i, j);
+  }
+  return w.output[i];  // unreachable
+}
+
+void apply_change(World& w, const EventChange& c, int i, int j) {
+  if (c.target.var == TargetVar::stability && w.collapsed[i] > 0) return;  // a fallen regime stays fallen
+  double& x = target_ref(w, c.target, i, j);
+  const double before = x;
+  switch (c.op) {
+    case EventOp::set: x = c.value; break;
+    case EventOp::scale: x *= c.value; break;
+    case EventOp::add: x += c.value; break;
+  }
+  const auto [lo, hi] = target_range(c.target.var);
+  x = std::clamp(x, lo, hi);
+  // an event on affinity moves the baseline, and the current value by as much (goodwill and
+  // resentment on top of the baseline are kept); one on a sanction moves the floor and lifts
+  // the current level to it
+  if (c.target.var == TargetVar::affinity) w.affinity(i, j) = std::clamp(w.affinity(i, j) + (x - before), -1.0, 1.0);
+  if (c.target.var == TargetVar::sanction) w.sanction(i, j) = std::max(w.sanction(i, j), x);
+}
+
+}  // namespace
+
+void apply_events(const Scenario& sc, RunState& s, const Rng& rng) {
+  // events are sorted by step; the scan is short (a scenario has tens of events)
+  for (const Event& e : sc.events) {
+    if (e.step != s.step) continue;
+    for (const EventChange& c : e.changes) {
+      if (c.op == EventOp::trigger) {
+        // a scheduled collapse: consequences use the influence of the step before
+        collapse_regime(sc, s, rng, c.target.i);
+        continue;
+      }
+      apply_change(s.world, c, c.target.i, c.target.j);
+      if (c.target.both) apply_change(s.world, c, c.target.j, c.target.i);
+    }
+  }
+}
+
+}  // namespace sixparty

@@ -1,0 +1,401 @@
+#include "io/batch_file.hpp"
+
+#include "core/files.hpp"
+#include "experiment/record.hpp"
+#include "io/detail.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <tuple>
+
+namespace sixparty {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+void write_int_column(hid_t g, const std::string& name, const std::vector<std::int64_t>& v, hid_t scale,
+                      const std::string& long_name) {
+  auto d = h5::create_int_dataset(g, name, {static_cast<hsize_t>(v.size())});
+  if (!v.empty()) h5::write_ints(d.id(), v.data());
+  h5::describe(d.id(), long_name, "1");
+  if (scale >= 0) h5::attach(d.id(), {scale});
+}
+
+// everything of a batch file below its root, in bounded memory; every handle it opens is closed when it returns
+
+// /experiment: enough to replay any run from this file alone
+void write_experiment_group(hid_t root, const BatchFileInfo& f) {
+  auto g = h5::create_group(root, "experiment");
+  h5::attr_string(g.id(), "name", f.name);
+  h5::attr_string(g.id(), "description", f.description);
+  h5::attr_string(g.id(), "file", f.experiment_file);
+  h5::attr_string(g.id(), "yaml", f.experiment_text);
+  h5::attr_string(g.id(), "fingerprint", std::to_string(f.fingerprint));
+  h5::attr_string(g.id(), "design", f.design_kind);
+  h5::attr_int(g.id(), "seed", static_cast<std::int64_t>(f.seed));
+  h5::attr_string(g.id(), "seeds", f.common_seeds ? "common" : "independent");
+  h5::attr_int(g.id(), "runs_per_point", f.runs_per_point);
+  h5::attr_int(g.id(), "points", static_cast<std::int64_t>(f.points));
+  h5::attr_int(g.id(), "rows_per_scenario", static_cast<std::int64_t>(f.rows_per_scenario));
+  h5::attr_int(g.id(), "shard", static_cast<std::int64_t>(f.shard));
+  h5::attr_int(g.id(), "shards", static_cast<std::int64_t>(f.shards));
+  h5::attr_int(g.id(), "first_point", static_cast<std::int64_t>(f.first_point));
+  h5::attr_int(g.id(), "end_point", static_cast<std::int64_t>(f.end_point));
+  h5::attr_strings(g.id(), "scenario_files", f.scenario_files);
+  h5::attr_strings(g.id(), "scenario_names", f.scenario_names);
+  h5::attr_strings(g.id(), "scenario_resolved", f.scenario_resolved);
+  h5::attr_strings(g.id(), "outcomes", f.outcomes);
+  h5::attr_strings(g.id(), "actor_names", f.actor_names);
+  h5::attr_strings(g.id(), "dimensions", f.dimensions);
+  h5::attr_strings(g.id(), "resources", f.resources);
+  h5::attr_string(g.id(), "invariant_checks", f.check_every_step ? "every step" : "end of each run");
+}
+
+// /design: one row per point of the whole experiment
+void write_design_group(hid_t root, const BatchFileInfo& f) {
+  const std::size_t k = f.factor_names.size();
+  auto g = h5::create_group(root, "design");
+  std::vector<std::int64_t> ids(f.points);
+  for (std::size_t p = 0; p < f.points; ++p) ids[p] = static_cast<std::int64_t>(p);
+  auto point = h5::create_int_dataset(g.id(), "point", {static_cast<hsize_t>(f.points)});
+  if (f.points) h5::write_ints(point.id(), ids.data());
+  h5::make_scale(point.id(), "point");
+  h5::describe(point.id(), "design point", "1");
+  auto factor = h5::coordinate(g.id(), "factor", f.factor_names);
+  h5::describe(factor.id(), "factor", "1");
+  auto paths = h5::strings(g.id(), "factor_path", f.factor_paths);
+  h5::describe(paths.id(), "scenario path the factor sets", "1");
+  h5::attach(paths.id(), {factor.id()});
+  auto dists = h5::strings(g.id(), "factor_distribution", f.factor_distributions);
+  h5::describe(dists.id(), "distribution of the factor (levels, uniform, log_uniform)", "1");
+  h5::attach(dists.id(), {factor.id()});
+  for (const auto& [name, v] : {std::pair{"factor_lower", &f.factor_lower}, std::pair{"factor_upper", &f.factor_upper}}) {
+    auto d = h5::create_dataset(g.id(), name, {static_cast<hsize_t>(k)});
+    if (k) h5::write_slab(d.id(), {0}, {static_cast<hsize_t>(k)}, v->data());
+    h5::describe(d.id(), std::string(name) == "factor_lower" ? "lowest value of the factor" : "highest value of the factor", "1");
+    h5::attach(d.id(), {factor.id()});
+  }
+  write_int_column(g.id(), "scenario", f.scenario, point.id(), "index of the point's scenario in /experiment scenario_names");
+  write_int_column(g.id(), "seed", f.seed_of, point.id(), "ensemble seed of the point's runs");
+  write_int_column(g.id(), "role", f.role, point.id(), "sobol: -1 A, k B, i A_B(i); morris: factor changed from the previous point, -1 first");
+  write_int_column(g.id(), "group", f.group, point.id(), "sobol: base row; morris: trajectory; otherwise the design row");
+  auto unit = h5::create_dataset(g.id(), "unit", {static_cast<hsize_t>(f.points), static_cast<hsize_t>(k)});
+  if (f.points && k) h5::write_slab(unit.id(), {0, 0}, {static_cast<hsize_t>(f.points), static_cast<hsize_t>(k)}, f.unit.data());
+  h5::describe(unit.id(), "point's coordinates in the unit hypercube of the design", "1");
+  h5::attach(unit.id(), {point.id(), factor.id()});
+  std::vector<double> col(f.points);
+  for (std::size_t i = 0; i < k; ++i) {
+    for (std::size_t p = 0; p < f.points; ++p) col[p] = f.values[p * k + i];
+    auto d = h5::create_dataset(g.id(), f.factor_names[i], {static_cast<hsize_t>(f.points)});
+    if (f.points) h5::write_slab(d.id(), {0}, {static_cast<hsize_t>(f.points)}, col.data());
+    h5::describe(d.id(), "value of factor " + f.factor_paths[i], "1");
+    h5::attr_string(d.id(), "path", f.factor_paths[i]);
+    h5::attach(d.id(), {point.id()});
+  }
+}
+
+// the failed runs, in row order; a point's runs often share one message, kept once
+struct Failures {
+  std::vector<std::int64_t> point, replicate, seed;
+  std::vector<std::uint32_t> message;  // index into texts
+  std::vector<std::string> texts;
+  void add(std::int64_t p, std::int64_t r, std::int64_t s, const std::string& text) {
+    point.push_back(p);
+    replicate.push_back(r);
+    seed.push_back(s);
+    if (texts.empty() || texts.back() != text) texts.push_back(text);
+    message.push_back(static_cast<std::uint32_t>(texts.size() - 1));
+  }
+};
+
+// /failures: one row per failed run
+void write_failures(hid_t root, const Failures& x) {
+  auto g = h5::create_group(root, "failures");
+  h5::attr_int(g.id(), "count", static_cast<std::int64_t>(x.point.size()));
+  const hsize_t nf = x.point.size();
+  auto idx = h5::create_int_dataset(g.id(), "failure", {nf});
+  std::vector<std::int64_t> ids(nf);
+  for (std::size_t i = 0; i < nf; ++i) ids[i] = static_cast<std::int64_t>(i);
+  if (nf) h5::write_ints(idx.id(), ids.data());
+  h5::make_scale(idx.id(), "failure");
+  write_int_column(g.id(), "point", x.point, idx.id(), "design point of the failed run");
+  write_int_column(g.id(), "replicate", x.replicate, idx.id(), "replicate of the failed run");
+  write_int_column(g.id(), "seed", x.seed, idx.id(), "ensemble seed of the failed run's point");
+  std::vector<const char*> ptrs;
+  ptrs.reserve(x.message.size());
+  for (auto k : x.message) ptrs.push_back(x.texts[k].c_str());
+  auto msg = h5::strings(g.id(), "message", ptrs);
+  h5::describe(msg.id(), "why the run failed", "1");
+  h5::attach(msg.id(), {idx.id()});
+}
+
+// everything of a batch file below its root; every handle it opens is closed when it returns
+
+void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const RunMetadata& meta, const std::string& merged_from,
+                    const WriteProgress& progress) {
+  const Scenario shape = shape_only(f);
+  const auto columns = outcome_columns(shape);
+  const std::size_t n = f.actor_ids.size();
+  const std::size_t per_run = columns.size() * n;  // == RecordLayout(outcomes).per_step
+  const std::vector<std::size_t> start = detail::column_starts(columns, n);
+  const std::size_t R = static_cast<std::size_t>(f.runs_per_point);
+  const std::size_t points = f.end_point - f.first_point;
+  const std::size_t runs = points * R;
+
+  detail::write_file_metadata(root, meta);
+  h5::attr_string(root, "kind", "experiment");
+  h5::attr_string(root, "finished", utc_now());
+  h5::attr_string(root, "status", "complete");
+  if (!merged_from.empty()) h5::attr_string(root, "merged_from", merged_from);
+
+  write_experiment_group(root, f);
+
+  write_design_group(root, f);
+
+  // runs: one row per run of the shard, point-major; outcomes as (run, actor) columns
+  auto runs_g = h5::create_group(root, "runs");
+  const hsize_t hr = static_cast<hsize_t>(runs), hn = static_cast<hsize_t>(n);
+  const hsize_t chunk_rows = std::max<hsize_t>(1, std::min<hsize_t>(hr, 4096));
+  auto run_ids = h5::create_int_dataset(runs_g.id(), "run", {hr}, {chunk_rows});
+  h5::make_scale(run_ids.id(), "run");
+  h5::describe(run_ids.id(), "run index within the experiment (point * runs_per_point + replicate)", "1");
+  auto actor = h5::coordinate(runs_g.id(), "actor", f.actor_ids);
+  h5::describe(actor.id(), "actor", "1");
+  auto run_point = h5::create_int_dataset(runs_g.id(), "point", {hr}, {chunk_rows});
+  h5::describe(run_point.id(), "design point of the run", "1");
+  auto run_rep = h5::create_int_dataset(runs_g.id(), "replicate", {hr}, {chunk_rows});
+  h5::describe(run_rep.id(), "replicate of the run within its point (its run index in the point's ensemble)", "1");
+  auto run_status = h5::create_int_dataset(runs_g.id(), "status", {hr}, {chunk_rows});
+  h5::describe(run_status.id(), "0 finished, 1 failed (see /failures)", "1");
+  for (auto* d : {&run_point, &run_rep, &run_status}) h5::attach(d->id(), {run_ids.id()});
+  std::vector<h5::Handle> out_sets;
+  for (const auto& c : columns) {
+    auto d = h5::create_dataset(runs_g.id(), c.name, {hr, hn}, {chunk_rows, hn}, 1);
+    h5::describe(d.id(), c.long_name, c.units);
+    h5::attach(d.id(), {run_ids.id(), actor.id()});
+    out_sets.push_back(std::move(d));
+  }
+
+  // per-point summaries over the point's finished runs (NaN values skipped)
+  auto points_g = h5::create_group(root, "points");
+  const hsize_t hp = static_cast<hsize_t>(points);
+  std::vector<std::int64_t> pids(points);
+  for (std::size_t p = 0; p < points; ++p) pids[p] = static_cast<std::int64_t>(f.first_point + p);
+  auto pcoord = h5::create_int_dataset(points_g.id(), "point", {hp});
+  if (points) h5::write_ints(pcoord.id(), pids.data());
+  h5::make_scale(pcoord.id(), "point");
+  h5::describe(pcoord.id(), "design point (see /design)", "1");
+  auto pactor = h5::coordinate(points_g.id(), "actor", f.actor_ids);
+  h5::describe(pactor.id(), "actor", "1");
+  auto p_ok = h5::create_int_dataset(points_g.id(), "runs_ok", {hp});
+  h5::describe(p_ok.id(), "finished (not failed) runs of the point", "1");
+  h5::attach(p_ok.id(), {pcoord.id()});
+  auto mean_g = h5::create_group(points_g.id(), "mean");
+  auto sd_g = h5::create_group(points_g.id(), "sd");
+  std::vector<h5::Handle> mean_sets, sd_sets;
+  const hsize_t chunk_points = std::max<hsize_t>(1, std::min<hsize_t>(hp, 4096));
+  for (const auto& c : columns) {
+    auto m = h5::create_dataset(mean_g.id(), c.name, {hp, hn}, {chunk_points, hn}, 1);
+    h5::describe(m.id(), "mean over the point's runs: " + c.long_name, c.units);
+    h5::attach(m.id(), {pcoord.id(), pactor.id()});
+    mean_sets.push_back(std::move(m));
+    auto s = h5::create_dataset(sd_g.id(), c.name, {hp, hn}, {chunk_points, hn}, 1);
+    h5::describe(s.id(), "standard deviation over the point's runs: " + c.long_name, c.units);
+    h5::attach(s.id(), {pcoord.id(), pactor.id()});
+    sd_sets.push_back(std::move(s));
+  }
+
+  // stream the rows in blocks of 4,096 (memory does not grow with runs or runs per point); the
+  // per-point mean and sd are Welford accumulations in row order, so they do not depend on blocks
+  const std::size_t block = 4096;
+  std::vector<double> values, col, pm, ps;
+  std::vector<std::uint8_t> status;
+  std::vector<std::string> messages;
+  std::vector<std::int64_t> ints, ok_count;
+  Failures failures;
+  std::size_t open_first = 0;            // first point whose statistics are not yet written
+  std::vector<double> acc_mean, acc_m2;  // (open points) x per_run
+  std::vector<std::uint32_t> acc_n;
+  std::vector<std::int64_t> acc_ok;      // finished runs per open point
+  for (std::size_t first = 0; first < runs; first += block) {
+    const std::size_t count = std::min(block, runs - first);
+    values.assign(count * per_run, kNaN);
+    status.assign(count, kRunOk);
+    messages.assign(count, std::string());
+    if (progress) progress(first, runs);
+    rows.read(first, count, values.data(), status.data(), messages);
+    ints.resize(count);
+    for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>(f.first_point * R + first + r);
+    h5::write_int_slab(run_ids.id(), first, count, ints.data());
+    for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>(f.first_point + (first + r) / R);
+    h5::write_int_slab(run_point.id(), first, count, ints.data());
+    for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>((first + r) % R);
+    h5::write_int_slab(run_rep.id(), first, count, ints.data());
+    for (std::size_t r = 0; r < count; ++r) ints[r] = status[r];
+    h5::write_int_slab(run_status.id(), first, count, ints.data());
+    for (std::size_t r = 0; r < count; ++r)
+      if (status[r] != kRunOk) {
+        const std::size_t p = f.first_point + (first + r) / R;
+        failures.add(static_cast<std::int64_t>(p), static_cast<std::int64_t>((first + r) % R), f.seed_of[p], messages[r]);
+      }
+    col.resize(count * n);
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const auto& oc = columns[c];
+      for (std::size_t r = 0; r < count; ++r)
+        for (std::size_t i = 0; i < n; ++i) col[r * n + i] = values[r * per_run + start[c] + i * oc.seconds + oc.second];
+      h5::write_slab(out_sets[c].id(), {static_cast<hsize_t>(first), 0}, {static_cast<hsize_t>(count), hn}, col.data());
+    }
+    // accumulate the block's rows into their points
+    const std::size_t last_point = (first + count - 1) / R;  // local point index
+    const std::size_t open = last_point - open_first + 1;
+    acc_mean.resize(open * per_run, 0.0);
+    acc_m2.resize(open * per_run, 0.0);
+    acc_n.resize(open * per_run, 0);
+    acc_ok.resize(open, 0);
+    for (std::size_t r = 0; r < count; ++r) {
+      const std::size_t q = (first + r) / R - open_first;
+      acc_ok[q] += status[r] == kRunOk;
+      const double* x = values.data() + r * per_run;
+      double* m = acc_mean.data() + q * per_run;
+      double* m2 = acc_m2.data() + q * per_run;
+      std::uint32_t* k = acc_n.data() + q * per_run;
+      for (std::size_t v = 0; v < per_run; ++v)
+        if (std::isfinite(x[v])) {
+          ++k[v];
+          const double d = x[v] - m[v];
+          m[v] += d / static_cast<double>(k[v]);
+          m2[v] += d * (x[v] - m[v]);
+        }
+    }
+    // write the points this block completes
+    const bool last_complete = (first + count) % R == 0 || first + count == runs;
+    const std::size_t done = last_complete ? open : open - 1;
+    if (done == 0) continue;
+    pm.resize(done * n);
+    ps.resize(done * n);
+    ok_count.assign(acc_ok.begin(), acc_ok.begin() + static_cast<std::ptrdiff_t>(done));
+    h5::write_int_slab(p_ok.id(), open_first, done, ok_count.data());
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const auto& oc = columns[c];
+      for (std::size_t q = 0; q < done; ++q)
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::size_t v = q * per_run + start[c] + i * oc.seconds + oc.second;
+          pm[q * n + i] = acc_n[v] ? acc_mean[v] : kNaN;
+          ps[q * n + i] = acc_n[v] > 1 ? std::sqrt(acc_m2[v] / static_cast<double>(acc_n[v] - 1)) : kNaN;
+        }
+      h5::write_slab(mean_sets[c].id(), {static_cast<hsize_t>(open_first), 0}, {static_cast<hsize_t>(done), hn}, pm.data());
+      h5::write_slab(sd_sets[c].id(), {static_cast<hsize_t>(open_first), 0}, {static_cast<hsize_t>(done), hn}, ps.data());
+    }
+    // keep the unfinished point (if any) at the front
+    const auto keep = [&](auto& v, std::size_t width) {
+      std::move(v.begin() + static_cast<std::ptrdiff_t>(done * width), v.end(), v.begin());
+      v.resize((open - done) * width);
+    };
+    keep(acc_mean, per_run);
+    keep(acc_m2, per_run);
+    keep(acc_n, per_run);
+    keep(acc_ok, 1);
+    open_first += done;
+  }
+
+  if (progress) progress(runs, runs);
+
+  write_failures(root, failures);
+  h5::attr_int(root, "runs", static_cast<std::int64_t>(runs));
+  h5::attr_int(root, "failed_runs", static_cast<std::int64_t>(failures.point.size()));
+
+}
+
+}  // namespace
+
+
+std::vector<std::size_t> detail::column_starts(const std::vector<OutcomeColumn>& columns, std::size_t n) {
+  std::vector<std::size_t> start(columns.size());
+  std::size_t at = 0, var_start = 0;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (columns[c].second == 0) {
+      var_start = at;
+      at += columns[c].seconds * n;
+    }
+    start[c] = var_start;
+  }
+  return start;
+}
+
+BatchFileInfo batch_file_info(const Experiment& ex, const Scenario& sc, std::size_t shard, std::size_t shards) {
+  BatchFileInfo f;
+  f.fingerprint = ex.fingerprint;
+  f.name = ex.name;
+  f.description = ex.description;
+  f.experiment_file = ex.file;
+  f.experiment_text = ex.text;
+  f.design_kind = design_kind_name(ex.design.kind);
+  f.scenario_files = ex.scenario_files;
+  f.scenario_names = ex.scenario_names;
+  f.scenario_resolved = ex.scenario_resolved;
+  f.actor_ids = sc.actor_ids;
+  f.actor_names = sc.actor_names;
+  f.dimensions = sc.dimensions;
+  f.resources = sc.resource_names;
+  f.seed = ex.seed;
+  f.common_seeds = ex.common_seeds;
+  f.runs_per_point = ex.runs_per_point;
+  f.points = ex.points();
+  f.rows_per_scenario = ex.rows();
+  f.shard = shard;
+  f.shards = shards;
+  std::tie(f.first_point, f.end_point) = shard_points(ex.points(), shard, shards);
+  for (const auto& fa : ex.factors) {
+    f.factor_names.push_back(fa.name);
+    f.factor_paths.push_back(fa.path);
+    f.factor_distributions.push_back(distribution_name(fa.distribution));
+    f.factor_lower.push_back(fa.distribution == Distribution::levels ? *std::min_element(fa.levels.begin(), fa.levels.end()) : fa.lower);
+    f.factor_upper.push_back(fa.distribution == Distribution::levels ? *std::max_element(fa.levels.begin(), fa.levels.end()) : fa.upper);
+    f.factor_levels.push_back(fa.levels);
+  }
+  f.outcomes = ex.outcomes;
+  const std::size_t k = ex.factors.size();
+  for (std::size_t p = 0; p < ex.points(); ++p) {
+    const std::size_t row = ex.row_of(p);
+    for (std::size_t i = 0; i < k; ++i) {
+      f.unit.push_back(ex.design.at(row, i));
+      f.values.push_back(ex.factor_value(p, i));
+    }
+    f.scenario.push_back(static_cast<std::int64_t>(ex.scenario_of(p)));
+    f.role.push_back(ex.design.role.empty() ? -1 : ex.design.role[row]);
+    f.group.push_back(ex.design.group.empty() ? static_cast<std::int64_t>(row) : static_cast<std::int64_t>(ex.design.group[row]));
+    f.seed_of.push_back(static_cast<std::int64_t>(ex.point_seed(p)));
+  }
+  return f;
+}
+
+// the outcome columns from names alone (a stand-in Scenario with the world's shape)
+Scenario shape_only(const BatchFileInfo& f) {
+  Scenario sc;
+  sc.actor_ids = f.actor_ids;
+  sc.actor_names = f.actor_names;
+  sc.dimensions = f.dimensions;
+  sc.resource_names = f.resources;
+  return sc;
+}
+
+void write_batch_file(const std::string& out, const BatchFileInfo& f, RowSource& rows, const RunMetadata& meta,
+                      const std::string& merged_from, const WriteProgress& progress) {
+  h5::quiet();
+  files::TempFile temp(out);
+  {
+    h5::Handle file = h5::create_file(temp.path());
+    write_contents(file.id(), f, rows, meta, merged_from, progress);
+    h5::flush(file.id());
+    if (H5Fclose(file.release()) < 0) throw h5::Error("cannot finish '" + temp.path() + "' (disk full?)");
+  }
+  try {
+    temp.commit();
+  } catch (const files::WriteError& e) {
+    throw h5::Error(e.what());
+  }
+}
+
+}  // namespace sixparty

@@ -1,0 +1,103 @@
+// batch_file: the HDF5 file of a batch experiment (layout: results/README.md, "Experiment
+// files"): writing one from its rows in bounded memory, and reading back what replay, merge
+// and sensitivity analysis need. The journal and the runner are in batch/.
+#pragma once
+
+#include "experiment/experiment.hpp"
+#include "io/error.hpp"
+#include "io/results_file.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sixparty {
+
+// run status in the journal and the file
+constexpr std::uint8_t kRunOk = 0, kRunFailed = 1;
+// longest failure message kept
+constexpr std::size_t kMaxRunMessage = 4096;
+
+// what the writer needs to know besides the rows (all of it is in the file, so a file alone
+// can be replayed or merged)
+struct BatchFileInfo {
+  std::uint64_t fingerprint = 0;
+  std::string name, description, experiment_file, experiment_text, design_kind;
+  std::vector<std::string> scenario_files, scenario_names, scenario_resolved;
+  std::vector<std::string> actor_ids, actor_names, dimensions, resources;
+  std::uint64_t seed = 0;
+  bool common_seeds = true;
+  std::int64_t runs_per_point = 0;
+  std::size_t points = 0, rows_per_scenario = 0;
+  std::size_t shard = 0, shards = 1, first_point = 0, end_point = 0;
+  std::vector<std::string> factor_names, factor_paths, factor_distributions;
+  std::vector<double> factor_lower, factor_upper;
+  std::vector<std::vector<double>> factor_levels;
+  std::vector<std::string> outcomes;
+  bool check_every_step = false;
+  // per point (all points of the experiment)
+  std::vector<double> unit;    // points x k
+  std::vector<double> values;  // points x k
+  std::vector<std::int64_t> scenario, role, group, seed_of;
+};
+
+// the file's description of shard `shard` of `shards` of an experiment; `shape` is any scenario
+// of its world (actors, dimensions, resources)
+BatchFileInfo batch_file_info(const Experiment& ex, const Scenario& shape, std::size_t shard, std::size_t shards);
+
+// a stand-in scenario with the world's shape (for the outcome columns)
+Scenario shape_only(const BatchFileInfo& f);
+
+// the rows of a shard, read in order
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  // rows [first, first + count) of the shard: values (count x per_run), status, messages
+  virtual void read(std::size_t first, std::size_t count, double* values, std::uint8_t* status,
+                    std::vector<std::string>& messages) = 0;
+};
+
+using WriteProgress = std::function<void(std::size_t rows_done, std::size_t rows_total)>;
+
+// writes a complete batch file from its rows, in bounded memory, through a temporary file that
+// is synced and renamed into place (files::TempFile). Throws h5::Error.
+void write_batch_file(const std::string& out, const BatchFileInfo& f, RowSource& rows, const RunMetadata& meta,
+                      const std::string& merged_from = "", const WriteProgress& progress = nullptr);
+
+// the fingerprint and shard of an existing complete experiment file, if it is one
+bool complete_batch_file(const std::string& path, std::uint64_t& fingerprint, std::int64_t& shard, std::int64_t& shards);
+
+// the failed_runs attribute of a finished batch file
+std::int64_t batch_file_failed_runs(const std::string& path);
+
+// the experiment described by a batch file, checked for consistency (BatchError if not)
+BatchFileInfo read_batch_file_info(const std::string& path);
+
+// the same, of a shard to merge: it must be complete; every problem is a BatchError (bad input)
+BatchFileInfo read_batch_shard(const std::string& path);
+
+// the message recorded for a failed run ("" when the run did not fail)
+std::string recorded_failure(const std::string& path, std::size_t point, std::int64_t replicate);
+
+// the rows of several shard files that together cover an experiment's points, in order
+std::unique_ptr<RowSource> shard_rows(const std::vector<std::pair<BatchFileInfo, std::string>>& shards,
+                                      std::size_t per_run, const Scenario& shape);
+
+// what sensitivity analysis reads of a batch file: the design and the per-point means
+struct BatchDesignTable {
+  std::string kind;  // design kind
+  std::int64_t points = 0, rows = 0, first = 0, end = 0;
+  std::vector<std::string> scenario_names, outcomes, factors, actors;
+  std::vector<std::string> mean_variables;  // names under /points/mean, in name order
+  std::vector<double> unit;
+  std::vector<std::int64_t> role, group;
+};
+// BatchError when the file is not a whole batch file with a sobol or morris design
+BatchDesignTable read_batch_design(const std::string& path);
+// /points/mean/<variable>, points x actors (BatchError when of another shape)
+std::vector<double> read_point_means(const std::string& path, const std::string& variable, std::size_t points, std::size_t actors);
+
+}  // namespace sixparty

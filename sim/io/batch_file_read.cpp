@@ -1,0 +1,268 @@
+#include "io/batch_file.hpp"
+
+#include "io/detail.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+namespace sixparty {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+BatchFileInfo read_info(const std::string& path, hid_t root) {
+  if (h5::read_attr_string(root, "kind") != "experiment")
+    throw BatchError("'" + path + "' is not a batch experiment file (written by sixparty batch)");
+  BatchFileInfo f;
+  h5::Handle g = h5::open_group(root, "experiment");
+  f.name = h5::read_attr_string(g.id(), "name");
+  f.description = h5::read_attr_string(g.id(), "description");
+  f.experiment_file = h5::read_attr_string(g.id(), "file");
+  f.experiment_text = h5::read_attr_string(g.id(), "yaml");
+  f.design_kind = h5::read_attr_string(g.id(), "design");
+  try {
+    f.fingerprint = std::stoull(h5::read_attr_string(g.id(), "fingerprint"));
+  } catch (const std::exception&) {
+    throw BatchError("'" + path + "' has no valid experiment fingerprint");
+  }
+  std::int64_t v = 0;
+  auto need = [&](const char* name) {
+    if (!h5::read_attr_int(g.id(), name, v) || v < 0) throw BatchError("'" + path + "': /experiment has no valid '" + name + "'");
+    return v;
+  };
+  f.seed = static_cast<std::uint64_t>(h5::read_attr_int(g.id(), "seed", v) ? v : 0);
+  f.common_seeds = h5::read_attr_string(g.id(), "seeds") != "independent";
+  f.runs_per_point = need("runs_per_point");
+  f.points = static_cast<std::size_t>(need("points"));
+  f.rows_per_scenario = static_cast<std::size_t>(need("rows_per_scenario"));
+  f.shard = static_cast<std::size_t>(need("shard"));
+  f.shards = static_cast<std::size_t>(need("shards"));
+  f.first_point = static_cast<std::size_t>(need("first_point"));
+  f.end_point = static_cast<std::size_t>(need("end_point"));
+  if (f.runs_per_point < 1 || f.end_point > f.points || f.first_point > f.end_point || f.shard >= f.shards ||
+      f.points > static_cast<std::size_t>(ExperimentLimits::max_points) || f.shards > 100000 ||
+      static_cast<double>(f.points) * static_cast<double>(f.runs_per_point) > static_cast<double>(ExperimentLimits::max_runs))
+    throw BatchError("'" + path + "': /experiment has inconsistent sizes");
+  f.scenario_files = h5::read_attr_strings(g.id(), "scenario_files");
+  f.scenario_names = h5::read_attr_strings(g.id(), "scenario_names");
+  f.scenario_resolved = h5::read_attr_strings(g.id(), "scenario_resolved");
+  f.outcomes = h5::read_attr_strings(g.id(), "outcomes");
+  f.actor_names = h5::read_attr_strings(g.id(), "actor_names");
+  f.dimensions = h5::read_attr_strings(g.id(), "dimensions");
+  f.resources = h5::read_attr_strings(g.id(), "resources");
+  f.check_every_step = h5::read_attr_string(g.id(), "invariant_checks") == "every step";
+  h5::Handle d = h5::open_group(root, "design");
+  f.factor_names = h5::read_strings(d.id(), "factor");
+  f.factor_paths = h5::read_strings(d.id(), "factor_path");
+  f.factor_distributions = h5::read_strings(d.id(), "factor_distribution");
+  f.factor_lower = h5::read_doubles(d.id(), "factor_lower");
+  f.factor_upper = h5::read_doubles(d.id(), "factor_upper");
+  const std::size_t k = f.factor_names.size();
+  if (k == 0 || k > ExperimentLimits::max_factors || f.factor_paths.size() != k || f.factor_distributions.size() != k ||
+      f.factor_lower.size() != k || f.factor_upper.size() != k || f.points * k > static_cast<std::size_t>(ExperimentLimits::max_design_cells))
+    throw BatchError("'" + path + "': /design's factor tables are inconsistent");
+  f.unit = h5::read_doubles(d.id(), "unit");
+  f.scenario = h5::read_ints(d.id(), "scenario");
+  f.seed_of = h5::read_ints(d.id(), "seed");
+  f.role = h5::read_ints(d.id(), "role");
+  f.group = h5::read_ints(d.id(), "group");
+  f.values.assign(f.points * k, kNaN);
+  for (std::size_t i = 0; i < k; ++i) {
+    const auto col = h5::read_doubles(d.id(), f.factor_names[i]);
+    if (col.size() != f.points) throw BatchError("'" + path + "': /design/" + f.factor_names[i] + " has the wrong length");
+    for (std::size_t p = 0; p < f.points; ++p) f.values[p * k + i] = col[p];
+  }
+  if (f.factor_paths.size() != k || f.unit.size() != f.points * k || f.scenario.size() != f.points || f.seed_of.size() != f.points ||
+      f.role.size() != f.points || f.group.size() != f.points)
+    throw BatchError("'" + path + "': /design has inconsistent lengths");
+  h5::Handle rg = h5::open_group(root, "runs");
+  f.actor_ids = h5::read_strings(rg.id(), "actor");
+  if (f.actor_names.size() != f.actor_ids.size()) throw BatchError("'" + path + "': actor names do not match the actors");
+  return f;
+}
+
+// rows of several shard files, which together cover the experiment's points in order
+class ShardSource : public RowSource {
+ public:
+  ShardSource(const std::vector<std::pair<BatchFileInfo, std::string>>& shards, std::size_t per_run, const Scenario& shape)
+      : per_run_(per_run), columns_(outcome_columns(shape)), n_(shape.actor_ids.size()), start_(detail::column_starts(columns_, n_)) {
+    for (const auto& [info, path] : shards) {
+      Part part;
+      part.file = h5::open_file_read(path);
+      part.first_row = info.first_point * static_cast<std::size_t>(info.runs_per_point);
+      part.rows = (info.end_point - info.first_point) * static_cast<std::size_t>(info.runs_per_point);
+      part.path = path;
+      h5::Handle g = h5::open_group(part.file.id(), "runs");
+      part.status = h5::open_dataset(g.id(), "status");
+      for (const auto& c : columns_) part.sets.push_back(h5::open_dataset(g.id(), c.name));
+      if (h5::exists(part.file.id(), "failures")) {
+        h5::Handle fg = h5::open_group(part.file.id(), "failures");
+        const auto pts = h5::read_ints(fg.id(), "point");
+        const auto reps = h5::read_ints(fg.id(), "replicate");
+        const auto msgs = h5::read_strings(fg.id(), "message", 100'000'000);
+        for (std::size_t i = 0; i < pts.size() && i < reps.size() && i < msgs.size(); ++i)
+          part.messages[static_cast<std::size_t>(pts[i]) * static_cast<std::size_t>(info.runs_per_point) + static_cast<std::size_t>(reps[i])] = msgs[i];
+      }
+      parts_.push_back(std::move(part));
+    }
+  }
+  void read(std::size_t first, std::size_t count, double* values, std::uint8_t* status,
+            std::vector<std::string>& messages) override {
+    // rows are global here (the merged file is one shard covering every point)
+    std::size_t done = 0;
+    while (done < count) {
+      const std::size_t row = first + done;
+      const Part* part = nullptr;
+      for (const auto& p : parts_)
+        if (row >= p.first_row && row < p.first_row + p.rows) part = &p;
+      if (!part) throw BatchError("no shard holds run " + std::to_string(row));
+      const std::size_t take = std::min(count - done, part->first_row + part->rows - row);
+      const hsize_t local = row - part->first_row;
+      std::vector<std::int64_t> st(take);
+      h5::read_int_slab(part->status.id(), local, take, st.data());
+      std::vector<double> col(take * n_);
+      for (std::size_t c = 0; c < columns_.size(); ++c) {
+        const auto& oc = columns_[c];
+        h5::read_slab(part->sets[c].id(), {local, 0}, {take, n_}, col.data());
+        for (std::size_t r = 0; r < take; ++r)
+          for (std::size_t i = 0; i < n_; ++i) values[(done + r) * per_run_ + start_[c] + i * oc.seconds + oc.second] = col[r * n_ + i];
+      }
+      for (std::size_t r = 0; r < take; ++r) {
+        status[done + r] = static_cast<std::uint8_t>(st[r]);
+        auto it = part->messages.find(row + r);
+        messages[done + r] = it == part->messages.end() ? "" : it->second;
+      }
+      done += take;
+    }
+  }
+
+ private:
+  struct Part {
+    h5::Handle file, status;
+    std::vector<h5::Handle> sets;
+    std::size_t first_row = 0, rows = 0;
+    std::string path;
+    std::map<std::size_t, std::string> messages;
+  };
+  std::size_t per_run_;
+  std::vector<OutcomeColumn> columns_;
+  std::size_t n_;
+  std::vector<std::size_t> start_;
+  std::vector<Part> parts_;
+};
+
+}  // namespace
+
+bool complete_batch_file(const std::string& path, std::uint64_t& fingerprint, std::int64_t& shard, std::int64_t& shards) {
+  try {
+    h5::Handle f = h5::open_file_read(path);
+    if (h5::read_attr_string(f.id(), "kind") != "experiment" || h5::read_attr_string(f.id(), "status") != "complete") return false;
+    h5::Handle g = h5::open_group(f.id(), "experiment");
+    fingerprint = std::stoull(h5::read_attr_string(g.id(), "fingerprint"));
+    return h5::read_attr_int(g.id(), "shard", shard) && h5::read_attr_int(g.id(), "shards", shards);
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::int64_t batch_file_failed_runs(const std::string& path) {
+  h5::Handle f = h5::open_file_read(path);
+  std::int64_t failed = 0;
+  h5::read_attr_int(f.id(), "failed_runs", failed);
+  return failed;
+}
+
+BatchFileInfo read_batch_file_info(const std::string& path) {
+  h5::Handle file = h5::open_file_read(path);
+  return read_info(path, file.id());
+}
+
+BatchFileInfo read_batch_shard(const std::string& p) {
+  h5::Handle f;
+  try {
+    f = h5::open_file_read(p);
+  } catch (const h5::Error& e) {
+    throw BatchError("cannot read the shard '" + p + "': " + e.what());  // bad input (exit 2), not a write error
+  }
+  if (h5::read_attr_string(f.id(), "status") != "complete") throw BatchError("'" + p + "' is not a complete batch file");
+  try {
+    return read_info(p, f.id());
+  } catch (const h5::Error& e) {
+    throw BatchError("'" + p + "' is not a readable batch file: " + e.what());
+  }
+}
+
+std::string recorded_failure(const std::string& path, std::size_t point, std::int64_t replicate) {
+  h5::Handle file = h5::open_file_read(path);
+  std::string failure;
+  if (h5::exists(file.id(), "failures")) {
+    h5::Handle g = h5::open_group(file.id(), "failures");
+    const auto pts = h5::read_ints(g.id(), "point");
+    const auto reps = h5::read_ints(g.id(), "replicate");
+    std::vector<std::string> msgs;
+    for (std::size_t i = 0; i < pts.size() && i < reps.size(); ++i)
+      if (pts[i] == static_cast<std::int64_t>(point) && reps[i] == replicate) {
+        if (msgs.empty()) msgs = h5::read_strings(g.id(), "message", 100'000'000);
+        if (i < msgs.size()) failure = msgs[i];
+      }
+  }
+  return failure;
+}
+
+std::unique_ptr<RowSource> shard_rows(const std::vector<std::pair<BatchFileInfo, std::string>>& shards, std::size_t per_run,
+                                      const Scenario& shape) {
+  return std::make_unique<ShardSource>(shards, per_run, shape);
+}
+
+BatchDesignTable read_batch_design(const std::string& path) {
+  h5::Handle file = h5::open_file_read(path);
+  const hid_t root = file.id();
+  if (h5::read_attr_string(root, "kind") != "experiment")
+    throw BatchError("'" + path + "' is not a batch experiment file (written by sixparty batch)");
+  h5::Handle g = h5::open_group(root, "experiment");
+  BatchDesignTable t;
+  t.kind = h5::read_attr_string(g.id(), "design");
+  if (t.kind != "sobol" && t.kind != "morris")
+    throw BatchError("'" + path + "' holds a " + t.kind + " design; sensitivity indices need a sobol or morris design");
+  h5::read_attr_int(g.id(), "points", t.points);
+  h5::read_attr_int(g.id(), "rows_per_scenario", t.rows);
+  h5::read_attr_int(g.id(), "first_point", t.first);
+  h5::read_attr_int(g.id(), "end_point", t.end);
+  if (t.first != 0 || t.end != t.points)
+    throw BatchError("'" + path + "' is one shard of the experiment (points " + std::to_string(t.first) + " to " +
+                     std::to_string(t.end - 1) + "); expected the whole design: join the shards with sixparty merge first");
+  if (t.rows < 2 || t.points % t.rows != 0) throw BatchError("'" + path + "': the design's sizes are inconsistent");
+  t.scenario_names = h5::read_attr_strings(g.id(), "scenario_names");
+  t.outcomes = h5::read_attr_strings(g.id(), "outcomes");
+  h5::Handle d = h5::open_group(root, "design");
+  t.factors = h5::read_strings(d.id(), "factor");
+  const std::size_t k = t.factors.size();
+  const auto points = static_cast<std::size_t>(t.points);
+  t.unit = h5::read_doubles(d.id(), "unit");
+  t.role = h5::read_ints(d.id(), "role");
+  t.group = h5::read_ints(d.id(), "group");
+  if (t.unit.size() != points * k || t.role.size() != points || t.group.size() != points)
+    throw BatchError("'" + path + "': /design has inconsistent lengths");
+  h5::Handle pg = h5::open_group(root, "points");
+  t.actors = h5::read_strings(pg.id(), "actor");
+  h5::Handle mean = h5::open_group(pg.id(), "mean");
+  H5Literate(mean.id(), H5_INDEX_NAME, H5_ITER_INC, nullptr, [](hid_t, const char* name, const H5L_info_t*, void* out) {
+    static_cast<std::vector<std::string>*>(out)->push_back(name);
+    return 0;
+  }, &t.mean_variables);
+  return t;
+}
+
+std::vector<double> read_point_means(const std::string& path, const std::string& variable, std::size_t points, std::size_t actors) {
+  h5::Handle file = h5::open_file_read(path);
+  h5::Handle mean = h5::open_group(file.id(), "points/mean");
+  std::vector<hsize_t> dims;
+  auto values = h5::read_doubles(mean.id(), variable, &dims);
+  if (dims.size() != 2 || dims[0] != static_cast<hsize_t>(points) || dims[1] != actors)
+    throw BatchError("'" + path + "': /points/mean/" + variable + " has the wrong shape");
+  return values;
+}
+
+}  // namespace sixparty

@@ -1,0 +1,29 @@
+// detail: what the sources of io/ share with HDF5 types in their signatures. Internal to io/:
+// nothing outside sim/io/ includes this (or io/h5.hpp).
+#pragma once
+
+#include "experiment/record.hpp"
+#include "io/h5.hpp"
+#include "io/outcomes.hpp"
+#include "io/results_file.hpp"
+#include "io/tables.hpp"
+
+#include <string>
+#include <vector>
+
+namespace sixparty::detail {
+
+// the root attributes every results file carries: title, Conventions, version and git revision,
+// command line, start time, RNG and threads
+void write_file_metadata(hid_t root, const RunMetadata& meta);
+
+// <group>/outcomes of an open file; `file` names it in messages
+OutcomeTable read_outcomes(hid_t f, const std::string& file, const std::string& group);
+
+// one table into an open file (replacing an older one at its path)
+void write_table(hid_t f, const Table& t);
+
+// where each outcome column's variable starts in a run's values: (actor, second) row-major per variable
+std::vector<std::size_t> column_starts(const std::vector<OutcomeColumn>& columns, std::size_t n);
+
+}  // namespace sixparty::detail

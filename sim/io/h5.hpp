@@ -1,0 +1,110 @@
+// h5: a thin RAII layer over the HDF5 C API (and its dimension-scale API), enough for the
+// results layout in results/README.md. Only sources in io/ include it.
+#pragma once
+
+#include "io/error.hpp"
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace sixparty::h5 {
+
+// owns one hid_t and closes it with the right H5*close
+class Handle {
+ public:
+  Handle() = default;
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~Handle() { reset(); }
+  Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+  Handle& operator=(Handle&& o) noexcept {
+    if (this != &o) {
+      reset();
+      id_ = o.id_;
+      close_ = o.close_;
+      o.id_ = -1;
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  hid_t id() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  // give up ownership (the caller closes)
+  hid_t release() {
+    const hid_t id = id_;
+    id_ = -1;
+    return id;
+  }
+  void reset() {
+    if (id_ >= 0 && close_) close_(id_);
+    id_ = -1;
+  }
+
+ private:
+  hid_t id_ = -1;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+// silence HDF5's own error printing (we report errors ourselves)
+void quiet();
+// call first thing in main: stops HDF5 from closing files again at exit, which crashes (in
+// HDF5 1.10) when a close had failed for lack of disk space; sixparty closes what it opens
+void no_cleanup_at_exit();
+
+Handle create_file(const std::string& path);
+Handle open_file_read(const std::string& path);
+Handle open_file_rw(const std::string& path);
+Handle create_group(hid_t parent, const std::string& name);
+Handle open_group(hid_t parent, const std::string& name);
+bool exists(hid_t parent, const std::string& name);
+
+void attr_string(hid_t obj, const std::string& name, const std::string& value);
+void attr_double(hid_t obj, const std::string& name, double value);
+void attr_int(hid_t obj, const std::string& name, std::int64_t value);
+void attr_strings(hid_t obj, const std::string& name, const std::vector<std::string>& values);
+std::string read_attr_string(hid_t obj, const std::string& name);  // "" when missing
+bool read_attr_int(hid_t obj, const std::string& name, std::int64_t& out);
+
+// a float64 dataset; chunk empty = contiguous; deflate 0 = none; fill = NaN
+Handle create_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+                      const std::vector<hsize_t>& chunk = {}, int deflate = 0);
+// an int64 dataset; chunk empty = contiguous
+Handle create_int_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+                          const std::vector<hsize_t>& chunk = {});
+// write a float64 hyperslab [start, start + count)
+void write_slab(hid_t dset, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count,
+                const double* data);
+void write_ints(hid_t dset, const std::int64_t* data);
+// write an int64 hyperslab [start, start + count) of a 1-D dataset
+void write_int_slab(hid_t dset, hsize_t start, hsize_t count, const std::int64_t* data);
+// make an existing 1-D dataset a dimension scale named like it
+void make_scale(hid_t dset, const std::string& name);
+// a 1-D coordinate: float64 or strings; made a dimension scale named like the dataset
+Handle coordinate(hid_t parent, const std::string& name, const std::vector<double>& values);
+Handle coordinate(hid_t parent, const std::string& name, const std::vector<std::string>& values);
+// a 1-D string dataset (not a scale), e.g. labels to attach to a coordinate
+Handle strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
+Handle strings(hid_t parent, const std::string& name, const std::vector<const char*>& values);
+// attach scales to the dimensions of dset, in order
+void attach(hid_t dset, const std::vector<hid_t>& scales);
+// name, units and long_name in one call
+void describe(hid_t obj, const std::string& long_name, const std::string& units);
+void flush(hid_t file);
+
+// reading (each throws Error when the object is missing, of another type, or larger than max)
+std::vector<std::string> read_strings(hid_t parent, const std::string& name, std::size_t max = 100000);
+std::vector<std::string> read_attr_strings(hid_t obj, const std::string& name, std::size_t max = 100000);
+// a whole float64 / int64 dataset, row-major; dims receives its shape
+std::vector<double> read_doubles(hid_t parent, const std::string& name, std::vector<hsize_t>* dims = nullptr,
+                                 std::size_t max = std::size_t{1} << 31);
+std::vector<std::int64_t> read_ints(hid_t parent, const std::string& name, std::size_t max = std::size_t{1} << 31);
+// a float64 hyperslab [start, start + count) of an open dataset
+void read_slab(hid_t dset, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count, double* out);
+void read_int_slab(hid_t dset, hsize_t start, hsize_t count, std::int64_t* out);
+Handle open_dataset(hid_t parent, const std::string& name);
+
+}  // namespace sixparty::h5

@@ -1,0 +1,369 @@
+#include "io/results_file.hpp"
+
+#include "core/files.hpp"
+#include "io/detail.hpp"
+
+#include "core/rng.hpp"
+#include "experiment/patterns.hpp"
+#include "version.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+namespace sixparty {
+
+namespace {
+
+std::vector<hsize_t> trailing(const Scenario& sc, Shape shape) {
+  const hsize_t n = sc.n();
+  switch (shape) {
+    case Shape::actor: return {n};
+    case Shape::actor_resource: return {n, static_cast<hsize_t>(sc.n_resources())};
+    case Shape::actor_dimension: return {n, static_cast<hsize_t>(sc.n_dimensions())};
+    case Shape::dyad: return {n, n};
+  }
+  return {n};
+}
+
+// coordinates of one group, made dimension scales, and the labels that go with them
+struct Coords {
+  h5::Handle run, time, actor, partner, resource, interest, stat, actor_name, resource_unit;
+
+  Coords(hid_t g, const Scenario& sc, std::int64_t runs, bool with_run, bool with_time, bool with_stat, bool with_all) {
+    if (with_run) {
+      // written block by block (GroupSink::block), so memory does not grow with runs
+      const hsize_t n = static_cast<hsize_t>(runs);
+      run = h5::create_int_dataset(g, "run", {n}, {std::min<hsize_t>(std::max<hsize_t>(n, 1), 65536)});
+      h5::make_scale(run.id(), "run");
+      h5::describe(run.id(), "run index within the ensemble", "1");
+    }
+    if (with_time) {
+      // the state recorded for step k is the state at its end
+      std::vector<double> t(static_cast<std::size_t>(sc.steps));
+      for (int k = 0; k < sc.steps; ++k) t[k] = sc.year(k + 1);
+      time = h5::coordinate(g, "time", t);
+      h5::describe(time.id(), "year at the end of the step (flows are those of the step)", "year");
+    }
+    if (with_stat) {
+      stat = h5::coordinate(g, "stat", kStatNames);
+      h5::describe(stat.id(), "statistic across runs", "1");
+    }
+    actor = h5::coordinate(g, "actor", sc.actor_ids);
+    h5::describe(actor.id(), "actor", "1");
+    actor_name = h5::strings(g, "actor_name", sc.actor_names);
+    h5::describe(actor_name.id(), "actor name", "1");
+    h5::attach(actor_name.id(), {actor.id()});
+    if (with_all) {
+      partner = h5::coordinate(g, "partner", sc.actor_ids);
+      h5::describe(partner.id(), "partner actor", "1");
+      resource = h5::coordinate(g, "resource", sc.resource_names);
+      h5::describe(resource.id(), "resource type", "1");
+      resource_unit = h5::strings(g, "resource_unit", sc.resource_units);
+      h5::describe(resource_unit.id(), "unit of the resource", "1");
+      h5::attach(resource_unit.id(), {resource.id()});
+      interest = h5::coordinate(g, "interest", sc.dimensions);
+      h5::describe(interest.id(), "interest dimension", "1");
+    }
+  }
+
+  std::vector<hid_t> scales(Shape shape) const {
+    switch (shape) {
+      case Shape::actor: return {actor.id()};
+      case Shape::actor_resource: return {actor.id(), resource.id()};
+      case Shape::actor_dimension: return {actor.id(), interest.id()};
+      case Shape::dyad: return {actor.id(), partner.id()};
+    }
+    return {};
+  }
+};
+
+// CF auxiliary coordinates of a variable: xarray makes them coordinates, not data
+std::string aux_coordinates(Shape shape) {
+  return shape == Shape::actor_resource ? "actor_name resource_unit" : "actor_name";
+}
+
+class GroupSink : public EnsembleSink {
+ public:
+  GroupSink(hid_t file, const std::string& name, const Scenario& sc, const EnsembleOptions& opt)
+      : sc_(sc), opt_(opt), slayout_(sc, step_variables()), olayout_(sc, outcome_variables()) {
+    group_ = h5::create_group(file, name);
+    const hid_t g = group_.id();
+    h5::attr_string(g, "scenario_name", sc.name);
+    h5::attr_string(g, "description", sc.description);
+    h5::attr_int(g, "seed", static_cast<std::int64_t>(opt.seed));
+    h5::attr_int(g, "runs", opt.runs);
+    h5::attr_int(g, "runs_completed", 0);
+    h5::attr_string(g, "status", "running");
+    h5::attr_string(g, "record_level", record_level_name(opt.level));
+    h5::attr_double(g, "start_year", sc.start_year);
+    h5::attr_double(g, "end_year", sc.end_year);
+    h5::attr_int(g, "steps_per_year", sc.steps_per_year);
+    h5::attr_strings(g, "scenario_files", sc.source_files);
+    h5::attr_strings(g, "scenario_texts", sc.source_texts);
+    h5::attr_string(g, "scenario_yaml", sc.source_texts.empty() ? "" : sc.source_texts.front());
+    h5::attr_string(g, "scenario_resolved", sc.resolved_yaml);
+
+    // outcomes: (run, actor[, interest])
+    outcomes_ = h5::create_group(g, "outcomes");
+    // every outcome is a (run, actor) column, so that to_dataframe() gives one row per run and
+    // actor; a variable with a second index is split into one column per interest dimension
+    out_coords_ = std::make_unique<Coords>(outcomes_.id(), sc, opt.runs, true, false, false, false);
+    const std::vector<hsize_t> dims = {static_cast<hsize_t>(opt.runs), static_cast<hsize_t>(sc.n())};
+    const std::vector<hsize_t> chunk = {std::min<hsize_t>(std::max<hsize_t>(dims[0], 1), 4096), dims[1]};
+    for (const auto& c : outcome_columns(sc)) {
+      auto d = h5::create_dataset(outcomes_.id(), c.name, dims, chunk, 4);
+      h5::describe(d.id(), c.long_name, c.units);
+      h5::attr_string(d.id(), "coordinates", aux_coordinates(Shape::actor));
+      h5::attach(d.id(), {out_coords_->run.id(), out_coords_->actor.id()});
+      out_sets_.push_back(std::move(d));
+    }
+    if (opt.level == RecordLevel::traces) {
+      traces_ = h5::create_group(g, "traces");
+      tr_coords_ = std::make_unique<Coords>(traces_.id(), sc, opt.runs, true, true, false, true);
+      for (const auto& v : step_variables()) {
+        std::vector<hsize_t> dims = {static_cast<hsize_t>(opt.runs), static_cast<hsize_t>(sc.steps)};
+        auto tr = trailing(sc, v.shape);
+        dims.insert(dims.end(), tr.begin(), tr.end());
+        std::vector<hsize_t> chunk = dims;
+        chunk[0] = 1;
+        const hsize_t cells = cells_of(sc, v.shape);
+        chunk[1] = std::max<hsize_t>(1, std::min<hsize_t>(dims[1], 131072 / std::max<hsize_t>(1, cells)));
+        auto d = h5::create_dataset(traces_.id(), v.name, dims, chunk, 4);
+        h5::describe(d.id(), v.long_name, v.units);
+        h5::attr_string(d.id(), "coordinates", aux_coordinates(v.shape));
+        auto ids = tr_coords_->scales(v.shape);
+        ids.insert(ids.begin(), tr_coords_->time.id());
+        ids.insert(ids.begin(), tr_coords_->run.id());
+        h5::attach(d.id(), ids);
+        trace_sets_.push_back(std::move(d));
+      }
+    }
+    file_ = file;
+  }
+
+  void block(std::int64_t first, std::int64_t count, const double* outcomes, const double* traces) override {
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(count));
+    for (std::int64_t r = 0; r < count; ++r) ids[static_cast<std::size_t>(r)] = opt_.first_run + first + r;
+    h5::write_int_slab(out_coords_->run.id(), static_cast<hsize_t>(first), static_cast<hsize_t>(count), ids.data());
+    if (tr_coords_) h5::write_int_slab(tr_coords_->run.id(), static_cast<hsize_t>(first), static_cast<hsize_t>(count), ids.data());
+    const auto& ovars = outcome_variables();
+    const std::size_t per = olayout_.per_step;
+    const std::size_t n = static_cast<std::size_t>(sc_.n());
+    std::vector<double> buf(static_cast<std::size_t>(count) * n);
+    std::size_t set = 0;
+    for (std::size_t v = 0; v < ovars.size(); ++v) {
+      // values are (actor, second) row-major; column k holds second index k
+      const std::size_t second = cells_of(sc_, ovars[v].shape) / n;
+      for (std::size_t k = 0; k < second; ++k, ++set) {
+        for (std::int64_t r = 0; r < count; ++r)
+          for (std::size_t i = 0; i < n; ++i)
+            buf[static_cast<std::size_t>(r) * n + i] = outcomes[static_cast<std::size_t>(r) * per + olayout_.offset[v] + i * second + k];
+        h5::write_slab(out_sets_[set].id(), {static_cast<hsize_t>(first), 0}, {static_cast<hsize_t>(count), n}, buf.data());
+      }
+    }
+    if (traces && opt_.level == RecordLevel::traces) {
+      const auto& svars = step_variables();
+      const std::size_t per_step = slayout_.per_step;
+      const std::size_t steps = static_cast<std::size_t>(sc_.steps);
+      for (std::size_t v = 0; v < svars.size(); ++v) {
+        const std::size_t cells = cells_of(sc_, svars[v].shape);
+        buf.resize(static_cast<std::size_t>(count) * steps * cells);
+        for (std::int64_t r = 0; r < count; ++r)
+          for (std::size_t t = 0; t < steps; ++t)
+            std::copy_n(traces + (r * steps + t) * per_step + slayout_.offset[v], cells,
+                        buf.data() + (r * steps + t) * cells);
+        std::vector<hsize_t> start = {static_cast<hsize_t>(first), 0},
+                             cnt = {static_cast<hsize_t>(count), static_cast<hsize_t>(steps)};
+        for (auto t : trailing(sc_, svars[v].shape)) {
+          start.push_back(0);
+          cnt.push_back(t);
+        }
+        h5::write_slab(trace_sets_[v].id(), start, cnt, buf.data());
+      }
+    }
+    h5::attr_int(group_.id(), "runs_completed", first + count);
+  }
+
+  void finish(const Summary* summary, std::int64_t completed, bool interrupted) override {
+    const hid_t g = group_.id();
+    if (summary && completed > 0) {
+      auto sg = h5::create_group(g, "summary");
+      Coords coords(sg.id(), sc_, 0, false, true, true, true);
+      const auto& svars = step_variables();
+      const std::size_t steps = static_cast<std::size_t>(sc_.steps);
+      const std::size_t nstat = kStatNames.size();
+      for (std::size_t v = 0; v < svars.size(); ++v) {
+        const std::size_t cells = cells_of(sc_, svars[v].shape);
+        std::vector<double> buf(nstat * steps * cells);
+        for (std::size_t s = 0; s < nstat; ++s)
+          for (std::size_t t = 0; t < steps; ++t)
+            for (std::size_t c = 0; c < cells; ++c)
+              buf[(s * steps + t) * cells + c] = summary->stat(s, t * slayout_.per_step + slayout_.offset[v] + c);
+        std::vector<hsize_t> dims = {nstat, steps};
+        auto tr = trailing(sc_, svars[v].shape);
+        dims.insert(dims.end(), tr.begin(), tr.end());
+        auto d = h5::create_dataset(sg.id(), svars[v].name, dims, {}, 0);
+        h5::write_slab(d.id(), std::vector<hsize_t>(dims.size(), 0), dims, buf.data());
+        h5::describe(d.id(), svars[v].long_name, svars[v].units);
+        h5::attr_string(d.id(), "coordinates", aux_coordinates(svars[v].shape));
+        auto ids = coords.scales(svars[v].shape);
+        ids.insert(ids.begin(), coords.time.id());
+        ids.insert(ids.begin(), coords.stat.id());
+        h5::attach(d.id(), ids);
+      }
+      h5::attr_int(sg.id(), "runs", completed);
+      h5::attr_double(sg.id(), "tdigest_compression", opt_.compression);
+    }
+    h5::attr_int(g, "runs_completed", completed);
+    h5::attr_string(g, "status", interrupted ? "interrupted" : "complete");
+    h5::flush(file_);
+  }
+
+ private:
+  const Scenario& sc_;
+  EnsembleOptions opt_;
+  RecordLayout slayout_, olayout_;
+  hid_t file_ = -1;
+  h5::Handle group_, outcomes_, traces_;
+  std::unique_ptr<Coords> out_coords_, tr_coords_;
+  std::vector<h5::Handle> out_sets_, trace_sets_;
+};
+
+}  // namespace
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string group_name(const std::string& scenario_name, const std::vector<std::string>& taken) {
+  std::string base = scenario_name.empty() ? "scenario" : scenario_name;
+  for (char& c : base)
+    if (c == '/' || c == '.') c = '_';
+  std::string name = base;
+  for (int k = 2; std::find(taken.begin(), taken.end(), name) != taken.end(); ++k) name = base + "_" + std::to_string(k);
+  return name;
+}
+
+struct ResultsFile::Impl {
+  explicit Impl(std::string final_path) : temp(std::move(final_path)) {}
+  files::TempFile temp;
+  h5::Handle file;
+};
+
+ResultsFile::ResultsFile(std::string final_path, const RunMetadata& meta) : impl_(std::make_unique<Impl>(std::move(final_path))) {
+  h5::quiet();
+  impl_->file = h5::create_file(impl_->temp.path());
+  try {
+    detail::write_file_metadata(impl_->file.id(), meta);
+    h5::attr_string(impl_->file.id(), "status", "running");
+  } catch (...) {
+    impl_->file.reset();
+    throw;
+  }
+}
+
+const std::string& ResultsFile::temp_path() const { return impl_->temp.path(); }
+
+void detail::write_file_metadata(hid_t f, const RunMetadata& meta) {
+  h5::attr_string(f, "title", "sixparty results");
+  h5::attr_string(f, "Conventions", "CF-1.8");
+  h5::attr_string(f, "sixparty_version", kVersion);
+  h5::attr_string(f, "git_revision", kGitRevision);
+  h5::attr_string(f, "command_line", meta.command_line);
+  h5::attr_string(f, "started", meta.started);
+  h5::attr_string(f, "rng_algorithm", rng_algorithm);
+  h5::attr_int(f, "threads", meta.threads);
+}
+
+ResultsFile::~ResultsFile() {
+  if (impl_) impl_->file.reset();  // before the TempFile removes an uncommitted temporary
+}
+
+std::unique_ptr<EnsembleSink> ResultsFile::add_scenario(const Scenario& sc, const EnsembleOptions& opt) {
+  const std::string name = group_name(sc.name, groups_);
+  groups_.push_back(name);
+  scenario_names_.push_back(sc.name);
+  h5::attr_strings(impl_->file.id(), "scenarios", groups_);
+  return std::make_unique<GroupSink>(impl_->file.id(), name, sc, opt);
+}
+
+void ResultsFile::write_patterns(std::size_t k, const std::vector<PatternResult>& results) {
+  if (results.empty() || k >= groups_.size()) return;
+  h5::Handle g = h5::open_group(impl_->file.id(), groups_[k]);
+  h5::Handle pg = h5::create_group(g.id(), "patterns");
+  std::vector<std::string> ids, desc, src, tol, note;
+  std::vector<double> observed, low, high, lo, hi, conf, passed, evaluated;
+  for (const auto& r : results) {
+    ids.push_back(r.id);
+    desc.push_back(r.description);
+    src.push_back(r.source);
+    tol.push_back(r.tolerance);
+    note.push_back(r.note);
+    observed.push_back(r.observed);
+    low.push_back(r.low);
+    high.push_back(r.high);
+    lo.push_back(r.min);
+    hi.push_back(r.max);
+    conf.push_back(r.confidence_required ? r.confidence : std::nan(""));
+    passed.push_back(r.passed ? 1 : 0);
+    evaluated.push_back(r.evaluated ? 1 : 0);
+  }
+  h5::Handle id = h5::coordinate(pg.id(), "pattern", ids);
+  h5::describe(id.id(), "pattern id", "1");
+  auto strings = [&](const char* name, const std::vector<std::string>& v, const char* long_name) {
+    h5::Handle d = h5::strings(pg.id(), name, v);
+    h5::describe(d.id(), long_name, "1");
+    h5::attach(d.id(), {id.id()});
+  };
+  auto numbers = [&](const char* name, const std::vector<double>& v, const char* long_name) {
+    h5::Handle d = h5::create_dataset(pg.id(), name, {v.size()});
+    h5::write_slab(d.id(), {0}, {v.size()}, v.data());
+    h5::describe(d.id(), long_name, "1");
+    h5::attach(d.id(), {id.id()});
+  };
+  strings("description", desc, "what the pattern says");
+  strings("source", src, "source of the target");
+  strings("tolerance", tol, "why the tolerance is what it is");
+  strings("note", note, "why a pattern was not evaluated");
+  numbers("observed", observed, "observed value over the ensemble");
+  numbers("interval_low", low, "lower end of the bootstrap interval");
+  numbers("interval_high", high, "upper end of the bootstrap interval");
+  numbers("expected_min", lo, "lowest value expected");
+  numbers("expected_max", hi, "highest value expected");
+  numbers("confidence", conf, "confidence the whole interval must meet (NaN: the point estimate suffices)");
+  numbers("passed", passed, "pattern met (0 or 1)");
+  numbers("evaluated", evaluated, "pattern evaluated (0 or 1)");
+}
+
+OutcomeTable ResultsFile::outcomes(const std::string& group) {
+  h5::flush(impl_->file.id());
+  return detail::read_outcomes(impl_->file.id(), impl_->temp.path(), group);
+}
+
+void ResultsFile::write_tables(const std::vector<Table>& tables) {
+  for (const auto& t : tables) detail::write_table(impl_->file.id(), t);
+}
+
+void ResultsFile::commit(const std::string& status) {
+  h5::attr_string(impl_->file.id(), "finished", utc_now());
+  h5::attr_string(impl_->file.id(), "status", status);
+  // closing flushes: a full disk can show up only here, so the result is checked
+  h5::flush(impl_->file.id());
+  if (H5Fclose(impl_->file.release()) < 0) throw h5::Error("cannot finish '" + impl_->temp.path() + "' (disk full?)");
+  try {
+    impl_->temp.commit();
+  } catch (const files::WriteError& e) {
+    throw h5::Error(e.what());
+  }
+}
+
+}  // namespace sixparty

@@ -1,0 +1,28 @@
+// A recorded determinism constant: the shipped status-quo scenario, a fixed seed, every value an
+// ensemble produces (outcomes, per-step traces and summaries) hashed at 1, 2, 4 and 8 threads.
+// The hashes must agree with each other (thread count never changes a result) and with the
+// constant below, so that any change of the numbers is noticed: a change of the model, of a
+// scenario or of the order of operations. When such a change is intended, update the constant in
+// the same commit and say why in its message.
+#include "test_support.hpp"
+
+#include "scenario/load.hpp"
+
+using namespace sixparty;
+using namespace sixparty::test;
+
+namespace {
+constexpr std::uint64_t kStatusQuoHash = 0x8eb6f5547fe83232ull;  // scenarios/status_quo.yaml, 48 runs, seed 2005, traces
+}
+
+TEST_CASE("the status quo ensemble reproduces its recorded hash at 1, 2, 4 and 8 threads") {
+  Diagnostics diags;
+  const auto sc = load_scenario(source_dir() + "/scenarios/status_quo.yaml", {}, diags);
+  REQUIRE(sc);
+  const std::uint64_t h1 = ensemble_hash(*sc, 1, RecordLevel::traces, 48, 2005);
+  CHECK(ensemble_hash(*sc, 2, RecordLevel::traces, 48, 2005) == h1);
+  CHECK(ensemble_hash(*sc, 4, RecordLevel::traces, 48, 2005) == h1);
+  CHECK(ensemble_hash(*sc, 8, RecordLevel::traces, 48, 2005) == h1);
+  INFO("hash 0x" << std::hex << h1 << " (update kStatusQuoHash only for an intended change of the numbers)");
+  CHECK(h1 == kStatusQuoHash);
+}
