@@ -15,8 +15,13 @@ std::string format_diagnostic(const Diagnostic& d) {
   if (!d.where.file.empty()) {
     out += d.where.file;
     if (d.where.line > 0) {
-      out += ":" + std::to_string(d.where.line);
-      if (d.where.column > 0) out += ":" + std::to_string(d.where.column);
+      // appended piece by piece: `":" + std::to_string(...)` trips a GCC 12 -Wrestrict false positive
+      out += ':';
+      out += std::to_string(d.where.line);
+      if (d.where.column > 0) {
+        out += ':';
+        out += std::to_string(d.where.column);
+      }
     }
     out += ": ";
   } else if (d.where.line == 0) {

@@ -48,6 +48,7 @@ void apply_change(World& w, const EventChange& c, int i, int j) {
     case EventOp::set: x = c.value; break;
     case EventOp::scale: x *= c.value; break;
     case EventOp::add: x += c.value; break;
+    case EventOp::trigger: break;  // a collapse, applied by apply_events, not a value change
   }
   const auto [lo, hi] = target_range(c.target.var);
   x = std::clamp(x, lo, hi);

@@ -326,15 +326,19 @@ std::string format_patterns(const std::string& scenario, std::int64_t runs, cons
   int failed = 0;
   for (const auto& r : results) {
     auto bound = [](double x) { return std::isfinite(x) ? format_number(std::round(x * 1e4) / 1e4) : std::string(x < 0 ? "-inf" : "inf"); };
-    const std::string expected = "[" + bound(r.min) + ", " + bound(r.max) + "]";
+    std::string expected = "[";  // appended, not `"[" + ...`: a GCC 12 -Wrestrict false positive
+    expected += bound(r.min);
+    expected += ", ";
+    expected += bound(r.max);
+    expected += ']';
     char interval[64];
     std::snprintf(interval, sizeof interval, "%s%.0f%% [%.4g, %.4g]", r.confidence_required ? "*" : "",
                   r.confidence * 100, r.low, r.high);
     const char* verdict = !r.evaluated ? "n/a" : r.passed ? "pass" : "FAIL";
     if (!r.passed) ++failed;
+    const std::string note = r.note.empty() ? std::string() : "  (" + r.note + ")";
     std::snprintf(line, sizeof line, "  %-5s %-6s %11.4g  %-24s %-24s %s%s\n", r.id.c_str(), verdict, r.observed,
-                  expected.c_str(), r.evaluated ? interval : "-", r.description.c_str(),
-                  r.note.empty() ? "" : ("  (" + r.note + ")").c_str());
+                  expected.c_str(), r.evaluated ? interval : "-", r.description.c_str(), note.c_str());
     out += line;
   }
   out += "  " + std::to_string(results.size() - failed) + " of " + std::to_string(results.size()) + " patterns met\n";
