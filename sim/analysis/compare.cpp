@@ -2,6 +2,7 @@
 
 #include "core/rng.hpp"
 #include "core/text.hpp"
+#include "stats/resample.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -118,10 +119,10 @@ Comparison compare_outcomes(const OutcomeTable& A, const OutcomeTable& B, std::u
   for (int rep = 0; rep < R; ++rep) {
     const std::size_t na = c.paired ? runs : ra, nb = c.paired ? runs : rb;
     for (std::size_t k = 0; k < na; ++k)
-      ia[k] = std::min(na - 1, static_cast<std::size_t>(rng.uniform(static_cast<std::uint32_t>(rep), static_cast<std::uint32_t>(k), 0, 0, Purpose::bootstrap) * na));
+      ia[k] = resample_index(rng.uniform(static_cast<std::uint32_t>(rep), static_cast<std::uint32_t>(k), 0, 0, Purpose::bootstrap), na);
     for (std::size_t k = 0; k < nb; ++k)
       ib[k] = c.paired ? ia[k]
-                       : std::min(nb - 1, static_cast<std::size_t>(rng.uniform(static_cast<std::uint32_t>(rep), static_cast<std::uint32_t>(k), 1, 0, Purpose::bootstrap) * nb));
+                       : resample_index(rng.uniform(static_cast<std::uint32_t>(rep), static_cast<std::uint32_t>(k), 1, 0, Purpose::bootstrap), nb);
     for (std::size_t r = 0; r < rows.size(); ++r) {
       double sa = 0, sb = 0;
       std::size_t ca = 0, cb = 0;
@@ -157,15 +158,8 @@ Comparison compare_outcomes(const OutcomeTable& A, const OutcomeTable& B, std::u
                          : kNaN;
     auto& v = reps[r];
     std::sort(v.begin(), v.end());
-    auto pct = [&](double q) {
-      if (v.empty()) return kNaN;
-      const double h = q * static_cast<double>(v.size() - 1);
-      const std::size_t lo = static_cast<std::size_t>(std::floor(h));
-      const std::size_t hi = std::min(lo + 1, v.size() - 1);
-      return v[lo] + (h - lo) * (v[hi] - v[lo]);
-    };
-    row.out.low = pct(0.025);
-    row.out.high = pct(0.975);
+    row.out.low = quantile_sorted(v, 0.025);
+    row.out.high = quantile_sorted(v, 0.975);
     c.rows.push_back(row.out);
   }
   return c;

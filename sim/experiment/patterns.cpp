@@ -1,5 +1,7 @@
 #include "experiment/patterns.hpp"
 
+#include "stats/resample.hpp"
+
 #include "core/rng.hpp"
 #include "core/text.hpp"
 
@@ -37,19 +39,10 @@ double eval(const PatternExpr& e, const double* leaf) {
   }
 }
 
-// percentile of sorted values (linear interpolation)
-double percentile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return kNaN;
-  const double h = q * (sorted.size() - 1);
-  const std::size_t lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
 std::size_t draw(const Rng& rng, int replicate, std::size_t k, std::size_t n) {
   const double u = rng.uniform(static_cast<std::uint32_t>(replicate), static_cast<std::uint32_t>(k), 0, 0,
                                Purpose::bootstrap);
-  return std::min(n - 1, static_cast<std::size_t>(u * static_cast<double>(n)));
+  return resample_index(u, n);
 }
 
 }  // namespace
@@ -305,8 +298,8 @@ std::vector<PatternResult> PatternEvaluator::evaluate(std::size_t scenario, std:
     reps.erase(std::remove_if(reps.begin(), reps.end(), [](double x) { return !std::isfinite(x); }), reps.end());
     std::sort(reps.begin(), reps.end());
     const double tail = (1.0 - r.confidence) / 2;
-    r.low = percentile(reps, tail);
-    r.high = percentile(reps, 1.0 - tail);
+    r.low = quantile_sorted(reps, tail);
+    r.high = quantile_sorted(reps, 1.0 - tail);
     r.evaluated = std::isfinite(r.observed);
     if (!r.evaluated) r.note = "the value is not finite (a ratio with a zero denominator?)";
     r.passed = r.evaluated && (r.confidence_required ? (r.low >= r.min && r.high <= r.max)

@@ -3,6 +3,7 @@
 #include "core/files.hpp"
 #include "experiment/record.hpp"
 #include "io/detail.hpp"
+#include "stats/resample.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -216,8 +217,7 @@ void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const R
   std::vector<std::int64_t> ints, ok_count;
   Failures failures;
   std::size_t open_first = 0;            // first point whose statistics are not yet written
-  std::vector<double> acc_mean, acc_m2;  // (open points) x per_run
-  std::vector<std::uint32_t> acc_n;
+  std::vector<RunningMoments> acc;       // (open points) x per_run
   std::vector<std::int64_t> acc_ok;      // finished runs per open point
   for (std::size_t first = 0; first < runs; first += block) {
     const std::size_t count = std::min(block, runs - first);
@@ -250,24 +250,15 @@ void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const R
     // accumulate the block's rows into their points
     const std::size_t last_point = (first + count - 1) / R;  // local point index
     const std::size_t open = last_point - open_first + 1;
-    acc_mean.resize(open * per_run, 0.0);
-    acc_m2.resize(open * per_run, 0.0);
-    acc_n.resize(open * per_run, 0);
+    acc.resize(open * per_run);
     acc_ok.resize(open, 0);
     for (std::size_t r = 0; r < count; ++r) {
       const std::size_t q = (first + r) / R - open_first;
       acc_ok[q] += status[r] == kRunOk;
       const double* x = values.data() + r * per_run;
-      double* m = acc_mean.data() + q * per_run;
-      double* m2 = acc_m2.data() + q * per_run;
-      std::uint32_t* k = acc_n.data() + q * per_run;
+      RunningMoments* m = acc.data() + q * per_run;
       for (std::size_t v = 0; v < per_run; ++v)
-        if (std::isfinite(x[v])) {
-          ++k[v];
-          const double d = x[v] - m[v];
-          m[v] += d / static_cast<double>(k[v]);
-          m2[v] += d * (x[v] - m[v]);
-        }
+        if (std::isfinite(x[v])) m[v].add(x[v]);
     }
     // write the points this block completes
     const bool last_complete = (first + count) % R == 0 || first + count == runs;
@@ -282,8 +273,8 @@ void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const R
       for (std::size_t q = 0; q < done; ++q)
         for (std::size_t i = 0; i < n; ++i) {
           const std::size_t v = q * per_run + start[c] + i * oc.seconds + oc.second;
-          pm[q * n + i] = acc_n[v] ? acc_mean[v] : kNaN;
-          ps[q * n + i] = acc_n[v] > 1 ? std::sqrt(acc_m2[v] / static_cast<double>(acc_n[v] - 1)) : kNaN;
+          pm[q * n + i] = acc[v].mean_or_nan();
+          ps[q * n + i] = acc[v].sd();
         }
       h5::write_slab(mean_sets[c].id(), {static_cast<hsize_t>(open_first), 0}, {static_cast<hsize_t>(done), hn}, pm.data());
       h5::write_slab(sd_sets[c].id(), {static_cast<hsize_t>(open_first), 0}, {static_cast<hsize_t>(done), hn}, ps.data());
@@ -293,9 +284,7 @@ void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const R
       std::move(v.begin() + static_cast<std::ptrdiff_t>(done * width), v.end(), v.begin());
       v.resize((open - done) * width);
     };
-    keep(acc_mean, per_run);
-    keep(acc_m2, per_run);
-    keep(acc_n, per_run);
+    keep(acc, per_run);
     keep(acc_ok, 1);
     open_first += done;
   }

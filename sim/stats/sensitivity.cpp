@@ -1,5 +1,7 @@
 #include "stats/sensitivity.hpp"
 
+#include "stats/resample.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -32,15 +34,6 @@ void check_common(const char* fn, const UnitDesign& d, const std::vector<double>
   if (!(confidence > 0 && confidence < 1)) bad(f + ": confidence must be in (0, 1), got " + std::to_string(confidence));
 }
 
-// quantile q of sorted values, linear interpolation between order statistics (R type 7)
-double quantile_sorted(const std::vector<double>& s, double q) {
-  if (s.empty()) return kNaN;
-  const double h = q * static_cast<double>(s.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  if (lo + 1 >= s.size()) return s.back();
-  return s[lo] + (h - static_cast<double>(lo)) * (s[lo + 1] - s[lo]);
-}
-
 // percentile interval of the finite values in `reps` (sorted in place)
 void percentile_interval(std::vector<double>& reps, double confidence, double& low, double& high) {
   reps.erase(std::remove_if(reps.begin(), reps.end(), [](double v) { return !std::isfinite(v); }), reps.end());
@@ -49,9 +42,6 @@ void percentile_interval(std::vector<double>& reps, double confidence, double& l
   high = quantile_sorted(reps, (1 + confidence) / 2);
 }
 
-std::size_t pick(double w, std::size_t m) {
-  return std::min(static_cast<std::size_t>(w * static_cast<double>(m)), m - 1);
-}
 
 // ---- Sobol' ---------------------------------------------------------------------------------
 
@@ -202,7 +192,7 @@ SobolIndices sobol_indices(const UnitDesign& d, const std::vector<double>& y, So
   SobolPoint bp;
   for (std::size_t b = 0; b < reps; ++b) {
     for (std::size_t j = 0; j < n; ++j)
-      rows[j] = pick(rng.uniform(static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(j), 0, 0, kBootstrapPurpose,
+      rows[j] = resample_index(rng.uniform(static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(j), 0, 0, kBootstrapPurpose,
                                  kSobolBootstrapDraw), n);
     sobol_estimate(o, rows, est, bp);
     for (std::size_t i = 0; i < k; ++i) {
@@ -277,7 +267,7 @@ MorrisEffects morris_effects(const UnitDesign& d, const std::vector<double>& y, 
   MorrisPoint bp;
   for (std::size_t b = 0; b < reps; ++b) {
     for (std::size_t t = 0; t < r; ++t)
-      rows[t] = pick(rng.uniform(static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(t), 0, 0, kBootstrapPurpose,
+      rows[t] = resample_index(rng.uniform(static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(t), 0, 0, kBootstrapPurpose,
                                  kMorrisBootstrapDraw), r);
     morris_estimate(ee, k, rows, bp);
     for (std::size_t i = 0; i < k; ++i) rep[i * reps + b] = bp.mu_star[i];

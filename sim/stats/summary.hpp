@@ -7,6 +7,7 @@
 // thread count.
 #pragma once
 
+#include "stats/resample.hpp"
 #include "stats/tdigest.hpp"
 
 #include <cstddef>

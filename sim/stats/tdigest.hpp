@@ -44,16 +44,4 @@ class TDigest {
   std::vector<double> mean_, weight_;  // centroids sorted by mean
 };
 
-// running mean and variance (Welford), deterministic for a fixed order of values
-struct RunningMoments {
-  double n = 0, mean = 0, m2 = 0;
-  void add(double x) {
-    n += 1;
-    const double d = x - mean;
-    mean += d / n;
-    m2 += d * (x - mean);
-  }
-  double sd() const { return n > 1 ? std::sqrt(m2 / (n - 1)) : std::nan(""); }  // sample sd; NaN below 2 values
-};
-
 }  // namespace sixparty

@@ -1,4 +1,5 @@
 #include "stats/tdigest.hpp"
+#include "stats/resample.hpp"
 
 #include "core/rng.hpp"
 
