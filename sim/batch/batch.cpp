@@ -15,22 +15,147 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <optional>
 #include <system_error>
 
 namespace sixparty {
 
 namespace fs = std::filesystem;
 
-BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchOptions& opt, const RunMetadata& meta,
-                      const std::function<void(const BatchStatus&)>& progress, const std::atomic<bool>* stop) {
-  const auto t0 = std::chrono::steady_clock::now();
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+void check_shard(const Experiment& ex, const BatchOptions& opt) {
   if (opt.shards < 1 || opt.shard >= opt.shards) throw BatchError("shard " + std::to_string(opt.shard + 1) + " of " + std::to_string(opt.shards) + " does not exist");
   if (opt.shards > ex.points())
     throw BatchError(std::to_string(opt.shards) + " shards of " + std::to_string(ex.points()) + " points would leave shards empty; expected at most " +
                      std::to_string(ex.points()) + " shards");
-  const auto range = shard_points(ex.points(), opt.shard, opt.shards);
-  const std::size_t first_point = range.first, end_point = range.second;  // (lambdas capture these)
+}
+
+// the output's lock (held for the whole batch); stale temporaries of killed batches go
+std::unique_ptr<files::OutputLock> lock_output(const std::string& out) {
+  std::error_code ec;
+  if (fs::is_directory(out, ec)) throw BatchError("'" + out + "' is a directory; expected a file path for -o");
+  std::unique_ptr<files::OutputLock> lock;
+  try {
+    lock = std::make_unique<files::OutputLock>(out);
+  } catch (const files::Busy&) {
+    throw BatchError("another sixparty batch is writing this output (it holds '" + out + ".lock'); expected one batch per output file");
+  } catch (const files::WriteError& e) {
+    throw std::system_error(errno, std::generic_category(), e.what());
+  }
+  files::remove_stale_temporaries(out, {".", ".journal."});
+  return lock;
+}
+
+// true when `out` already is the finished file of this shard (then nothing is to be done); an
+// existing file of anything else is an error unless a journal says a batch is under way
+bool already_complete(const Experiment& ex, const std::string& out, const BatchOptions& opt, const std::string& journal) {
+  std::error_code ec;
+  if (opt.fresh || !fs::exists(out, ec)) return false;
+  std::uint64_t fp = 0;
+  std::int64_t shard = -1, shards = -1;
+  if (complete_batch_file(out, fp, shard, shards) && fp == ex.fingerprint && shard == static_cast<std::int64_t>(opt.shard) &&
+      shards == static_cast<std::int64_t>(opt.shards)) {
+    fs::remove(journal, ec);  // a stale journal of the same experiment (e.g. an interrupted --fresh)
+    return true;
+  }
+  if (!fs::exists(journal, ec))
+    throw BatchError("'" + out + "' exists and is not a finished file of this experiment; expected a new path, or --fresh to overwrite it");
+  return false;
+}
+
+// the compiled scenarios of the points a chunk needs, compiled in parallel (about 1 ms each);
+// a point whose scenario does not compile keeps its message and fails its runs
+class PointScenarios {
+ public:
+  explicit PointScenarios(const Experiment& ex) : ex_(ex) {}
+
+  // compiles the points of `chunk` (rows of the shard) not yet known, forgets those before it
+  void prepare(const std::vector<std::size_t>& chunk, std::size_t first_point, std::size_t R) {
+    const std::size_t oldest = first_point + chunk.front() / R;
+    for (auto it = cache_.begin(); it != cache_.end();) it = it->first < oldest ? cache_.erase(it) : std::next(it);
+    for (auto it = errors_.begin(); it != errors_.end();) it = it->first < oldest ? errors_.erase(it) : std::next(it);
+    std::vector<std::size_t> fresh;
+    for (std::size_t row : chunk) {
+      const std::size_t p = first_point + row / R;
+      if (!cache_.count(p) && (fresh.empty() || fresh.back() != p)) fresh.push_back(p);
+    }
+    std::vector<std::shared_ptr<const Scenario>> compiled(fresh.size());
+    std::vector<std::string> errors(fresh.size());
+    parallel_for(fresh.size(), 1, [&](std::size_t b, std::size_t e) {
+      for (std::size_t q = b; q < e; ++q) {
+        try {
+          Diagnostics dp;
+          auto sc = ex_.compile_point(fresh[q], dp);
+          if (sc) compiled[q] = std::make_shared<const Scenario>(std::move(*sc));
+          else errors[q] = "the point's scenario does not compile: " + dp.format();
+        } catch (const std::exception& err) {
+          errors[q] = std::string("the point's scenario does not compile: ") + err.what();
+        }
+        if (errors[q].size() > kMaxRunMessage) errors[q].resize(kMaxRunMessage);
+      }
+    });
+    for (std::size_t q = 0; q < fresh.size(); ++q) {
+      cache_[fresh[q]] = compiled[q];
+      if (!compiled[q]) errors_[fresh[q]] = errors[q];
+    }
+  }
+  const Scenario* scenario(std::size_t point) const { return cache_.at(point).get(); }
+  const std::string& error(std::size_t point) const { return errors_.at(point); }
+
+ private:
+  const Experiment& ex_;
+  std::map<std::size_t, std::shared_ptr<const Scenario>> cache_;  // point -> its scenario (nullptr: does not compile)
+  std::map<std::size_t, std::string> errors_;
+};
+
+// the runs of one chunk, in parallel, into its buffers
+struct ChunkBuffers {
+  std::vector<std::unique_ptr<RunState>> states;
+  std::vector<double> values;  // runs x per_run
+  std::vector<std::uint8_t> status;
+  std::vector<std::string> messages;
+};
+
+void run_chunk(const Experiment& ex, const std::vector<std::size_t>& chunk, std::size_t first_point, const PointScenarios& points,
+               const RecordLayout& layout, const StepOptions& sopt, const BatchOptions& opt, ChunkBuffers& buf) {
+  const std::size_t R = static_cast<std::size_t>(ex.runs_per_point), per_run = layout.per_step;
+  parallel_for(chunk.size(), 1, [&](std::size_t b, std::size_t e) {
+    for (std::size_t k = b; k < e; ++k) {
+      const std::size_t p = first_point + chunk[k] / R;
+      const auto replicate = static_cast<std::uint32_t>(chunk[k] % R);
+      const Scenario* sc = points.scenario(p);
+      if (!sc) {
+        buf.status[k] = kRunFailed;
+        buf.messages[k] = points.error(p);
+        continue;
+      }
+      try {
+        const Rng rng(ex.point_seed(p));
+        RunState& s = *buf.states[k];
+        run_one(*sc, s, replicate, rng, sopt, [&](RunState& fresh) {
+          if (opt.on_run_start) opt.on_run_start(p, replicate, fresh);
+        });
+        check_invariants(*sc, s);  // every run ends checked: non-finite or broken state fails it
+        collect(*sc, s, outcome_variables(), layout, buf.values.data() + k * per_run);
+        buf.status[k] = kRunOk;
+      } catch (const std::exception& err) {
+        buf.status[k] = kRunFailed;
+        buf.messages[k] = std::string(err.what()).substr(0, kMaxRunMessage);
+      }
+    }
+  });
+}
+
+}  // namespace
+
+BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchOptions& opt, const RunMetadata& meta,
+                      const std::function<void(const BatchStatus&)>& progress, const std::atomic<bool>* stop) {
+  const auto t0 = Clock::now();
+  check_shard(ex, opt);
+  const auto [first_point, end_point] = shard_points(ex.points(), opt.shard, opt.shards);
   const std::size_t R = static_cast<std::size_t>(ex.runs_per_point);
 #ifndef NDEBUG
   const bool check_every_step = true;
@@ -42,31 +167,12 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
   st.points_total = end_point - first_point;
   st.runs_total = static_cast<std::int64_t>(st.points_total * R);
   st.journal = out + ".journal";
-
-  std::error_code ec;
-  if (fs::is_directory(out, ec)) throw BatchError("'" + out + "' is a directory; expected a file path for -o");
-  std::optional<files::OutputLock> lock;
-  try {
-    lock.emplace(out);
-  } catch (const files::Busy&) {
-    throw BatchError("another sixparty batch is writing this output (it holds '" + out + ".lock'); expected one batch per output file");
-  } catch (const files::WriteError& e) {
-    throw std::system_error(errno, std::generic_category(), e.what());
-  }
-  files::remove_stale_temporaries(out, {".", ".journal."});
-  if (!opt.fresh && fs::exists(out, ec)) {
-    std::uint64_t fp = 0;
-    std::int64_t shard = -1, shards = -1;
-    if (complete_batch_file(out, fp, shard, shards) && fp == ex.fingerprint && shard == static_cast<std::int64_t>(opt.shard) &&
-        shards == static_cast<std::int64_t>(opt.shards)) {
-      st.already_complete = true;
-      fs::remove(st.journal, ec);  // a stale journal of the same experiment (e.g. an interrupted --fresh)
-      st.runs_done = st.runs_total;
-      st.points_done = st.points_total;
-      return st;
-    }
-    if (!fs::exists(st.journal, ec))
-      throw BatchError("'" + out + "' exists and is not a finished file of this experiment; expected a new path, or --fresh to overwrite it");
+  const auto lock = lock_output(out);
+  if (already_complete(ex, out, opt, st.journal)) {
+    st.already_complete = true;
+    st.runs_done = st.runs_total;
+    st.points_done = st.points_total;
+    return st;
   }
 
   // a scenario with the world's shape, for layouts and the run states
@@ -86,125 +192,59 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
   };
   for (std::size_t p = 0; p < st.points_total; ++p) st.points_done += point_done(p);
 
+  // the missing runs, a chunk at a time: run, one journal write, progress
   const std::size_t C = std::max<std::size_t>(1, opt.chunk_runs);
-  const std::size_t remaining = static_cast<std::size_t>(st.runs_total - st.runs_resumed);
-  std::vector<std::unique_ptr<RunState>> states;
-  for (std::size_t k = 0; k < std::min(C, remaining); ++k) states.push_back(std::make_unique<RunState>(*base));
-  std::vector<double> out_buf(states.size() * per_run);
-  std::vector<std::uint8_t> status(states.size());
-  std::vector<std::string> messages(states.size());
-  std::map<std::size_t, std::shared_ptr<const Scenario>> cache;  // point -> its scenario (nullptr: does not compile)
-  std::map<std::size_t, std::string> compile_errors;
+  const std::size_t slots = std::min(C, static_cast<std::size_t>(st.runs_total - st.runs_resumed));
+  ChunkBuffers buf;
+  for (std::size_t k = 0; k < slots; ++k) buf.states.push_back(std::make_unique<RunState>(*base));
+  buf.values.resize(slots * per_run);
+  buf.status.resize(slots);
+  buf.messages.resize(slots);
+  PointScenarios points(ex);
   StepOptions sopt;
   sopt.check_invariants = check_every_step;
   std::vector<std::size_t> chunk;  // shard rows of the chunk (found lazily: no list of every run)
   chunk.reserve(C);
-  std::size_t cursor = 0;
-
-  while (true) {
+  for (std::size_t cursor = 0;;) {
     if (stop && stop->load()) {
       st.interrupted = true;
-      break;
+      st.seconds = seconds_since(t0);
+      return st;
     }
     chunk.clear();
-    while (cursor < journal.runs() && chunk.size() < C) {
+    for (; cursor < journal.runs() && chunk.size() < C; ++cursor)
       if (!journal.done(cursor)) chunk.push_back(cursor);
-      ++cursor;
-    }
     if (chunk.empty()) break;
-    const std::size_t count = chunk.size();
-    // the scenarios of this chunk's points, compiled in parallel (about 1 ms each)
-    const std::size_t oldest = first_point + chunk.front() / R;
-    for (auto it = cache.begin(); it != cache.end();) it = it->first < oldest ? cache.erase(it) : std::next(it);
-    for (auto it = compile_errors.begin(); it != compile_errors.end();) it = it->first < oldest ? compile_errors.erase(it) : std::next(it);
-    std::vector<std::size_t> fresh_points;
-    for (std::size_t k = 0; k < count; ++k) {
-      const std::size_t p = first_point + chunk[k] / R;
-      if (!cache.count(p) && (fresh_points.empty() || fresh_points.back() != p)) fresh_points.push_back(p);
-    }
-    std::vector<std::shared_ptr<const Scenario>> compiled(fresh_points.size());
-    std::vector<std::string> errors(fresh_points.size());
-    parallel_for(fresh_points.size(), 1, [&](std::size_t b, std::size_t e) {
-      for (std::size_t q = b; q < e; ++q) {
-        try {
-          Diagnostics dp;
-          auto sc = ex.compile_point(fresh_points[q], dp);
-          if (sc) compiled[q] = std::make_shared<const Scenario>(std::move(*sc));
-          else errors[q] = "the point's scenario does not compile: " + dp.format();
-        } catch (const std::exception& err) {
-          errors[q] = std::string("the point's scenario does not compile: ") + err.what();
-        }
-        if (errors[q].size() > kMaxRunMessage) errors[q].resize(kMaxRunMessage);
-      }
-    });
-    for (std::size_t q = 0; q < fresh_points.size(); ++q) {
-      cache[fresh_points[q]] = compiled[q];
-      if (!compiled[q]) compile_errors[fresh_points[q]] = errors[q];
-    }
-    parallel_for(count, 1, [&](std::size_t b, std::size_t e) {
-      for (std::size_t k = b; k < e; ++k) {
-        const std::size_t row = chunk[k];
-        const std::size_t p = first_point + row / R;
-        const auto replicate = static_cast<std::uint32_t>(row % R);
-        double* o = out_buf.data() + k * per_run;
-        const Scenario* sc = cache.at(p).get();
-        if (!sc) {
-          status[k] = kRunFailed;
-          messages[k] = compile_errors.at(p);
-          continue;
-        }
-        try {
-          const Rng rng(ex.point_seed(p));
-          RunState& s = *states[k];
-          run_one(*sc, s, replicate, rng, sopt, [&](RunState& fresh) {
-            if (opt.on_run_start) opt.on_run_start(p, replicate, fresh);
-          });
-          check_invariants(*sc, s);  // every run ends checked: non-finite or broken state fails it
-          collect(*sc, s, outcome_variables(), layout, o);
-          status[k] = kRunOk;
-        } catch (const std::exception& err) {
-          status[k] = kRunFailed;
-          messages[k] = std::string(err.what()).substr(0, kMaxRunMessage);
-        }
-      }
-    });
-    // one write for the chunk, records in row order
-    journal.append(chunk, status.data(), out_buf.data(), messages);
-    for (std::size_t k = 0; k < count; ++k) st.runs_failed += status[k] != kRunOk;
+    points.prepare(chunk, first_point, R);
+    run_chunk(ex, chunk, first_point, points, layout, sopt, opt, buf);
+    journal.append(chunk, buf.status.data(), buf.values.data(), buf.messages);  // records in row order
+    for (std::size_t k = 0; k < chunk.size(); ++k) st.runs_failed += buf.status[k] != kRunOk;
     // a point with runs in this chunk was not done before it; count those it completes
-    for (std::size_t k = 0; k < count; ++k) {
+    for (std::size_t k = 0; k < chunk.size(); ++k) {
       const std::size_t p = chunk[k] / R;
       if ((k == 0 || chunk[k - 1] / R != p) && point_done(p)) ++st.points_done;
     }
-    st.runs_done += static_cast<std::int64_t>(count);
-    st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    st.runs_done += static_cast<std::int64_t>(chunk.size());
+    st.seconds = seconds_since(t0);
     if (progress) progress(st);
-  }
-  if (st.interrupted) {
-    st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return st;
   }
 
   // every run is in the journal: the file (synced), then the journal goes
-  const auto w0 = std::chrono::steady_clock::now();
-  {
-    JournalSource src(journal, per_run);
-    BatchFileInfo info = batch_file_info(ex, *base, opt.shard, opt.shards);
-    info.check_every_step = check_every_step;
-    st.writing = true;
-    write_batch_file(out, info, src, meta, "", [&](std::size_t done, std::size_t total) {
-      st.rows_written = static_cast<std::int64_t>(done);
-      (void)total;
-      st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      if (progress) progress(st);
-    });
-    st.writing = false;
-    st.runs_failed = batch_file_failed_runs(out);  // failures among resumed runs too
-  }
+  const auto w0 = Clock::now();
+  JournalSource src(journal, per_run);
+  BatchFileInfo info = batch_file_info(ex, *base, opt.shard, opt.shards);
+  info.check_every_step = check_every_step;
+  st.writing = true;
+  write_batch_file(out, info, src, meta, "", [&](std::size_t done, std::size_t) {
+    st.rows_written = static_cast<std::int64_t>(done);
+    st.seconds = seconds_since(t0);
+    if (progress) progress(st);
+  });
+  st.writing = false;
+  st.runs_failed = batch_file_failed_runs(out);  // failures among resumed runs too
   journal.remove();
-  const auto t1 = std::chrono::steady_clock::now();
-  st.write_seconds = std::chrono::duration<double>(t1 - w0).count();
-  st.seconds = std::chrono::duration<double>(t1 - t0).count();
+  st.write_seconds = seconds_since(w0);
+  st.seconds = seconds_since(t0);
   return st;
 }
 

@@ -24,8 +24,6 @@ void write_int_column(hid_t g, const std::string& name, const std::vector<std::i
   if (scale >= 0) h5::attach(d.id(), {scale});
 }
 
-// everything of a batch file below its root, in bounded memory; every handle it opens is closed when it returns
-
 // /experiment: enough to replay any run from this file alone
 void write_experiment_group(hid_t root, const BatchFileInfo& f) {
   auto g = h5::create_group(root, "experiment");
@@ -132,15 +130,181 @@ void write_failures(hid_t root, const Failures& x) {
   h5::attach(msg.id(), {idx.id()});
 }
 
-// everything of a batch file below its root; every handle it opens is closed when it returns
 
+// /runs: one row per run of the shard, point-major; outcomes as (run, actor) columns
+struct RunSets {
+  h5::Handle group, run, actor, point, replicate, status;
+  std::vector<h5::Handle> outcomes;  // one per outcome column
+};
+
+RunSets create_run_sets(hid_t root, const BatchFileInfo& f, const std::vector<OutcomeColumn>& columns, std::size_t runs) {
+  RunSets x;
+  x.group = h5::create_group(root, "runs");
+  const hid_t g = x.group.id();
+  const hsize_t hr = static_cast<hsize_t>(runs), hn = static_cast<hsize_t>(f.actor_ids.size());
+  const hsize_t chunk_rows = std::max<hsize_t>(1, std::min<hsize_t>(hr, 4096));
+  x.run = h5::create_int_dataset(g, "run", {hr}, {chunk_rows});
+  h5::make_scale(x.run.id(), "run");
+  h5::describe(x.run.id(), "run index within the experiment (point * runs_per_point + replicate)", "1");
+  x.actor = h5::coordinate(g, "actor", f.actor_ids);
+  h5::describe(x.actor.id(), "actor", "1");
+  x.point = h5::create_int_dataset(g, "point", {hr}, {chunk_rows});
+  h5::describe(x.point.id(), "design point of the run", "1");
+  x.replicate = h5::create_int_dataset(g, "replicate", {hr}, {chunk_rows});
+  h5::describe(x.replicate.id(), "replicate of the run within its point (its run index in the point's ensemble)", "1");
+  x.status = h5::create_int_dataset(g, "status", {hr}, {chunk_rows});
+  h5::describe(x.status.id(), "0 finished, 1 failed (see /failures)", "1");
+  for (auto* d : {&x.point, &x.replicate, &x.status}) h5::attach(d->id(), {x.run.id()});
+  for (const auto& c : columns) {
+    auto d = h5::create_dataset(g, c.name, {hr, hn}, {chunk_rows, hn}, 1);
+    h5::describe(d.id(), c.long_name, c.units);
+    h5::attach(d.id(), {x.run.id(), x.actor.id()});
+    x.outcomes.push_back(std::move(d));
+  }
+  return x;
+}
+
+// /points: per-point summaries over the point's finished runs (NaN values skipped)
+struct PointSets {
+  h5::Handle group, point, actor, runs_ok, mean_group, sd_group;
+  std::vector<h5::Handle> mean, sd;  // one per outcome column
+};
+
+PointSets create_point_sets(hid_t root, const BatchFileInfo& f, const std::vector<OutcomeColumn>& columns, std::size_t points) {
+  PointSets x;
+  x.group = h5::create_group(root, "points");
+  const hid_t g = x.group.id();
+  const hsize_t hp = static_cast<hsize_t>(points), hn = static_cast<hsize_t>(f.actor_ids.size());
+  std::vector<std::int64_t> pids(points);
+  for (std::size_t p = 0; p < points; ++p) pids[p] = static_cast<std::int64_t>(f.first_point + p);
+  x.point = h5::create_int_dataset(g, "point", {hp});
+  if (points) h5::write_ints(x.point.id(), pids.data());
+  h5::make_scale(x.point.id(), "point");
+  h5::describe(x.point.id(), "design point (see /design)", "1");
+  x.actor = h5::coordinate(g, "actor", f.actor_ids);
+  h5::describe(x.actor.id(), "actor", "1");
+  x.runs_ok = h5::create_int_dataset(g, "runs_ok", {hp});
+  h5::describe(x.runs_ok.id(), "finished (not failed) runs of the point", "1");
+  h5::attach(x.runs_ok.id(), {x.point.id()});
+  x.mean_group = h5::create_group(g, "mean");
+  x.sd_group = h5::create_group(g, "sd");
+  const hsize_t chunk_points = std::max<hsize_t>(1, std::min<hsize_t>(hp, 4096));
+  for (const auto& c : columns) {
+    auto m = h5::create_dataset(x.mean_group.id(), c.name, {hp, hn}, {chunk_points, hn}, 1);
+    h5::describe(m.id(), "mean over the point's runs: " + c.long_name, c.units);
+    h5::attach(m.id(), {x.point.id(), x.actor.id()});
+    x.mean.push_back(std::move(m));
+    auto sd = h5::create_dataset(x.sd_group.id(), c.name, {hp, hn}, {chunk_points, hn}, 1);
+    h5::describe(sd.id(), "standard deviation over the point's runs: " + c.long_name, c.units);
+    h5::attach(sd.id(), {x.point.id(), x.actor.id()});
+    x.sd.push_back(std::move(sd));
+  }
+  return x;
+}
+
+// a run's values are laid out per variable as (actor, second); a column is one second of one
+// variable: its value for actor i of the run starting at `row`
+struct ColumnIndex {
+  const std::vector<OutcomeColumn>& columns;
+  std::vector<std::size_t> start;
+  std::size_t n;
+  std::size_t at(std::size_t c, std::size_t i) const { return start[c] + i * columns[c].seconds + columns[c].second; }
+};
+
+// one block of rows into /runs (ids, point, replicate, status, outcome columns); failures noted
+void write_run_block(const RunSets& sets, const BatchFileInfo& f, const ColumnIndex& ix, std::size_t first, std::size_t count,
+                     const std::vector<double>& values, const std::vector<std::uint8_t>& status,
+                     const std::vector<std::string>& messages, Failures& failures) {
+  const std::size_t R = static_cast<std::size_t>(f.runs_per_point), n = ix.n, per_run = ix.columns.size() * n;
+  std::vector<std::int64_t> ints(count);
+  for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>(f.first_point * R + first + r);
+  h5::write_int_slab(sets.run.id(), first, count, ints.data());
+  for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>(f.first_point + (first + r) / R);
+  h5::write_int_slab(sets.point.id(), first, count, ints.data());
+  for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>((first + r) % R);
+  h5::write_int_slab(sets.replicate.id(), first, count, ints.data());
+  for (std::size_t r = 0; r < count; ++r) ints[r] = status[r];
+  h5::write_int_slab(sets.status.id(), first, count, ints.data());
+  for (std::size_t r = 0; r < count; ++r)
+    if (status[r] != kRunOk) {
+      const std::size_t p = f.first_point + (first + r) / R;
+      failures.add(static_cast<std::int64_t>(p), static_cast<std::int64_t>((first + r) % R), f.seed_of[p], messages[r]);
+    }
+  std::vector<double> col(count * n);
+  for (std::size_t c = 0; c < ix.columns.size(); ++c) {
+    for (std::size_t r = 0; r < count; ++r)
+      for (std::size_t i = 0; i < n; ++i) col[r * n + i] = values[r * per_run + ix.at(c, i)];
+    h5::write_slab(sets.outcomes[c].id(), {static_cast<hsize_t>(first), 0}, {static_cast<hsize_t>(count), static_cast<hsize_t>(n)}, col.data());
+  }
+}
+
+// per-point mean and sd, Welford accumulations in row order (so they do not depend on blocks);
+// a point's statistics are written when its last run has been added
+class PointStatistics {
+ public:
+  PointStatistics(const PointSets& sets, const ColumnIndex& ix, std::size_t R, std::size_t runs)
+      : sets_(sets), ix_(ix), R_(R), runs_(runs), per_run_(ix.columns.size() * ix.n) {}
+
+  void add_block(std::size_t first, std::size_t count, const std::vector<double>& values, const std::vector<std::uint8_t>& status) {
+    const std::size_t last_point = (first + count - 1) / R_;  // local point index
+    const std::size_t open = last_point - open_first_ + 1;
+    acc_.resize(open * per_run_);
+    ok_.resize(open, 0);
+    for (std::size_t r = 0; r < count; ++r) {
+      const std::size_t q = (first + r) / R_ - open_first_;
+      ok_[q] += status[r] == kRunOk;
+      const double* x = values.data() + r * per_run_;
+      RunningMoments* m = acc_.data() + q * per_run_;
+      for (std::size_t v = 0; v < per_run_; ++v)
+        if (std::isfinite(x[v])) m[v].add(x[v]);
+    }
+    const bool last_complete = (first + count) % R_ == 0 || first + count == runs_;
+    write_completed(last_complete ? open : open - 1, open);
+  }
+
+ private:
+  // writes the first `done` of the `open` points and keeps the unfinished one (if any) in front
+  void write_completed(std::size_t done, std::size_t open) {
+    if (done == 0) return;
+    const std::size_t n = ix_.n;
+    const hsize_t hn = static_cast<hsize_t>(n);
+    std::vector<double> pm(done * n), ps(done * n);
+    const std::vector<std::int64_t> ok_count(ok_.begin(), ok_.begin() + static_cast<std::ptrdiff_t>(done));
+    h5::write_int_slab(sets_.runs_ok.id(), open_first_, done, ok_count.data());
+    for (std::size_t c = 0; c < ix_.columns.size(); ++c) {
+      for (std::size_t q = 0; q < done; ++q)
+        for (std::size_t i = 0; i < n; ++i) {
+          const RunningMoments& m = acc_[q * per_run_ + ix_.at(c, i)];
+          pm[q * n + i] = m.mean_or_nan();
+          ps[q * n + i] = m.sd();
+        }
+      h5::write_slab(sets_.mean[c].id(), {static_cast<hsize_t>(open_first_), 0}, {static_cast<hsize_t>(done), hn}, pm.data());
+      h5::write_slab(sets_.sd[c].id(), {static_cast<hsize_t>(open_first_), 0}, {static_cast<hsize_t>(done), hn}, ps.data());
+    }
+    const auto keep = [&](auto& v, std::size_t width) {
+      std::move(v.begin() + static_cast<std::ptrdiff_t>(done * width), v.end(), v.begin());
+      v.resize((open - done) * width);
+    };
+    keep(acc_, per_run_);
+    keep(ok_, 1);
+    open_first_ += done;
+  }
+
+  const PointSets& sets_;
+  const ColumnIndex& ix_;
+  std::size_t R_, runs_, per_run_;
+  std::size_t open_first_ = 0;         // first point whose statistics are not yet written
+  std::vector<RunningMoments> acc_;    // (open points) x per_run
+  std::vector<std::int64_t> ok_;       // finished runs per open point
+};
+
+// everything of a batch file below its root, in bounded memory (the rows are streamed in blocks
+// of 4,096); every handle it opens is closed when it returns
 void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const RunMetadata& meta, const std::string& merged_from,
                     const WriteProgress& progress) {
-  const Scenario shape = shape_only(f);
-  const auto columns = outcome_columns(shape);
-  const std::size_t n = f.actor_ids.size();
-  const std::size_t per_run = columns.size() * n;  // == RecordLayout(outcomes).per_step
-  const std::vector<std::size_t> start = detail::column_starts(columns, n);
+  const auto columns = outcome_columns(shape_only(f));
+  const ColumnIndex ix{columns, detail::column_starts(columns, f.actor_ids.size()), f.actor_ids.size()};
+  const std::size_t per_run = columns.size() * ix.n;  // == RecordLayout(outcomes).per_step
   const std::size_t R = static_cast<std::size_t>(f.runs_per_point);
   const std::size_t points = f.end_point - f.first_point;
   const std::size_t runs = points * R;
@@ -150,75 +314,17 @@ void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const R
   h5::attr_string(root, "finished", utc_now());
   h5::attr_string(root, "status", "complete");
   if (!merged_from.empty()) h5::attr_string(root, "merged_from", merged_from);
-
   write_experiment_group(root, f);
-
   write_design_group(root, f);
+  const RunSets run_sets = create_run_sets(root, f, columns, runs);
+  const PointSets point_sets = create_point_sets(root, f, columns, points);
 
-  // runs: one row per run of the shard, point-major; outcomes as (run, actor) columns
-  auto runs_g = h5::create_group(root, "runs");
-  const hsize_t hr = static_cast<hsize_t>(runs), hn = static_cast<hsize_t>(n);
-  const hsize_t chunk_rows = std::max<hsize_t>(1, std::min<hsize_t>(hr, 4096));
-  auto run_ids = h5::create_int_dataset(runs_g.id(), "run", {hr}, {chunk_rows});
-  h5::make_scale(run_ids.id(), "run");
-  h5::describe(run_ids.id(), "run index within the experiment (point * runs_per_point + replicate)", "1");
-  auto actor = h5::coordinate(runs_g.id(), "actor", f.actor_ids);
-  h5::describe(actor.id(), "actor", "1");
-  auto run_point = h5::create_int_dataset(runs_g.id(), "point", {hr}, {chunk_rows});
-  h5::describe(run_point.id(), "design point of the run", "1");
-  auto run_rep = h5::create_int_dataset(runs_g.id(), "replicate", {hr}, {chunk_rows});
-  h5::describe(run_rep.id(), "replicate of the run within its point (its run index in the point's ensemble)", "1");
-  auto run_status = h5::create_int_dataset(runs_g.id(), "status", {hr}, {chunk_rows});
-  h5::describe(run_status.id(), "0 finished, 1 failed (see /failures)", "1");
-  for (auto* d : {&run_point, &run_rep, &run_status}) h5::attach(d->id(), {run_ids.id()});
-  std::vector<h5::Handle> out_sets;
-  for (const auto& c : columns) {
-    auto d = h5::create_dataset(runs_g.id(), c.name, {hr, hn}, {chunk_rows, hn}, 1);
-    h5::describe(d.id(), c.long_name, c.units);
-    h5::attach(d.id(), {run_ids.id(), actor.id()});
-    out_sets.push_back(std::move(d));
-  }
-
-  // per-point summaries over the point's finished runs (NaN values skipped)
-  auto points_g = h5::create_group(root, "points");
-  const hsize_t hp = static_cast<hsize_t>(points);
-  std::vector<std::int64_t> pids(points);
-  for (std::size_t p = 0; p < points; ++p) pids[p] = static_cast<std::int64_t>(f.first_point + p);
-  auto pcoord = h5::create_int_dataset(points_g.id(), "point", {hp});
-  if (points) h5::write_ints(pcoord.id(), pids.data());
-  h5::make_scale(pcoord.id(), "point");
-  h5::describe(pcoord.id(), "design point (see /design)", "1");
-  auto pactor = h5::coordinate(points_g.id(), "actor", f.actor_ids);
-  h5::describe(pactor.id(), "actor", "1");
-  auto p_ok = h5::create_int_dataset(points_g.id(), "runs_ok", {hp});
-  h5::describe(p_ok.id(), "finished (not failed) runs of the point", "1");
-  h5::attach(p_ok.id(), {pcoord.id()});
-  auto mean_g = h5::create_group(points_g.id(), "mean");
-  auto sd_g = h5::create_group(points_g.id(), "sd");
-  std::vector<h5::Handle> mean_sets, sd_sets;
-  const hsize_t chunk_points = std::max<hsize_t>(1, std::min<hsize_t>(hp, 4096));
-  for (const auto& c : columns) {
-    auto m = h5::create_dataset(mean_g.id(), c.name, {hp, hn}, {chunk_points, hn}, 1);
-    h5::describe(m.id(), "mean over the point's runs: " + c.long_name, c.units);
-    h5::attach(m.id(), {pcoord.id(), pactor.id()});
-    mean_sets.push_back(std::move(m));
-    auto s = h5::create_dataset(sd_g.id(), c.name, {hp, hn}, {chunk_points, hn}, 1);
-    h5::describe(s.id(), "standard deviation over the point's runs: " + c.long_name, c.units);
-    h5::attach(s.id(), {pcoord.id(), pactor.id()});
-    sd_sets.push_back(std::move(s));
-  }
-
-  // stream the rows in blocks of 4,096 (memory does not grow with runs or runs per point); the
-  // per-point mean and sd are Welford accumulations in row order, so they do not depend on blocks
   const std::size_t block = 4096;
-  std::vector<double> values, col, pm, ps;
+  std::vector<double> values;
   std::vector<std::uint8_t> status;
   std::vector<std::string> messages;
-  std::vector<std::int64_t> ints, ok_count;
   Failures failures;
-  std::size_t open_first = 0;            // first point whose statistics are not yet written
-  std::vector<RunningMoments> acc;       // (open points) x per_run
-  std::vector<std::int64_t> acc_ok;      // finished runs per open point
+  PointStatistics stats(point_sets, ix, R, runs);
   for (std::size_t first = 0; first < runs; first += block) {
     const std::size_t count = std::min(block, runs - first);
     values.assign(count * per_run, kNaN);
@@ -226,75 +332,14 @@ void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const R
     messages.assign(count, std::string());
     if (progress) progress(first, runs);
     rows.read(first, count, values.data(), status.data(), messages);
-    ints.resize(count);
-    for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>(f.first_point * R + first + r);
-    h5::write_int_slab(run_ids.id(), first, count, ints.data());
-    for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>(f.first_point + (first + r) / R);
-    h5::write_int_slab(run_point.id(), first, count, ints.data());
-    for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>((first + r) % R);
-    h5::write_int_slab(run_rep.id(), first, count, ints.data());
-    for (std::size_t r = 0; r < count; ++r) ints[r] = status[r];
-    h5::write_int_slab(run_status.id(), first, count, ints.data());
-    for (std::size_t r = 0; r < count; ++r)
-      if (status[r] != kRunOk) {
-        const std::size_t p = f.first_point + (first + r) / R;
-        failures.add(static_cast<std::int64_t>(p), static_cast<std::int64_t>((first + r) % R), f.seed_of[p], messages[r]);
-      }
-    col.resize(count * n);
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      const auto& oc = columns[c];
-      for (std::size_t r = 0; r < count; ++r)
-        for (std::size_t i = 0; i < n; ++i) col[r * n + i] = values[r * per_run + start[c] + i * oc.seconds + oc.second];
-      h5::write_slab(out_sets[c].id(), {static_cast<hsize_t>(first), 0}, {static_cast<hsize_t>(count), hn}, col.data());
-    }
-    // accumulate the block's rows into their points
-    const std::size_t last_point = (first + count - 1) / R;  // local point index
-    const std::size_t open = last_point - open_first + 1;
-    acc.resize(open * per_run);
-    acc_ok.resize(open, 0);
-    for (std::size_t r = 0; r < count; ++r) {
-      const std::size_t q = (first + r) / R - open_first;
-      acc_ok[q] += status[r] == kRunOk;
-      const double* x = values.data() + r * per_run;
-      RunningMoments* m = acc.data() + q * per_run;
-      for (std::size_t v = 0; v < per_run; ++v)
-        if (std::isfinite(x[v])) m[v].add(x[v]);
-    }
-    // write the points this block completes
-    const bool last_complete = (first + count) % R == 0 || first + count == runs;
-    const std::size_t done = last_complete ? open : open - 1;
-    if (done == 0) continue;
-    pm.resize(done * n);
-    ps.resize(done * n);
-    ok_count.assign(acc_ok.begin(), acc_ok.begin() + static_cast<std::ptrdiff_t>(done));
-    h5::write_int_slab(p_ok.id(), open_first, done, ok_count.data());
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      const auto& oc = columns[c];
-      for (std::size_t q = 0; q < done; ++q)
-        for (std::size_t i = 0; i < n; ++i) {
-          const std::size_t v = q * per_run + start[c] + i * oc.seconds + oc.second;
-          pm[q * n + i] = acc[v].mean_or_nan();
-          ps[q * n + i] = acc[v].sd();
-        }
-      h5::write_slab(mean_sets[c].id(), {static_cast<hsize_t>(open_first), 0}, {static_cast<hsize_t>(done), hn}, pm.data());
-      h5::write_slab(sd_sets[c].id(), {static_cast<hsize_t>(open_first), 0}, {static_cast<hsize_t>(done), hn}, ps.data());
-    }
-    // keep the unfinished point (if any) at the front
-    const auto keep = [&](auto& v, std::size_t width) {
-      std::move(v.begin() + static_cast<std::ptrdiff_t>(done * width), v.end(), v.begin());
-      v.resize((open - done) * width);
-    };
-    keep(acc, per_run);
-    keep(acc_ok, 1);
-    open_first += done;
+    write_run_block(run_sets, f, ix, first, count, values, status, messages, failures);
+    stats.add_block(first, count, values, status);
   }
-
   if (progress) progress(runs, runs);
 
   write_failures(root, failures);
   h5::attr_int(root, "runs", static_cast<std::int64_t>(runs));
   h5::attr_int(root, "failed_runs", static_cast<std::int64_t>(failures.point.size()));
-
 }
 
 }  // namespace
