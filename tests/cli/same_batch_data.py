@@ -1,5 +1,5 @@
 """Exit 0 if two batch results files hold the same design, runs and per-point summaries, bit
-for bit (used by cli_test.sh to compare a resumed batch with an uninterrupted one)."""
+for bit (used by tests/cli/batch.sh to compare a resumed batch with an uninterrupted one)."""
 import sys
 
 import h5py

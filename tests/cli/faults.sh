@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Command-line tests of interruption and faults for run: SIGINT, SIGTERM, SIGKILL, an unwritable output, a full disk.
+# usage: faults.sh SIXPARTY_BINARY SOURCE_DIR
+source "$(dirname "$0")/lib.sh" "$@"
+
+# SIGINT and SIGTERM: exit 130, a file marked interrupted with the finished runs
+for sig in INT TERM; do
+  "$bin" run "$sq" -n 100000000 --record outcomes -o "$tmp/i$sig.h5" >"$tmp/out" 2>"$tmp/err" &
+  pid=$!
+  # the temporary file exists once the handlers are installed and the scenario's group is made
+  wait_for_file "$tmp/i$sig.h5.tmp-*" 1 || bad "SIG$sig: the run never started writing"
+  kill -s $sig $pid
+  wait $pid
+  rc=$?
+  [ $rc -eq 130 ] && ok || bad "SIG$sig: exit $rc, expected 130"
+  "$bin" info "$tmp/i$sig.h5" >"$tmp/info" 2>&1
+  contains "$tmp/info" "status: interrupted" "SIG$sig marks the file"
+  contains "$tmp/info" "status interrupted" "SIG$sig marks the group"
+  ls "$tmp"/i$sig.h5.tmp-* >/dev/null 2>&1 && bad "SIG$sig left a temporary file" || ok
+done
+
+# faults: an output place that cannot be written, a full disk, SIGKILL
+expect 3 "unwritable output" -- "$bin" run "$sq" -n 5 -o /proc/sixparty-test.h5
+contains "$tmp/err" "cannot write results" "unwritable output message"
+(trap '' XFSZ; ulimit -f 200; "$bin" run "$sq" -n 500 --record traces -o "$tmp/full.h5" >"$tmp/out" 2>"$tmp/err")
+rc=$?
+[ $rc -eq 3 ] && ok || bad "disk full: exit $rc, expected 3"
+contains "$tmp/err" "cannot write results" "disk full message"
+[ ! -e "$tmp/full.h5" ] && ok || bad "disk full left a results file"
+ls "$tmp"/full.h5.tmp-* >/dev/null 2>&1 && bad "disk full left a temporary file" || ok
+# SIGKILL while overwriting with --force: the previous file stays whole
+"$bin" run "$sq" -n 10 --seed 11 -o "$tmp/k.h5" -q
+cp "$tmp/k.h5" "$tmp/k.copy"
+"$bin" run "$sq" -n 100000000 --record outcomes -o "$tmp/k.h5" --force -q &
+pid=$!
+wait_for_file "$tmp/k.h5.tmp-*" 1 || bad "the overwriting run never started writing"
+kill -9 $pid
+wait $pid 2>/dev/null
+cmp -s "$tmp/k.h5" "$tmp/k.copy" && ok || bad "SIGKILL changed the previous results file"
+"$bin" info "$tmp/k.h5" >"$tmp/info" 2>&1 && ok || bad "the previous file is unreadable after SIGKILL"
+rm -f "$tmp"/k.h5.tmp-*
+finish

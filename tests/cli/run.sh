@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Command-line tests of the scenario commands: validate, run, compare; exit codes, messages, atomic output.
+# usage: run.sh SIXPARTY_BINARY SOURCE_DIR
+source "$(dirname "$0")/lib.sh" "$@"
+
+# every shipped scenario validates
+for f in $(find scenarios -name '*.yaml' -not -path '*/experiments/*' | sort); do
+  expect 0 "validate $f" -- "$bin" validate "$f"
+done
+
+# every shipped scenario runs with a small ensemble
+for f in $(find scenarios -name '*.yaml' -not -path '*/experiments/*' | sort); do
+  expect 0 "run $f" -- "$bin" run "$f" -n 8 --record outcomes -o "$tmp/each.h5" --force --quiet
+done
+
+# every class of bad input gets its exact message and exit code 2
+for exp in tests/data/bad/*.expected; do
+  yaml=${exp%.expected}.yaml
+  (cd tests/data/bad && "$bin" validate "$(basename "$yaml")" >"$tmp/out" 2>"$tmp/err")
+  rc=$?
+  if [ $rc -eq 2 ]; then ok; else bad "validate $yaml: exit $rc, expected 2"; fi
+  while IFS= read -r line; do
+    [ -n "$line" ] && contains "$tmp/err" "$line" "message for $yaml"
+  done <"$exp"
+done
+
+# a malformed scenario: located errors, exit 2, no output file
+expect 2 "run a bad scenario" -- "$bin" run tests/data/bad/unknown_key.yaml -n 5 -o "$tmp/bad.h5"
+contains "$tmp/err" "unknown_key.yaml:13:5: error: actors.B.outptu" "run reports the location"
+[ ! -e "$tmp/bad.h5" ] && ok || bad "a bad scenario left an output file"
+ls "$tmp"/bad.h5.tmp-* >/dev/null 2>&1 && bad "a bad scenario left a temporary file" || ok
+
+# --set errors are reported against the command line
+expect 2 "bad --set value" -- "$bin" run "$sq" -n 5 -o "$tmp/s.h5" --set actors.RUS.output=-3
+contains "$tmp/err" "actors.RUS.output: found -3" "--set value error"
+expect 2 "bad --set path" -- "$bin" validate "$sq" --set actors.RUS.outptu=3
+contains "$tmp/err" "did you mean 'output'" "--set path suggestion"
+
+# a good run, then the refusal to overwrite, then --force
+expect 0 "run" -- "$bin" run "$sq" -n 20 --seed 3 -o "$tmp/a.h5" --quiet
+[ -s "$tmp/a.h5" ] && ok || bad "no results file written"
+[ ! -s "$tmp/out" ] && ok || bad "--quiet printed something"
+cp "$tmp/a.h5" "$tmp/a.copy"
+expect 2 "refuse to overwrite" -- "$bin" run "$sq" -n 20 -o "$tmp/a.h5"
+contains "$tmp/err" "exists; expected a new path, or --force" "overwrite message"
+cmp -s "$tmp/a.h5" "$tmp/a.copy" && ok || bad "the existing file was changed"
+expect 0 "overwrite with --force" -- "$bin" run "$sq" -n 20 --seed 4 -o "$tmp/a.h5" --force
+expect 3 "missing output directory" -- "$bin" run "$sq" -n 5 -o "$tmp/no/such/dir/x.h5"
+contains "$tmp/err" "does not exist" "missing directory message"
+expect 2 "output is a directory" -- "$bin" run "$sq" -n 5 -o "$tmp" --force
+
+# not a terminal: no progress line on stderr
+expect 0 "run without a terminal" -- "$bin" run "$sq" -n 10 -o "$tmp/b.h5"
+[ ! -s "$tmp/err" ] && ok || bad "stderr not empty when it is not a terminal"
+contains "$tmp/out" "scenario 'status_quo': 10/10 runs" "run summary"
+
+# record levels
+expect 0 "outcomes only" -- "$bin" run "$sq" -n 10 -o "$tmp/o.h5" --record outcomes --quiet
+"$bin" info "$tmp/o.h5" >"$tmp/info" 2>&1
+grep -q "summary/" "$tmp/info" && bad "outcomes level wrote summaries" || ok
+expect 0 "traces" -- "$bin" run "$sq" -n 3 -o "$tmp/t.h5" --record traces --quiet
+"$bin" info "$tmp/t.h5" >"$tmp/info" 2>&1
+contains "$tmp/info" "traces/" "traces group"
+
+# compare: paired scenarios, then groups of a file; formats; errors
+expect 0 "compare two scenarios" -- "$bin" compare scenarios/status_quo.yaml scenarios/collapse.yaml -n 12 -o "$tmp/c.h5" --force -q
+contains "$tmp/out" "comparison: collapse against status_quo (12 paired runs" "compare table header"
+contains "$tmp/out" "probability of collapse" "compare reports collapse"
+"$bin" info "$tmp/c.h5" >"$tmp/info" 2>&1
+contains "$tmp/info" "comparisons/" "the comparison is stored in the file"
+expect 0 "compare groups as json" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" --format json -q
+/usr/bin/python3 -c "import json,sys; d=json.load(open('$tmp/out')); assert d['paired'] and d['runs']==12 and len(d['rows'])>50" \
+  && ok || bad "compare json is not valid or incomplete"
+expect 0 "compare groups as csv" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" --format csv -q
+contains "$tmp/out" "family,metric,actor,detail,units,mean_status_quo,mean_collapse,diff,ci_low,ci_high,effect_size" "csv header"
+expect 2 "compare a missing group" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:nothing"
+contains "$tmp/err" "has no group 'nothing'" "missing group message"
+expect 2 "compare one scenario and one group" -- "$bin" compare scenarios/status_quo.yaml "$tmp/c.h5:collapse"
+expect 2 "compare three inputs" -- "$bin" compare a.yaml b.yaml c.yaml
+expect 2 "compare a bad format" -- "$bin" compare --format xml
+"$bin" run scenarios/historical_1980_2005.yaml -n 4 -o "$tmp/h.h5" --record outcomes -q
+expect 2 "compare worlds that differ" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/h.h5:historical_1980_2005"
+contains "$tmp/err" "do not share a world" "different worlds message"
+head -c 5000 /dev/urandom >"$tmp/garbage.h5"
+expect 2 "compare a garbage file" -- "$bin" compare "$tmp/garbage.h5:x" "$tmp/garbage.h5:y"
+
+finish
