@@ -124,8 +124,10 @@ std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::s
   return fail(forms);
 }
 
-Scenario compile(const ScenarioSpec& s) {
-  Scenario sc;
+namespace {
+
+// name, description and the time grid
+void compile_time(const ScenarioSpec& s, Scenario& sc) {
   sc.name = s.name.given ? s.name.value : "scenario";
   sc.description = s.description.value;
   sc.start_year = s.time.start.value;
@@ -133,7 +135,10 @@ Scenario compile(const ScenarioSpec& s) {
   sc.steps_per_year = static_cast<int>(s.time.steps_per_year.value);
   sc.dt = 1.0 / sc.steps_per_year;
   sc.steps = static_cast<int>(std::llround((sc.end_year - sc.start_year) * sc.steps_per_year));
+}
 
+// the actors, interest dimensions and resources by name (and the resource of each kind)
+void compile_names(const ScenarioSpec& s, Scenario& sc) {
   for (const auto& a : s.actors) {
     sc.actor_ids.push_back(a.id);
     sc.actor_names.push_back(a.name.given ? a.name.value : a.id);
@@ -154,104 +159,149 @@ Scenario compile(const ScenarioSpec& s) {
     if (k == ResourceKind::military) sc.military = idx;
     if (k == ResourceKind::diplomatic) sc.diplomatic = idx;
   }
+}
 
-  const int n = sc.n(), R = sc.n_resources(), D = sc.n_dimensions();
+// the default parameters with the scenario's values
+void compile_parameters(const ScenarioSpec& s, Scenario& sc) {
   sc.params = default_parameters();
   for (const auto& p : s.parameters)
     if (const ParameterInfo* info = find_parameter(p.model, p.name)) info->ref(sc.params) = p.value.value;
+}
 
+// actor i's initial state, with the defaults for the values the scenario leaves out
+void set_actor_state(World& w, int i, const ActorSpec& a) {
+  w.output[i] = a.output.value;
+  w.growth[i] = a.growth.given ? a.growth.value : 0.0;
+  w.need[i] = a.need.given ? a.need.value : a.output.value;
+  w.autonomy[i] = a.autonomy.given ? a.autonomy.value : 0.5;
+  w.alignment[i] = a.alignment.given ? a.alignment.value : 0.0;
+  w.stability[i] = a.stability.given ? a.stability.value : 0.8;
+  w.repression[i] = a.repression.given ? a.repression.value : 0.5;
+  w.legitimacy[i] = a.legitimacy.given ? a.legitimacy.value : 0.5;
+  w.collapse_year[i] = std::numeric_limits<double>::quiet_NaN();
+  w.war_year[i] = std::numeric_limits<double>::quiet_NaN();
+  w.population[i] = a.population.given ? a.population.value : 1.0;
+  w.frontier[i] = a.frontier.given ? a.frontier.value : w.population[i];
+  w.nuclear[i] = a.nuclear.given ? a.nuclear.value : 0.0;
+  w.reform_drive[i] = a.reform_drive.given ? a.reform_drive.value : 0.0;
+}
+
+// actor i's interest weights, normalised to sum 1
+void set_interests(Scenario& sc, int i, const ActorSpec& a) {
+  for (const auto& iv : a.interests) sc.interests(i, index_of(sc.dimensions, iv.name)) = iv.value.value;
+  const double total = sc.interests.row(i).sum();
+  if (total > 0) sc.interests.row(i) /= total;
+}
+
+// actor i's stock, income and spendable share of each resource it has
+void set_budgets(World& w, int i, const ActorSpec& a, const std::vector<std::string>& resource_names) {
+  for (const auto& b : a.resources) {
+    const int r = index_of(resource_names, b.resource);
+    w.stock(i, r) = b.stock.given ? b.stock.value : 0.0;
+    w.income(i, r) = b.income.given ? b.income.value : 0.0;
+    w.spendable(i, r) = b.spendable.given ? b.spendable.value : 0.0;
+  }
+}
+
+// the initial world's actors and the interest matrix
+void compile_actors(const ScenarioSpec& s, Scenario& sc) {
+  const int n = sc.n();
   World& w = sc.initial;
-  w.resize(n, R);
-  sc.interests.setZero(n, D);
+  w.resize(n, sc.n_resources());
+  sc.interests.setZero(n, sc.n_dimensions());
   for (int i = 0; i < n; ++i) {
     const ActorSpec& a = s.actors[i];
-    w.output[i] = a.output.value;
-    w.growth[i] = a.growth.given ? a.growth.value : 0.0;
-    w.need[i] = a.need.given ? a.need.value : a.output.value;
-    w.autonomy[i] = a.autonomy.given ? a.autonomy.value : 0.5;
-    w.alignment[i] = a.alignment.given ? a.alignment.value : 0.0;
-    w.stability[i] = a.stability.given ? a.stability.value : 0.8;
-    w.repression[i] = a.repression.given ? a.repression.value : 0.5;
-    w.legitimacy[i] = a.legitimacy.given ? a.legitimacy.value : 0.5;
-    w.collapse_year[i] = std::numeric_limits<double>::quiet_NaN();
-    w.war_year[i] = std::numeric_limits<double>::quiet_NaN();
-    w.population[i] = a.population.given ? a.population.value : 1.0;
-    w.frontier[i] = a.frontier.given ? a.frontier.value : w.population[i];
-    w.nuclear[i] = a.nuclear.given ? a.nuclear.value : 0.0;
-    w.reform_drive[i] = a.reform_drive.given ? a.reform_drive.value : 0.0;
-    for (const auto& iv : a.interests) sc.interests(i, index_of(sc.dimensions, iv.name)) = iv.value.value;
-    const double total = sc.interests.row(i).sum();
-    if (total > 0) sc.interests.row(i) /= total;
-    for (const auto& b : a.resources) {
-      const int r = index_of(sc.resource_names, b.resource);
-      w.stock(i, r) = b.stock.given ? b.stock.value : 0.0;
-      w.income(i, r) = b.income.given ? b.income.value : 0.0;
-      w.spendable(i, r) = b.spendable.given ? b.spendable.value : 0.0;
-    }
+    set_actor_state(w, i, a);
+    set_interests(sc, i, a);
+    set_budgets(w, i, a, sc.resource_names);
   }
   w.stock0 = w.stock;
+}
 
-  // relations: defaults, then 'A<->B' entries, then 'A->B' entries (the most specific wins)
-  auto apply = [&](int i, int j, const RelationValues& v) {
-    if (v.affinity.given) w.affinity(i, j) = w.affinity_base(i, j) = v.affinity.value;
-    if (v.rivalry.given) w.rivalry(i, j) = w.rivalry(j, i) = v.rivalry.value;
-    if (v.commitment.given) w.commitment(i, j) = v.commitment.value;
-    if (v.subsidy.given) w.subsidy(i, j) = v.subsidy.value;
-    if (v.sanction.given) w.sanction(i, j) = w.sanction_floor(i, j) = v.sanction.value;
-    if (v.border.given) w.border(i, j) = v.border.value;
-    if (v.distance.given) w.distance(i, j) = w.distance(j, i) = v.distance.value;
-    if (v.aid_return.given) w.expected_return(i, j) = v.aid_return.value;
-  };
+// the values a relation gives, from i toward j (rivalry and distance both ways)
+void apply_relation(World& w, int i, int j, const RelationValues& v) {
+  if (v.affinity.given) w.affinity(i, j) = w.affinity_base(i, j) = v.affinity.value;
+  if (v.rivalry.given) w.rivalry(i, j) = w.rivalry(j, i) = v.rivalry.value;
+  if (v.commitment.given) w.commitment(i, j) = v.commitment.value;
+  if (v.subsidy.given) w.subsidy(i, j) = v.subsidy.value;
+  if (v.sanction.given) w.sanction(i, j) = w.sanction_floor(i, j) = v.sanction.value;
+  if (v.border.given) w.border(i, j) = v.border.value;
+  if (v.distance.given) w.distance(i, j) = w.distance(j, i) = v.distance.value;
+  if (v.aid_return.given) w.expected_return(i, j) = v.aid_return.value;
+}
+
+// relations: defaults, then 'A<->B' entries, then 'A->B' entries (the most specific wins)
+void compile_relations(const ScenarioSpec& s, Scenario& sc) {
+  const int n = sc.n();
+  World& w = sc.initial;
   w.expected_return.setConstant(sc.params.aid.prior_return);
   w.distance.setOnes();  // 1000 km unless a relation says otherwise
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j)
-      if (i != j) apply(i, j, s.relation_defaults);
+      if (i != j) apply_relation(w, i, j, s.relation_defaults);
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& r : s.relations) {
       if (r.both != (pass == 0)) continue;
       const int i = sc.actor_index(r.from), j = sc.actor_index(r.to);
-      apply(i, j, r.values);
-      if (r.both) apply(j, i, r.values);
+      apply_relation(w, i, j, r.values);
+      if (r.both) apply_relation(w, j, i, r.values);
     }
   }
   for (int i = 0; i < n; ++i) {
     w.affinity(i, i) = w.affinity_base(i, i) = w.rivalry(i, i) = w.commitment(i, i) = 0;
     w.subsidy(i, i) = w.sanction(i, i) = w.sanction_floor(i, i) = w.expected_return(i, i) = w.border(i, i) = 0;
   }
+}
 
-  // events: by step, stable in file order
-  for (const auto& e : s.events) {
-    Event ev;
-    ev.year = e.at.value;
-    ev.step = static_cast<int>(std::llround((e.at.value - sc.start_year) * sc.steps_per_year));
-    ev.step = std::clamp(ev.step, 0, sc.steps - 1);
-    ev.name = e.name.given ? e.name.value : "";
-    auto add = [&](const std::vector<ChangeSpec>& list, EventOp op) {
-      for (const auto& ch : list) {
-        std::string why;
-        if (auto t = resolve_target(s, ch.target.value, why)) ev.changes.push_back({op, *t, ch.value.value});
-      }
-    };
-    add(e.set, EventOp::set);
-    add(e.scale, EventOp::scale);
-    add(e.add, EventOp::add);
-    for (const auto& who : e.collapse) {
-      EventTarget t{};
-      t.var = TargetVar::collapse;
-      t.i = sc.actor_index(who.value);
-      ev.changes.push_back({EventOp::trigger, t, 1.0});
-    }
-    for (const auto& ch : e.shock) {
-      EventTarget t{};
-      t.var = TargetVar::stability;
-      t.i = sc.actor_index(ch.target.value);
-      ev.changes.push_back({EventOp::add, t, ch.value.value});
-    }
-    sc.events.push_back(std::move(ev));
+// the set, scale or add changes whose targets resolve
+void add_changes(const ScenarioSpec& s, const std::vector<ChangeSpec>& list, EventOp op, Event& ev) {
+  for (const auto& ch : list) {
+    std::string why;
+    if (auto t = resolve_target(s, ch.target.value, why)) ev.changes.push_back({op, *t, ch.value.value});
   }
-  std::stable_sort(sc.events.begin(), sc.events.end(), [](const Event& a, const Event& b) { return a.step < b.step; });
+}
 
+// one event at its step: set, scale and add, then collapses, then stability shocks
+Event compile_event(const ScenarioSpec& s, const Scenario& sc, const EventSpec& e) {
+  Event ev;
+  ev.year = e.at.value;
+  ev.step = static_cast<int>(std::llround((e.at.value - sc.start_year) * sc.steps_per_year));
+  ev.step = std::clamp(ev.step, 0, sc.steps - 1);
+  ev.name = e.name.given ? e.name.value : "";
+  add_changes(s, e.set, EventOp::set, ev);
+  add_changes(s, e.scale, EventOp::scale, ev);
+  add_changes(s, e.add, EventOp::add, ev);
+  for (const auto& who : e.collapse) {
+    EventTarget t{};
+    t.var = TargetVar::collapse;
+    t.i = sc.actor_index(who.value);
+    ev.changes.push_back({EventOp::trigger, t, 1.0});
+  }
+  for (const auto& ch : e.shock) {
+    EventTarget t{};
+    t.var = TargetVar::stability;
+    t.i = sc.actor_index(ch.target.value);
+    ev.changes.push_back({EventOp::add, t, ch.value.value});
+  }
+  return ev;
+}
+
+// events: by step, stable in file order
+void compile_events(const ScenarioSpec& s, Scenario& sc) {
+  for (const auto& e : s.events) sc.events.push_back(compile_event(s, sc, e));
+  std::stable_sort(sc.events.begin(), sc.events.end(), [](const Event& a, const Event& b) { return a.step < b.step; });
+}
+
+}  // namespace
+
+Scenario compile(const ScenarioSpec& s) {
+  Scenario sc;
+  compile_time(s, sc);
+  compile_names(s, sc);
+  compile_parameters(s, sc);
+  compile_actors(s, sc);
+  compile_relations(s, sc);
+  compile_events(s, sc);
   sc.patterns = std::make_shared<const std::vector<PatternSpec>>(s.patterns);
   if (s.runs.given) sc.runs = s.runs.value;
   if (s.seed.given) sc.seed = s.seed.value;

@@ -191,48 +191,46 @@ void read_expr(Reader& r, const TreeNode& n, const std::string& path, PatternExp
   }
 }
 
-}  // namespace
-
-ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
-  ScenarioSpec s;
-  Reader r(diags);
-  s.root = root.where;
-  static const std::vector<std::string> top = {"name", "description", "time", "dimensions", "resources",
-                                               "actors", "relations", "events", "parameters", "patterns", "run"};
-  if (!r.map(root, "", top, "a map of scenario keys")) return s;
-
-  r.string(root.find("name"), "name", s.name);
-  r.string(root.find("description"), "description", s.description);
-
+// reports the top-level sections every scenario needs but `root` lacks
+void report_missing_sections(Reader& r, const TreeNode& root) {
   auto required = [&](const char* key, const char* what) {
-    if (!root.find(key)) diags.error(root.where, key, std::string("missing; expected ") + what);
+    if (!root.find(key)) r.diags.error(root.where, key, std::string("missing; expected ") + what);
   };
   required("time", "time: {start, end, steps_per_year}");
   required("dimensions", "a list of interest dimensions");
   required("resources", "a map of resource types");
   required("actors", "a map of actors by id");
+}
 
+void read_time(Reader& r, const TreeNode& root, TimeSpec& time) {
   if (const TreeNode* t = root.find("time")) {
     if (r.map(*t, "time", {"start", "end", "steps_per_year"}, "a map with start, end and steps_per_year")) {
-      r.number(t->find("start"), "time.start", s.time.start);
-      r.number(t->find("end"), "time.end", s.time.end);
-      r.integer(t->find("steps_per_year"), "time.steps_per_year", s.time.steps_per_year);
+      r.number(t->find("start"), "time.start", time.start);
+      r.number(t->find("end"), "time.end", time.end);
+      r.integer(t->find("steps_per_year"), "time.steps_per_year", time.steps_per_year);
       for (const char* k : {"start", "end", "steps_per_year"})
-        if (!t->find(k)) diags.error(t->where, std::string("time.") + k, "missing; expected a number");
+        if (!t->find(k)) r.diags.error(t->where, std::string("time.") + k, "missing; expected a number");
     }
   }
+}
+
+void read_dimensions(Reader& r, const TreeNode& root, std::vector<Field<std::string>>& dimensions) {
   if (const TreeNode* d = root.find("dimensions")) {
     if (!d->is_sequence()) {
-      diags.error(d->where, "dimensions", "found " + kind_name(*d) + "; expected a list of interest dimensions");
+      r.diags.error(d->where, "dimensions", "found " + kind_name(*d) + "; expected a list of interest dimensions");
     } else {
       for (std::size_t i = 0; i < d->items.size(); ++i) {
         Field<std::string> f;
         r.string(&d->items[i], "dimensions[" + std::to_string(i) + "]", f);
-        if (f.given) s.dimensions.push_back(std::move(f));
+        if (f.given) dimensions.push_back(std::move(f));
       }
-      if (d->items.empty()) diags.error(d->where, "dimensions", "the list is empty; expected at least one interest dimension");
+      if (d->items.empty()) r.diags.error(d->where, "dimensions", "the list is empty; expected at least one interest dimension");
     }
   }
+}
+
+// resources: the resource types by name, each with its kind and unit
+void read_resource_types(Reader& r, const TreeNode& root, ScenarioSpec& s) {
   if (const TreeNode* res = root.find("resources")) {
     s.resources_given = true;
     if (r.any_map(*res, "resources", "a map from resource type to {kind, unit}")) {
@@ -245,23 +243,53 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
           r.string(e.node().find("kind"), rt.path + ".kind", rt.kind);
           r.string(e.node().find("unit"), rt.path + ".unit", rt.unit);
           if (!rt.kind.given && !e.node().find("kind"))
-            diags.error(e.key_where, rt.path + ".kind", "missing; expected one of: " + join(resource_kind_names()));
+            r.diags.error(e.key_where, rt.path + ".kind", "missing; expected one of: " + join(resource_kind_names()));
         }
         s.resources.push_back(std::move(rt));
       }
     }
   }
+}
+
+void read_actors(Reader& r, const TreeNode& root, std::vector<ActorSpec>& out) {
   if (const TreeNode* actors = root.find("actors")) {
     if (actors->is_map() && actors->entries.empty())
-      diags.error(actors->where, "actors", "the map is empty; expected at least one actor");
+      r.diags.error(actors->where, "actors", "the map is empty; expected at least one actor");
     if (r.any_map(*actors, "actors", "a map from actor id to actor")) {
       for (const auto& e : actors->entries) {
         ActorSpec a;
         read_actor(r, e, a);
-        s.actors.push_back(std::move(a));
+        out.push_back(std::move(a));
       }
     }
   }
+}
+
+// one 'A->B' or 'A<->B' entry of relations; false (reported) if its key is neither
+bool read_relation(Reader& r, const TreeEntry& e, RelationSpec& rs) {
+  rs.key = e.key;
+  rs.where = e.key_where;
+  rs.path = "relations." + e.key;
+  auto pos = e.key.find("<->");
+  std::size_t len = 3;
+  if (pos != std::string::npos) {
+    rs.both = true;
+  } else {
+    pos = e.key.find("->");
+    len = 2;
+  }
+  if (pos == std::string::npos || pos == 0 || pos + len >= e.key.size()) {
+    r.diags.error(e.key_where, rs.path, "'" + e.key + "' is not a relation key; expected 'default', 'A->B' or 'A<->B'");
+    return false;
+  }
+  rs.from = e.key.substr(0, pos);
+  rs.to = e.key.substr(pos + len);
+  read_relation_values(r, e.node(), rs.path, rs.values);
+  return true;
+}
+
+// relations: the defaults and the relations between two actors
+void read_relations(Reader& r, const TreeNode& root, ScenarioSpec& s) {
   if (const TreeNode* rel = root.find("relations")) {
     if (r.any_map(*rel, "relations", "a map of relations ('default', 'A->B', 'A<->B')")) {
       for (const auto& e : rel->entries) {
@@ -270,130 +298,170 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
           continue;
         }
         RelationSpec rs;
-        rs.key = e.key;
-        rs.where = e.key_where;
-        rs.path = "relations." + e.key;
-        auto pos = e.key.find("<->");
-        std::size_t len = 3;
-        if (pos != std::string::npos) {
-          rs.both = true;
-        } else {
-          pos = e.key.find("->");
-          len = 2;
-        }
-        if (pos == std::string::npos || pos == 0 || pos + len >= e.key.size()) {
-          diags.error(e.key_where, rs.path, "'" + e.key + "' is not a relation key; expected 'default', 'A->B' or 'A<->B'");
-          continue;
-        }
-        rs.from = e.key.substr(0, pos);
-        rs.to = e.key.substr(pos + len);
-        read_relation_values(r, e.node(), rs.path, rs.values);
-        s.relations.push_back(std::move(rs));
+        if (read_relation(r, e, rs)) s.relations.push_back(std::move(rs));
       }
     }
   }
+}
+
+// an event's collapse: an actor id or a list of them
+void read_collapse(Reader& r, const TreeNode& c, const std::string& cp, std::vector<Field<std::string>>& collapse) {
+  if (c.is_scalar()) {
+    Field<std::string> f;
+    r.string(&c, cp, f);
+    collapse.push_back(f);
+  } else if (c.is_sequence()) {
+    for (std::size_t k = 0; k < c.items.size(); ++k) {
+      Field<std::string> f;
+      r.string(&c.items[k], cp + "[" + std::to_string(k) + "]", f);
+      if (f.given) collapse.push_back(f);
+    }
+  } else {
+    r.diags.error(c.where, cp, "found " + kind_name(c) + "; expected an actor id or a list of actor ids");
+  }
+}
+
+// events[i]; false (reported) if it is not a map
+bool read_event(Reader& r, const TreeNode& n, std::size_t i, EventSpec& e) {
+  static const std::vector<std::string> ekeys = {"at", "name", "source", "note", "set", "scale", "add", "shock", "collapse"};
+  e.where = n.where;
+  e.path = "events[" + std::to_string(i) + "]";
+  if (!r.map(n, e.path, ekeys, "an event map with 'at' and one or more of set, scale, add, shock, collapse")) return false;
+  r.number(n.find("at"), e.path + ".at", e.at);
+  if (!n.find("at")) r.diags.error(n.where, e.path + ".at", "missing; expected the year the event happens");
+  r.string(n.find("name"), e.path + ".name", e.name);
+  r.string(n.find("source"), e.path + ".source", e.source);
+  r.string(n.find("note"), e.path + ".note", e.note);
+  if (const TreeNode* c = n.find("set")) read_changes(r, *c, e.path + ".set", e.set, "a map from path to new value");
+  if (const TreeNode* c = n.find("scale")) read_changes(r, *c, e.path + ".scale", e.scale, "a map from path to factor");
+  if (const TreeNode* c = n.find("add")) read_changes(r, *c, e.path + ".add", e.add, "a map from path to increment");
+  if (const TreeNode* c = n.find("shock")) read_changes(r, *c, e.path + ".shock", e.shock, "a map from actor id to stability change");
+  if (const TreeNode* c = n.find("collapse")) read_collapse(r, *c, e.path + ".collapse", e.collapse);
+  if (e.set.empty() && e.scale.empty() && e.add.empty() && e.shock.empty() && e.collapse.empty())
+    r.diags.error(n.where, e.path, "the event changes nothing; expected at least one of set, scale, add, shock, collapse");
+  return true;
+}
+
+void read_events(Reader& r, const TreeNode& root, std::vector<EventSpec>& events) {
   if (const TreeNode* ev = root.find("events")) {
     if (!ev->is_sequence()) {
-      diags.error(ev->where, "events", "found " + kind_name(*ev) + "; expected a list of events");
+      r.diags.error(ev->where, "events", "found " + kind_name(*ev) + "; expected a list of events");
     } else {
-      static const std::vector<std::string> ekeys = {"at", "name", "source", "note", "set", "scale", "add", "shock", "collapse"};
       for (std::size_t i = 0; i < ev->items.size(); ++i) {
-        const TreeNode& n = ev->items[i];
         EventSpec e;
-        e.where = n.where;
-        e.path = "events[" + std::to_string(i) + "]";
-        if (!r.map(n, e.path, ekeys, "an event map with 'at' and one or more of set, scale, add, shock, collapse")) continue;
-        r.number(n.find("at"), e.path + ".at", e.at);
-        if (!n.find("at")) diags.error(n.where, e.path + ".at", "missing; expected the year the event happens");
-        r.string(n.find("name"), e.path + ".name", e.name);
-        r.string(n.find("source"), e.path + ".source", e.source);
-        r.string(n.find("note"), e.path + ".note", e.note);
-        if (const TreeNode* c = n.find("set")) read_changes(r, *c, e.path + ".set", e.set, "a map from path to new value");
-        if (const TreeNode* c = n.find("scale")) read_changes(r, *c, e.path + ".scale", e.scale, "a map from path to factor");
-        if (const TreeNode* c = n.find("add")) read_changes(r, *c, e.path + ".add", e.add, "a map from path to increment");
-        if (const TreeNode* c = n.find("shock")) read_changes(r, *c, e.path + ".shock", e.shock, "a map from actor id to stability change");
-        if (const TreeNode* c = n.find("collapse")) {
-          const std::string cp = e.path + ".collapse";
-          if (c->is_scalar()) {
-            Field<std::string> f;
-            r.string(c, cp, f);
-            e.collapse.push_back(f);
-          } else if (c->is_sequence()) {
-            for (std::size_t k = 0; k < c->items.size(); ++k) {
-              Field<std::string> f;
-              r.string(&c->items[k], cp + "[" + std::to_string(k) + "]", f);
-              if (f.given) e.collapse.push_back(f);
-            }
-          } else {
-            diags.error(c->where, cp, "found " + kind_name(*c) + "; expected an actor id or a list of actor ids");
-          }
-        }
-        if (e.set.empty() && e.scale.empty() && e.add.empty() && e.shock.empty() && e.collapse.empty())
-          diags.error(n.where, e.path, "the event changes nothing; expected at least one of set, scale, add, shock, collapse");
-        s.events.push_back(std::move(e));
+        if (read_event(r, ev->items[i], i, e)) events.push_back(std::move(e));
       }
     }
   }
+}
+
+// the models of the parameter catalogue, in catalogue order
+std::vector<std::string> parameter_models() {
+  std::vector<std::string> models;
+  for (const auto& info : parameter_catalogue())
+    if (std::find(models.begin(), models.end(), info.model) == models.end()) models.push_back(info.model);
+  return models;
+}
+
+// parameters.MODEL: the model's parameters by name
+void read_model_parameters(Reader& r, const TreeEntry& m, std::vector<ParameterSpec>& out) {
+  std::vector<std::string> names;
+  for (const auto& info : parameter_catalogue())
+    if (m.key == info.model) names.push_back(info.name);
+  const std::string mp = "parameters." + m.key;
+  if (!r.map(m.node(), mp, names, "a map of " + m.key + " parameters")) return;
+  for (const auto& e : m.node().entries) {
+    if (std::find(names.begin(), names.end(), e.key) == names.end()) continue;
+    ParameterSpec ps;
+    ps.model = m.key;
+    ps.name = e.key;
+    r.number(&e.node(), mp + "." + e.key, ps.value);
+    out.push_back(std::move(ps));
+  }
+}
+
+void read_parameters(Reader& r, const TreeNode& root, std::vector<ParameterSpec>& out) {
   if (const TreeNode* p = root.find("parameters")) {
-    std::vector<std::string> models;
-    for (const auto& info : parameter_catalogue())
-      if (std::find(models.begin(), models.end(), info.model) == models.end()) models.push_back(info.model);
+    const std::vector<std::string> models = parameter_models();
     if (r.map(*p, "parameters", models, "a map from model to its parameters")) {
       for (const auto& m : p->entries) {
         if (std::find(models.begin(), models.end(), m.key) == models.end()) continue;
-        std::vector<std::string> names;
-        for (const auto& info : parameter_catalogue())
-          if (m.key == info.model) names.push_back(info.name);
-        const std::string mp = "parameters." + m.key;
-        if (!r.map(m.node(), mp, names, "a map of " + m.key + " parameters")) continue;
-        for (const auto& e : m.node().entries) {
-          if (std::find(names.begin(), names.end(), e.key) == names.end()) continue;
-          ParameterSpec ps;
-          ps.model = m.key;
-          ps.name = e.key;
-          r.number(&e.node(), mp + "." + e.key, ps.value);
-          s.parameters.push_back(std::move(ps));
-        }
+        read_model_parameters(r, m, out);
       }
     }
   }
+}
+
+// patterns[i]; false (reported) if it is not a map
+bool read_pattern(Reader& r, const TreeNode& n, std::size_t i, PatternSpec& ps) {
+  static const std::vector<std::string> pkeys = {"id", "description", "source", "tolerance", "value", "expect"};
+  ps.where = n.where;
+  ps.path = "patterns[" + std::to_string(i) + "]";
+  if (!r.map(n, ps.path, pkeys, "a pattern map with id, value and expect")) return false;
+  r.string(n.find("id"), ps.path + ".id", ps.id);
+  r.string(n.find("description"), ps.path + ".description", ps.description);
+  r.string(n.find("source"), ps.path + ".source", ps.source);
+  r.string(n.find("tolerance"), ps.path + ".tolerance", ps.tolerance);
+  for (const char* req : {"id", "value", "expect"})
+    if (!n.find(req)) r.diags.error(n.where, ps.path + "." + req, "missing");
+  if (const TreeNode* v = n.find("value")) read_expr(r, *v, ps.path + ".value", ps.value, 0);
+  if (const TreeNode* ex = n.find("expect")) {
+    if (r.map(*ex, ps.path + ".expect", {"min", "max", "confidence"}, "a map with min and/or max (and confidence)")) {
+      r.number(ex->find("min"), ps.path + ".expect.min", ps.min);
+      r.number(ex->find("max"), ps.path + ".expect.max", ps.max);
+      r.number(ex->find("confidence"), ps.path + ".expect.confidence", ps.confidence);
+      if (!ex->find("min") && !ex->find("max"))
+        r.diags.error(ex->where, ps.path + ".expect", "expected at least one of min and max");
+    }
+  }
+  return true;
+}
+
+void read_patterns(Reader& r, const TreeNode& root, std::vector<PatternSpec>& patterns) {
   if (const TreeNode* pats = root.find("patterns")) {
     if (!pats->is_sequence()) {
-      diags.error(pats->where, "patterns", "found " + kind_name(*pats) + "; expected a list of patterns");
+      r.diags.error(pats->where, "patterns", "found " + kind_name(*pats) + "; expected a list of patterns");
     } else {
-      static const std::vector<std::string> pkeys = {"id", "description", "source", "tolerance", "value", "expect"};
       for (std::size_t i = 0; i < pats->items.size(); ++i) {
-        const TreeNode& n = pats->items[i];
         PatternSpec ps;
-        ps.where = n.where;
-        ps.path = "patterns[" + std::to_string(i) + "]";
-        if (!r.map(n, ps.path, pkeys, "a pattern map with id, value and expect")) continue;
-        r.string(n.find("id"), ps.path + ".id", ps.id);
-        r.string(n.find("description"), ps.path + ".description", ps.description);
-        r.string(n.find("source"), ps.path + ".source", ps.source);
-        r.string(n.find("tolerance"), ps.path + ".tolerance", ps.tolerance);
-        for (const char* req : {"id", "value", "expect"})
-          if (!n.find(req)) diags.error(n.where, ps.path + "." + req, "missing");
-        if (const TreeNode* v = n.find("value")) read_expr(r, *v, ps.path + ".value", ps.value, 0);
-        if (const TreeNode* ex = n.find("expect")) {
-          if (r.map(*ex, ps.path + ".expect", {"min", "max", "confidence"}, "a map with min and/or max (and confidence)")) {
-            r.number(ex->find("min"), ps.path + ".expect.min", ps.min);
-            r.number(ex->find("max"), ps.path + ".expect.max", ps.max);
-            r.number(ex->find("confidence"), ps.path + ".expect.confidence", ps.confidence);
-            if (!ex->find("min") && !ex->find("max"))
-              diags.error(ex->where, ps.path + ".expect", "expected at least one of min and max");
-          }
-        }
-        s.patterns.push_back(std::move(ps));
+        if (read_pattern(r, pats->items[i], i, ps)) patterns.push_back(std::move(ps));
       }
     }
   }
+}
+
+// run: the default number of runs and seed
+void read_run(Reader& r, const TreeNode& root, ScenarioSpec& s) {
   if (const TreeNode* run = root.find("run")) {
     if (r.map(*run, "run", {"runs", "seed"}, "a map with runs and seed")) {
       r.integer(run->find("runs"), "run.runs", s.runs);
       r.integer(run->find("seed"), "run.seed", s.seed);
     }
   }
+}
+
+}  // namespace
+
+ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
+  ScenarioSpec s;
+  Reader r(diags);
+  s.root = root.where;
+  static const std::vector<std::string> top = {"name", "description", "time", "dimensions", "resources",
+                                               "actors", "relations", "events", "parameters", "patterns", "run"};
+  if (!r.map(root, "", top, "a map of scenario keys")) return s;
+
+  r.string(root.find("name"), "name", s.name);
+  r.string(root.find("description"), "description", s.description);
+  report_missing_sections(r, root);
+  read_time(r, root, s.time);
+  read_dimensions(r, root, s.dimensions);
+  read_resource_types(r, root, s);
+  read_actors(r, root, s.actors);
+  read_relations(r, root, s);
+  read_events(r, root, s.events);
+  read_parameters(r, root, s.parameters);
+  read_patterns(r, root, s.patterns);
+  read_run(r, root, s);
   return s;
 }
 

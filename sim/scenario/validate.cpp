@@ -7,7 +7,6 @@
 #include <cmath>
 #include <algorithm>
 #include <cctype>
-#include <functional>
 #include <set>
 
 namespace sixparty {
@@ -58,239 +57,300 @@ void check_relation_values(Checker& c, const RelationValues& v) {
   if (v.distance.given) c.positive(v.distance, 50, "a distance in thousand km");
 }
 
-}  // namespace
+// which parts of time are valid: events and pattern years are checked against those only
+struct TimeOk {
+  bool start = false, end = false, steps_per_year = false;
+  bool span() const { return start && end; }
+  bool all() const { return start && end && steps_per_year; }
+};
 
-void validate(const ScenarioSpec& s, Diagnostics& diags) {
-  Checker c{diags};
+// time.end after time.start, by a whole number of steps and not too many
+void check_time_span(Checker& c, const TimeSpec& t) {
+  const double span = t.end.value - t.start.value;
+  if (!(span > 0)) {
+    c.diags.error(t.end.where, "time.end", "found " + format_number(t.end.value) +
+                                               "; expected a year after time.start (" +
+                                               format_number(t.start.value) + ")");
+    return;
+  }
+  const double steps = span * static_cast<double>(t.steps_per_year.value);
+  if (steps > static_cast<double>(ScenarioLimits::max_steps)) {
+    c.diags.error(t.end.where, "time.end", "the span gives " + format_number(std::round(steps)) +
+                                               " steps; expected at most " + std::to_string(ScenarioLimits::max_steps));
+  } else if (std::abs(steps - std::round(steps)) > 1e-6) {
+    c.diags.error(t.end.where, "time.end", "the span " + format_number(std::round(span * 1e9) / 1e9) +
+                                               " years is not a whole number of steps; expected end - start to be a multiple of 1/steps_per_year");
+  }
+}
 
-  // time
-  const bool start_ok = c.finite(s.time.start);
-  const bool end_ok = c.finite(s.time.end);
-  if (start_ok && (s.time.start.value < -10000 || s.time.start.value > 10000))
-    diags.error(s.time.start.where, "time.start", "found " + format_number(s.time.start.value) +
-                                                      "; expected a year in [-10000, 10000]");
-  bool spy_ok = false;
-  if (s.time.steps_per_year.given) {
-    if (s.time.steps_per_year.value < 1 || s.time.steps_per_year.value > 366)
-      diags.error(s.time.steps_per_year.where, "time.steps_per_year",
-                  "found " + std::to_string(s.time.steps_per_year.value) + "; expected a whole number in [1, 366]");
+TimeOk check_time(Checker& c, const TimeSpec& t) {
+  TimeOk ok;
+  ok.start = c.finite(t.start);
+  ok.end = c.finite(t.end);
+  if (ok.start && (t.start.value < -10000 || t.start.value > 10000))
+    c.diags.error(t.start.where, "time.start", "found " + format_number(t.start.value) +
+                                                   "; expected a year in [-10000, 10000]");
+  if (t.steps_per_year.given) {
+    if (t.steps_per_year.value < 1 || t.steps_per_year.value > 366)
+      c.diags.error(t.steps_per_year.where, "time.steps_per_year",
+                    "found " + std::to_string(t.steps_per_year.value) + "; expected a whole number in [1, 366]");
     else
-      spy_ok = true;
+      ok.steps_per_year = true;
   }
-  if (start_ok && end_ok && spy_ok) {
-    const double span = s.time.end.value - s.time.start.value;
-    if (!(span > 0)) {
-      diags.error(s.time.end.where, "time.end", "found " + format_number(s.time.end.value) +
-                                                    "; expected a year after time.start (" +
-                                                    format_number(s.time.start.value) + ")");
-    } else {
-      const double steps = span * static_cast<double>(s.time.steps_per_year.value);
-      if (steps > static_cast<double>(ScenarioLimits::max_steps)) {
-        diags.error(s.time.end.where, "time.end", "the span gives " + format_number(std::round(steps)) +
-                                                      " steps; expected at most " + std::to_string(ScenarioLimits::max_steps));
-      } else if (std::abs(steps - std::round(steps)) > 1e-6) {
-        diags.error(s.time.end.where, "time.end", "the span " + format_number(std::round(span * 1e9) / 1e9) +
-                                                      " years is not a whole number of steps; expected end - start to be a multiple of 1/steps_per_year");
-      }
-    }
-  }
+  if (ok.all()) check_time_span(c, t);
+  return ok;
+}
 
-  // dimensions (a missing list is reported by the reader)
+// known and listed once (a missing list is reported by the reader); the set of dimensions
+std::set<std::string> check_dimensions(Checker& c, const ScenarioSpec& s) {
   std::set<std::string> dims;
   for (const auto& d : s.dimensions) {
     const auto& known = indicator_names();
     if (std::find(known.begin(), known.end(), d.value) == known.end())
-      diags.error(d.where, d.path, "unknown interest dimension '" + d.value + "'" + did_you_mean(d.value, known) +
-                                       "; expected one of: " + join(known));
+      c.diags.error(d.where, d.path, "unknown interest dimension '" + d.value + "'" + did_you_mean(d.value, known) +
+                                         "; expected one of: " + join(known));
     if (!dims.insert(d.value).second)
-      diags.error(d.where, d.path, "dimension '" + d.value + "' is listed twice; expected each once");
+      c.diags.error(d.where, d.path, "dimension '" + d.value + "' is listed twice; expected each once");
   }
+  return dims;
+}
 
-  // resources
+// valid names, known kinds, at most one of each kind and an economic one; the set of resource names
+std::set<std::string> check_resources(Checker& c, const ScenarioSpec& s) {
   std::set<std::string> res, kinds;
   for (const auto& r : s.resources) {
     if (!valid_id(r.name))
-      diags.error(r.where, r.path, "resource name '" + r.name + "' is not valid; expected 1-32 letters, digits or '_'");
+      c.diags.error(r.where, r.path, "resource name '" + r.name + "' is not valid; expected 1-32 letters, digits or '_'");
     res.insert(r.name);
     if (r.kind.given) {
       const auto& known = resource_kind_names();
       if (std::find(known.begin(), known.end(), r.kind.value) == known.end())
-        diags.error(r.kind.where, r.kind.path, "unknown resource kind '" + r.kind.value + "'" +
-                                                   did_you_mean(r.kind.value, known) + "; expected one of: " + join(known));
+        c.diags.error(r.kind.where, r.kind.path, "unknown resource kind '" + r.kind.value + "'" +
+                                                     did_you_mean(r.kind.value, known) + "; expected one of: " + join(known));
       else if (!kinds.insert(r.kind.value).second)
-        diags.error(r.kind.where, r.kind.path, "a second resource of kind '" + r.kind.value +
-                                                   "'; expected at most one resource of each kind");
+        c.diags.error(r.kind.where, r.kind.path, "a second resource of kind '" + r.kind.value +
+                                                     "'; expected at most one resource of each kind");
     }
   }
   if (s.resources_given && !kinds.count("economic"))
-    diags.error(s.root, "resources", "no resource of kind 'economic'; expected one (trade and aid are paid in it)");
+    c.diags.error(s.root, "resources", "no resource of kind 'economic'; expected one (trade and aid are paid in it)");
+  return res;
+}
 
-  // actors
+// the actor's id and its scalar values
+void check_actor_values(Checker& c, const ActorSpec& a) {
+  if (!valid_id(a.id))
+    c.diags.error(a.where, a.path, "actor id '" + a.id + "' is not valid; expected 1-32 letters, digits or '_'");
+  c.positive(a.output, 1e9, "an output in US$ bn a year");
+  c.range(a.growth, -0.5, 0.5, "a growth rate per year");
+  if (a.need.given) c.positive(a.need, 1e9, "a need in US$ bn a year");
+  c.range(a.autonomy, 0, 1, "an autonomy");
+  c.range(a.alignment, -1, 1, "an alignment");
+  c.range(a.stability, 0, 1, "a stability");
+  c.range(a.repression, 0, 1, "a repression capacity");
+  c.range(a.legitimacy, 0, 1, "a legitimacy");
+  if (a.population.given) c.positive(a.population, 1e5, "a population in million people");
+  if (a.frontier.given) c.positive(a.frontier, 1e5, "a frontier population in million people");
+  c.range(a.nuclear, 0, 1, "a nuclear capability");
+  c.range(a.reform_drive, 0, 10, "a reform pace per year");
+}
+
+// interests: known dimensions, weights >= 0 and at least one positive
+void check_interest_weights(Checker& c, const ScenarioSpec& s, const ActorSpec& a, const std::set<std::string>& dims,
+                            const std::vector<std::string>& dim_list) {
+  double total = 0;
+  for (const auto& w : a.interests) {
+    if (!dims.count(w.name) && !s.dimensions.empty())
+      c.diags.error(w.value.where, a.path + ".interests." + w.name,
+                    "unknown interest dimension '" + w.name + "'" + did_you_mean(w.name, dim_list) +
+                        "; expected one of the scenario's dimensions: " + join(dim_list));
+    if (c.finite(w.value)) {
+      if (w.value.value < 0)
+        c.diags.error(w.value.where, a.path + ".interests." + w.name,
+                      "found " + format_number(w.value.value) + "; expected a weight >= 0");
+      else
+        total += w.value.value;
+    }
+  }
+  bool weights_ok = true;
+  for (const auto& w : a.interests)
+    weights_ok = weights_ok && w.value.given && std::isfinite(w.value.value) && w.value.value >= 0;
+  if (a.interests_given && weights_ok && !(total > 0))
+    c.diags.error(a.where, a.path + ".interests", a.interests.empty() ? "the map is empty; expected at least one positive weight"
+                                                                      : "all weights are zero; expected at least one positive weight");
+}
+
+// resources of an actor: known resources and budgets in range
+void check_budgets(Checker& c, const ActorSpec& a, const std::set<std::string>& res, const std::vector<std::string>& res_list) {
+  for (const auto& b : a.resources) {
+    if (!res.count(b.resource))
+      c.diags.error(b.where, b.path, "unknown resource '" + b.resource + "'" + did_you_mean(b.resource, res_list) +
+                                         "; expected one of the scenario's resources: " + join(res_list));
+    c.range(b.stock, 0, 1e12, "a stock");
+    c.range(b.income, 0, 1e12, "an income per year");
+    c.range(b.spendable, 0, 1, "a share");
+  }
+}
+
+void check_actors(Checker& c, const ScenarioSpec& s, const std::set<std::string>& dims, const std::set<std::string>& res) {
   if (static_cast<int>(s.actors.size()) > ScenarioLimits::max_actors)
-    diags.error(s.root, "actors", std::to_string(s.actors.size()) + " actors; expected at most " +
-                                      std::to_string(ScenarioLimits::max_actors));
-  std::vector<std::string> ids;
-  for (const auto& a : s.actors) ids.push_back(a.id);
+    c.diags.error(s.root, "actors", std::to_string(s.actors.size()) + " actors; expected at most " +
+                                        std::to_string(ScenarioLimits::max_actors));
   std::vector<std::string> dim_list(dims.begin(), dims.end());
   std::vector<std::string> res_list;
   for (const auto& r : s.resources) res_list.push_back(r.name);
   for (const auto& a : s.actors) {
-    if (!valid_id(a.id))
-      diags.error(a.where, a.path, "actor id '" + a.id + "' is not valid; expected 1-32 letters, digits or '_'");
-    c.positive(a.output, 1e9, "an output in US$ bn a year");
-    c.range(a.growth, -0.5, 0.5, "a growth rate per year");
-    if (a.need.given) c.positive(a.need, 1e9, "a need in US$ bn a year");
-    c.range(a.autonomy, 0, 1, "an autonomy");
-    c.range(a.alignment, -1, 1, "an alignment");
-    c.range(a.stability, 0, 1, "a stability");
-    c.range(a.repression, 0, 1, "a repression capacity");
-    c.range(a.legitimacy, 0, 1, "a legitimacy");
-    if (a.population.given) c.positive(a.population, 1e5, "a population in million people");
-    if (a.frontier.given) c.positive(a.frontier, 1e5, "a frontier population in million people");
-    c.range(a.nuclear, 0, 1, "a nuclear capability");
-    c.range(a.reform_drive, 0, 10, "a reform pace per year");
-    double total = 0;
-    std::set<std::string> seen;
-    for (const auto& w : a.interests) {
-      if (!dims.count(w.name) && !s.dimensions.empty())
-        diags.error(w.value.where, a.path + ".interests." + w.name,
-                    "unknown interest dimension '" + w.name + "'" + did_you_mean(w.name, dim_list) +
-                        "; expected one of the scenario's dimensions: " + join(dim_list));
-      if (c.finite(w.value)) {
-        if (w.value.value < 0)
-          diags.error(w.value.where, a.path + ".interests." + w.name,
-                      "found " + format_number(w.value.value) + "; expected a weight >= 0");
-        else
-          total += w.value.value;
-      }
-    }
-    bool weights_ok = true;
-    for (const auto& w : a.interests)
-      weights_ok = weights_ok && w.value.given && std::isfinite(w.value.value) && w.value.value >= 0;
-    if (a.interests_given && weights_ok && !(total > 0))
-      diags.error(a.where, a.path + ".interests", a.interests.empty() ? "the map is empty; expected at least one positive weight"
-                                                                    : "all weights are zero; expected at least one positive weight");
-    for (const auto& b : a.resources) {
-      if (!res.count(b.resource))
-        diags.error(b.where, b.path, "unknown resource '" + b.resource + "'" + did_you_mean(b.resource, res_list) +
-                                         "; expected one of the scenario's resources: " + join(res_list));
-      c.range(b.stock, 0, 1e12, "a stock");
-      c.range(b.income, 0, 1e12, "an income per year");
-      c.range(b.spendable, 0, 1, "a share");
-    }
+    check_actor_values(c, a);
+    check_interest_weights(c, s, a, dims, dim_list);
+    check_budgets(c, a, res, res_list);
   }
+}
 
-  // relations
+// an actor id among `ids`, else reported at `who`
+void check_actor_id(Checker& c, const Field<std::string>& who, const std::vector<std::string>& ids) {
+  if (std::find(ids.begin(), ids.end(), who.value) == ids.end())
+    c.diags.error(who.where, who.path, "unknown actor '" + who.value + "'" + did_you_mean(who.value, ids) +
+                                           "; expected one of: " + join(ids));
+}
+
+// the defaults, then each relation: two different known actors, symmetric values on 'A<->B' only
+void check_relations(Checker& c, const ScenarioSpec& s, const std::vector<std::string>& ids) {
   check_relation_values(c, s.relation_defaults);
   for (const auto& r : s.relations) {
     for (const std::string* who : {&r.from, &r.to}) {
       if (std::find(ids.begin(), ids.end(), *who) == ids.end())
-        diags.error(r.where, r.path, "unknown actor '" + *who + "'" + did_you_mean(*who, ids) +
-                                         "; expected one of: " + join(ids));
+        c.diags.error(r.where, r.path, "unknown actor '" + *who + "'" + did_you_mean(*who, ids) +
+                                           "; expected one of: " + join(ids));
     }
     if (r.from == r.to)
-      diags.error(r.where, r.path, "a relation of '" + r.from + "' with itself; expected two different actors");
+      c.diags.error(r.where, r.path, "a relation of '" + r.from + "' with itself; expected two different actors");
     if (!r.both && r.values.distance.given)
-      diags.error(r.values.distance.where, r.values.distance.path,
-                  "distance is symmetric; expected it on '" + r.from + "<->" + r.to + "'");
+      c.diags.error(r.values.distance.where, r.values.distance.path,
+                    "distance is symmetric; expected it on '" + r.from + "<->" + r.to + "'");
     if (!r.both && r.values.rivalry.given)
-      diags.error(r.values.rivalry.where, r.values.rivalry.path,
-                  "rivalry is symmetric; expected it on '" + r.from + "<->" + r.to + "'");
+      c.diags.error(r.values.rivalry.where, r.values.rivalry.path,
+                    "rivalry is symmetric; expected it on '" + r.from + "<->" + r.to + "'");
     check_relation_values(c, r.values);
   }
+}
 
-  // events
-  if (static_cast<int>(s.events.size()) > ScenarioLimits::max_events)
-    diags.error(s.root, "events", std::to_string(s.events.size()) + " events; expected at most " +
-                                      std::to_string(ScenarioLimits::max_events));
-  for (const auto& e : s.events) {
-    if (c.finite(e.at) && start_ok && end_ok && spy_ok && e.at.value >= s.time.start.value &&
-        e.at.value < s.time.end.value) {
-      const double k = (e.at.value - s.time.start.value) * static_cast<double>(s.time.steps_per_year.value);
-      if (std::abs(k - std::round(k)) > 1e-6)
-        diags.error(e.at.where, e.at.path, "found " + format_number(e.at.value) + "; expected the start of a step: " +
+// an event's year: at the start of a step, within the time span
+void check_event_year(Checker& c, const ScenarioSpec& s, const EventSpec& e, const TimeOk& time) {
+  if (c.finite(e.at) && time.all() && e.at.value >= s.time.start.value &&
+      e.at.value < s.time.end.value) {
+    const double k = (e.at.value - s.time.start.value) * static_cast<double>(s.time.steps_per_year.value);
+    if (std::abs(k - std::round(k)) > 1e-6)
+      c.diags.error(e.at.where, e.at.path, "found " + format_number(e.at.value) + "; expected the start of a step: " +
                                                format_number(s.time.start.value) + " plus a multiple of 1/" +
                                                std::to_string(s.time.steps_per_year.value) + " year");
-    }
-    if (c.finite(e.at) && start_ok && end_ok &&
-        (e.at.value < s.time.start.value || e.at.value >= s.time.end.value))
-      diags.error(e.at.where, e.at.path, "found " + format_number(e.at.value) + "; expected a year in [" +
+  }
+  if (c.finite(e.at) && time.span() &&
+      (e.at.value < s.time.start.value || e.at.value >= s.time.end.value))
+    c.diags.error(e.at.where, e.at.path, "found " + format_number(e.at.value) + "; expected a year in [" +
                                              format_number(s.time.start.value) + ", " + format_number(s.time.end.value) +
                                              ") (the scenario's time span)");
-    auto check_changes = [&](const std::vector<ChangeSpec>& list, EventOp op) {
-      for (const auto& ch : list) {
-        std::string why;
-        auto t = resolve_target(s, ch.target.value, why);
-        if (!t) {
-          diags.error(ch.target.where, ch.target.path, why);
-          continue;
-        }
-        if (!c.finite(ch.value)) continue;
-        const auto [lo, hi] = target_range(t->var);
-        if (op == EventOp::set && (ch.value.value < lo || ch.value.value > hi))
-          diags.error(ch.value.where, ch.value.path, "found " + format_number(ch.value.value) +
-                                                         "; expected a value in [" + format_number(lo) + ", " +
-                                                         format_number(hi) + "] for this variable");
-        if (op == EventOp::scale && ch.value.value < 0)
-          diags.error(ch.value.where, ch.value.path, "found " + format_number(ch.value.value) +
-                                                         "; expected a factor >= 0");
-      }
-    };
-    check_changes(e.set, EventOp::set);
-    check_changes(e.scale, EventOp::scale);
-    check_changes(e.add, EventOp::add);
-    for (const auto& who : e.collapse) {
-      if (std::find(ids.begin(), ids.end(), who.value) == ids.end())
-        diags.error(who.where, who.path, "unknown actor '" + who.value + "'" + did_you_mean(who.value, ids) +
-                                             "; expected one of: " + join(ids));
+}
+
+// set, scale or add changes: targets that resolve, values in the variable's range (set) or >= 0 (scale)
+void check_event_changes(Checker& c, const ScenarioSpec& s, const std::vector<ChangeSpec>& list, EventOp op) {
+  for (const auto& ch : list) {
+    std::string why;
+    auto t = resolve_target(s, ch.target.value, why);
+    if (!t) {
+      c.diags.error(ch.target.where, ch.target.path, why);
+      continue;
     }
+    if (!c.finite(ch.value)) continue;
+    const auto [lo, hi] = target_range(t->var);
+    if (op == EventOp::set && (ch.value.value < lo || ch.value.value > hi))
+      c.diags.error(ch.value.where, ch.value.path, "found " + format_number(ch.value.value) +
+                                                       "; expected a value in [" + format_number(lo) + ", " +
+                                                       format_number(hi) + "] for this variable");
+    if (op == EventOp::scale && ch.value.value < 0)
+      c.diags.error(ch.value.where, ch.value.path, "found " + format_number(ch.value.value) +
+                                                       "; expected a factor >= 0");
+  }
+}
+
+void check_events(Checker& c, const ScenarioSpec& s, const std::vector<std::string>& ids, const TimeOk& time) {
+  if (static_cast<int>(s.events.size()) > ScenarioLimits::max_events)
+    c.diags.error(s.root, "events", std::to_string(s.events.size()) + " events; expected at most " +
+                                        std::to_string(ScenarioLimits::max_events));
+  for (const auto& e : s.events) {
+    check_event_year(c, s, e, time);
+    check_event_changes(c, s, e.set, EventOp::set);
+    check_event_changes(c, s, e.scale, EventOp::scale);
+    check_event_changes(c, s, e.add, EventOp::add);
+    for (const auto& who : e.collapse) check_actor_id(c, who, ids);
     for (const auto& ch : e.shock) {
-      if (std::find(ids.begin(), ids.end(), ch.target.value) == ids.end())
-        diags.error(ch.target.where, ch.target.path, "unknown actor '" + ch.target.value + "'" +
-                                                         did_you_mean(ch.target.value, ids) + "; expected one of: " + join(ids));
+      check_actor_id(c, ch.target, ids);
       c.range(ch.value, -1, 1, "a stability change");
     }
   }
+}
 
-  // parameters
+// parameter values in the catalogue's range (unknown names are reported by the reader)
+void check_parameters(Checker& c, const ScenarioSpec& s) {
   for (const auto& p : s.parameters) {
     const ParameterInfo* info = find_parameter(p.model, p.name);
     if (info) c.range(p.value, info->min_value, info->max_value, std::string(info->unit) == "1" ? "" : std::string("in ") + info->unit);
   }
+}
 
-  // patterns: ids, bounds, years and actors (variables are checked against the recorded ones later)
-  std::set<std::string> pattern_ids;
-  std::function<void(const PatternExprSpec&)> check_expr = [&](const PatternExprSpec& e) {
-    for (const Field<std::string>* who : {&e.actor, &e.partner})
-      if (who->given && std::find(ids.begin(), ids.end(), who->value) == ids.end())
-        diags.error(who->where, who->path, "unknown actor '" + who->value + "'" + did_you_mean(who->value, ids) +
-                                               "; expected one of: " + join(ids));
-    for (const Field<double>* y : {&e.from, &e.to, &e.year})
-      if (y->given && c.finite(*y) && start_ok && end_ok &&
-          (y->value < s.time.start.value || y->value > s.time.end.value))
-        diags.error(y->where, y->path, "found " + format_number(y->value) + "; expected a year in [" +
+// a pattern expression and its arguments: actors, years and constants
+void check_pattern_expr(Checker& c, const ScenarioSpec& s, const PatternExprSpec& e, const std::vector<std::string>& ids,
+                        const TimeOk& time) {
+  for (const Field<std::string>* who : {&e.actor, &e.partner})
+    if (who->given) check_actor_id(c, *who, ids);
+  for (const Field<double>* y : {&e.from, &e.to, &e.year})
+    if (y->given && c.finite(*y) && time.span() &&
+        (y->value < s.time.start.value || y->value > s.time.end.value))
+      c.diags.error(y->where, y->path, "found " + format_number(y->value) + "; expected a year in [" +
                                            format_number(s.time.start.value) + ", " + format_number(s.time.end.value) + "]");
-    if (e.from.given && e.to.given && std::isfinite(e.from.value) && std::isfinite(e.to.value) && !(e.to.value > e.from.value))
-      diags.error(e.to.where, e.to.path, "found " + format_number(e.to.value) + "; expected a year after from (" +
+  if (e.from.given && e.to.given && std::isfinite(e.from.value) && std::isfinite(e.to.value) && !(e.to.value > e.from.value))
+    c.diags.error(e.to.where, e.to.path, "found " + format_number(e.to.value) + "; expected a year after from (" +
                                              format_number(e.from.value) + ")");
-    if (e.kind == PatternExprSpec::Kind::constant) c.finite(e.value);
-    for (const auto& a : e.args) check_expr(a);
-  };
+  if (e.kind == PatternExprSpec::Kind::constant) c.finite(e.value);
+  for (const auto& a : e.args) check_pattern_expr(c, s, a, ids, time);
+}
+
+// patterns: ids, bounds, years and actors (variables are checked against the recorded ones later)
+void check_patterns(Checker& c, const ScenarioSpec& s, const std::vector<std::string>& ids, const TimeOk& time) {
+  std::set<std::string> pattern_ids;
   for (const auto& p : s.patterns) {
     if (p.id.given && !pattern_ids.insert(p.id.value).second)
-      diags.error(p.id.where, p.id.path, "pattern id '" + p.id.value + "' is used twice; expected unique ids");
-    check_expr(p.value);
+      c.diags.error(p.id.where, p.id.path, "pattern id '" + p.id.value + "' is used twice; expected unique ids");
+    check_pattern_expr(c, s, p.value, ids, time);
     const bool lo = p.min.given && c.finite(p.min), hi = p.max.given && c.finite(p.max);
     if (lo && hi && p.min.value > p.max.value)
-      diags.error(p.max.where, p.max.path, "found " + format_number(p.max.value) + "; expected max >= min (" +
-                                               format_number(p.min.value) + ")");
+      c.diags.error(p.max.where, p.max.path, "found " + format_number(p.max.value) + "; expected max >= min (" +
+                                                 format_number(p.min.value) + ")");
     if (p.confidence.given) c.range(p.confidence, 0.5, 0.999, "a confidence level");
   }
+}
 
-  // run defaults
+// run defaults
+void check_run(Checker& c, const ScenarioSpec& s) {
   if (s.runs.given && (s.runs.value < 1 || s.runs.value > ScenarioLimits::max_runs))
-    diags.error(s.runs.where, "run.runs", "found " + std::to_string(s.runs.value) + "; expected a whole number in [1, " +
-                                              std::to_string(ScenarioLimits::max_runs) + "]");
+    c.diags.error(s.runs.where, "run.runs", "found " + std::to_string(s.runs.value) + "; expected a whole number in [1, " +
+                                                std::to_string(ScenarioLimits::max_runs) + "]");
+}
+
+}  // namespace
+
+void validate(const ScenarioSpec& s, Diagnostics& diags) {
+  Checker c{diags};
+  const TimeOk time = check_time(c, s.time);
+  const std::set<std::string> dims = check_dimensions(c, s);
+  const std::set<std::string> res = check_resources(c, s);
+  check_actors(c, s, dims, res);
+  std::vector<std::string> ids;
+  for (const auto& a : s.actors) ids.push_back(a.id);
+  check_relations(c, s, ids);
+  check_events(c, s, ids, time);
+  check_parameters(c, s);
+  check_patterns(c, s, ids, time);
+  check_run(c, s);
 }
 
 }  // namespace sixparty
