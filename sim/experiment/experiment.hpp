@@ -85,6 +85,9 @@ struct ExperimentLimits {
 };
 
 // read, check (every error at once, with file:line:column and key) and expand an experiment
+// "path=value" setting a factor to v (v printed exactly, %.17g)
+std::string factor_assignment(const Factor& f, double v);
+
 std::optional<Experiment> load_experiment(const std::string& path, Diagnostics& diags);
 // the same from a loaded document; `path` locates the scenario files (relative to its folder)
 std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::string& path, Diagnostics& diags);

@@ -419,17 +419,9 @@ void write_batch_file(const std::string& out, const BatchFileInfo& f, RowSource&
                       const std::string& merged_from, const WriteProgress& progress) {
   h5::quiet();
   files::TempFile temp(out);
-  {
-    h5::Handle file = h5::create_file(temp.path());
-    write_contents(file.id(), f, rows, meta, merged_from, progress);
-    h5::flush(file.id());
-    if (H5Fclose(file.release()) < 0) throw h5::Error("cannot finish '" + temp.path() + "' (disk full?)");
-  }
-  try {
-    temp.commit();
-  } catch (const files::WriteError& e) {
-    throw h5::Error(e.what());
-  }
+  h5::Handle file = h5::create_file(temp.path());
+  write_contents(file.id(), f, rows, meta, merged_from, progress);
+  detail::close_and_commit(file, temp);
 }
 
 }  // namespace sixparty

@@ -2,6 +2,7 @@
 // nothing outside sim/io/ includes this (or io/h5.hpp).
 #pragma once
 
+#include "core/files.hpp"
 #include "experiment/record.hpp"
 #include "io/h5.hpp"
 #include "io/outcomes.hpp"
@@ -22,6 +23,10 @@ OutcomeTable read_outcomes(hid_t f, const std::string& file, const std::string& 
 
 // one table into an open file (replacing an older one at its path)
 void write_table(hid_t f, const Table& t);
+
+// flushes and closes a file written to `temp`, then commits the temporary (synced, renamed into
+// place); a close that fails (disk full) or a failed commit throws h5::Error
+void close_and_commit(h5::Handle& file, files::TempFile& temp);
 
 // where each outcome column's variable starts in a run's values: (actor, second) row-major per variable
 std::vector<std::size_t> column_starts(const std::vector<OutcomeColumn>& columns, std::size_t n);

@@ -357,13 +357,7 @@ void ResultsFile::commit(const std::string& status) {
   h5::attr_string(impl_->file.id(), "finished", utc_now());
   h5::attr_string(impl_->file.id(), "status", status);
   // closing flushes: a full disk can show up only here, so the result is checked
-  h5::flush(impl_->file.id());
-  if (H5Fclose(impl_->file.release()) < 0) throw h5::Error("cannot finish '" + impl_->temp.path() + "' (disk full?)");
-  try {
-    impl_->temp.commit();
-  } catch (const files::WriteError& e) {
-    throw h5::Error(e.what());
-  }
+  detail::close_and_commit(impl_->file, impl_->temp);
 }
 
 }  // namespace sixparty

@@ -54,12 +54,14 @@ void store_tables(const std::string& path, const std::vector<Table>& tables) {
   std::error_code ec;
   std::filesystem::copy_file(path, temp.path(), std::filesystem::copy_options::overwrite_existing, ec);
   if (ec) throw h5::Error("cannot copy '" + path + "': " + ec.message());
-  {
-    h5::Handle f = h5::open_file_rw(temp.path());
-    for (const auto& t : tables) detail::write_table(f.id(), t);
-    h5::flush(f.id());
-    if (H5Fclose(f.release()) < 0) throw h5::Error("cannot finish '" + temp.path() + "' (disk full?)");
-  }
+  h5::Handle f = h5::open_file_rw(temp.path());
+  for (const auto& t : tables) detail::write_table(f.id(), t);
+  detail::close_and_commit(f, temp);
+}
+
+void detail::close_and_commit(h5::Handle& file, files::TempFile& temp) {
+  h5::flush(file.id());
+  if (H5Fclose(file.release()) < 0) throw h5::Error("cannot finish '" + temp.path() + "' (disk full?)");
   try {
     temp.commit();
   } catch (const files::WriteError& e) {

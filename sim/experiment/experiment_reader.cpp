@@ -1,0 +1,471 @@
+// experiment_reader: an experiment file (YAML) read, checked with located errors, and turned
+// into an Experiment (experiment.hpp); the format is in scenarios/README.md ("Experiments")
+#include "experiment/experiment.hpp"
+
+#include "core/text.hpp"
+#include "experiment/record.hpp"
+#include "scenario/load.hpp"
+#include "scenario/reader.hpp"
+#include "version.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+namespace sixparty {
+
+namespace {
+
+// the located messages of `d`, on one line, for a message about a factor
+std::string inline_messages(const Diagnostics& d) {
+  std::string s;
+  for (const auto& item : d.items()) {
+    if (!s.empty()) s += "; ";
+    s += item.path + ": " + item.message;
+  }
+  return s;
+}
+
+bool same_shape(const Scenario& a, const Scenario& b) {
+  return a.actor_ids == b.actor_ids && a.dimensions == b.dimensions && a.resource_names == b.resource_names;
+}
+
+void read_factor(Reader& r, const TreeNode& n, const std::string& path, Factor& f) {
+  static const std::vector<std::string> keys = {"path", "name", "range", "distribution", "levels"};
+  f.where = n.where;
+  if (!r.map(n, path, keys, "a map describing a factor (path, and range or levels)")) return;
+  Field<std::string> p, name, dist;
+  r.string(n.find("path"), path + ".path", p);
+  if (!p.given) {
+    if (!n.find("path")) r.diags.error(n.where, path + ".path", "missing; expected the scenario path the factor sets, e.g. parameters.leverage.scale");
+  } else {
+    f.path = p.value;
+    f.where = p.where;
+  }
+  r.string(n.find("name"), path + ".name", name);
+  f.name = name.given ? name.value : f.path;
+  if (name.given && (name.value.empty() || name.value.find('/') != std::string::npos || name.value == "."))
+    r.diags.error(name.where, path + ".name", "'" + name.value + "'; expected a non-empty name without '/'");
+  else if (std::find(kReservedFactorNames.begin(), kReservedFactorNames.end(), f.name) != kReservedFactorNames.end())
+    r.diags.error(name.given ? name.where : n.where, path + ".name", "'" + f.name + "' names a column of the design table; expected another name (not " +
+                  join(kReservedFactorNames) + ")");
+  const TreeNode* range = n.find("range");
+  const TreeNode* levels = n.find("levels");
+  r.string(n.find("distribution"), path + ".distribution", dist);
+  if (range && levels) r.diags.error(levels->where, path + ".levels", "a factor has a range or levels, not both");
+  if (levels) {
+    f.distribution = Distribution::levels;
+    if (!levels->is_sequence() || levels->items.size() < 2 || levels->items.size() > 10000) {
+      r.diags.error(levels->where, path + ".levels", "found " + kind_name(*levels) + (levels->is_sequence() ? " of " + std::to_string(levels->items.size()) : std::string()) +
+                    "; expected a list of 2 to 10000 numbers");
+    } else {
+      for (std::size_t k = 0; k < levels->items.size(); ++k) {
+        Field<double> v;
+        r.number(&levels->items[k], path + ".levels." + std::to_string(k), v);
+        if (v.given && !std::isfinite(v.value)) r.diags.error(v.where, v.path, "found " + format_number(v.value) + "; expected a finite number");
+        if (v.given) f.levels.push_back(v.value);
+      }
+    }
+    if (dist.given) r.diags.error(dist.where, path + ".distribution", "levels have no distribution; expected it only with a range");
+  } else if (range) {
+    Field<double> lo, hi;
+    if (!range->is_sequence() || range->items.size() != 2) {
+      r.diags.error(range->where, path + ".range", "found " + kind_name(*range) + "; expected [lower, upper]");
+    } else {
+      r.number(&range->items[0], path + ".range.0", lo);
+      r.number(&range->items[1], path + ".range.1", hi);
+      if (lo.given && hi.given) {
+        if (!std::isfinite(lo.value) || !std::isfinite(hi.value) || !(lo.value < hi.value))
+          r.diags.error(range->where, path + ".range", "found [" + format_number(lo.value) + ", " + format_number(hi.value) + "]; expected finite lower < upper");
+        f.lower = lo.value;
+        f.upper = hi.value;
+      }
+    }
+    f.distribution = Distribution::uniform;
+    if (dist.given) {
+      if (dist.value == "uniform") f.distribution = Distribution::uniform;
+      else if (dist.value == "log_uniform") {
+        f.distribution = Distribution::log_uniform;
+        if (lo.given && !(lo.value > 0)) r.diags.error(range->where, path + ".range", "a log_uniform range must be positive; found lower " + format_number(lo.value));
+      } else {
+        r.diags.error(dist.where, path + ".distribution", "unknown distribution '" + dist.value + "'" +
+                      did_you_mean(dist.value, {"uniform", "log_uniform"}) + "; expected uniform or log_uniform");
+      }
+    }
+  } else {
+    r.diags.error(n.where, path, "a factor needs a range: [lower, upper] or levels: [...]");
+  }
+}
+
+// scenario files, outcome names and the like, each with where it was written
+using Located = std::vector<std::pair<std::string, SourceLocation>>;
+
+// the design block as read: size and levels are given only where the kind uses them
+struct DesignBlock {
+  DesignKind kind = DesignKind::factorial;
+  Field<std::int64_t> size, levels;
+  SourceLocation where;
+};
+
+// name, description, seed, seeds and runs_per_point
+void read_header(Reader& r, const TreeNode& root, const std::string& path, Experiment& ex) {
+  Field<std::string> name, description, seeds;
+  r.string(root.find("name"), "name", name);
+  r.string(root.find("description"), "description", description);
+  ex.name = name.given ? name.value : std::filesystem::path(path).stem().string();
+  ex.description = description.value;
+  Field<std::uint64_t> seed;
+  r.integer(root.find("seed"), "seed", seed);
+  if (seed.given) {
+    if (seed.value > static_cast<std::uint64_t>(INT64_MAX))
+      r.diags.error(seed.where, "seed", "'" + std::to_string(seed.value) + "' is too large; expected a seed below 2^63 (results files store it as int64)");
+    ex.seed = seed.value;
+  }
+  r.string(root.find("seeds"), "seeds", seeds);
+  if (seeds.given) {
+    if (seeds.value == "common") ex.common_seeds = true;
+    else if (seeds.value == "independent") ex.common_seeds = false;
+    else r.diags.error(seeds.where, "seeds", "unknown '" + seeds.value + "'" + did_you_mean(seeds.value, {"common", "independent"}) +
+                       "; expected common (every point uses the seed) or independent");
+  }
+  Field<std::int64_t> rpp;
+  r.integer(root.find("runs_per_point"), "runs_per_point", rpp);
+  if (rpp.given) {
+    if (rpp.value < 1 || rpp.value > 1'000'000) r.diags.error(rpp.where, "runs_per_point", "found " + std::to_string(rpp.value) + "; expected 1 to 1000000");
+    ex.runs_per_point = rpp.value;
+  }
+}
+
+// scenarios: one path or a list, relative to the experiment file
+Located read_scenario_paths(Reader& r, const TreeNode& root, const std::string& path) {
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  Located scen;
+  if (const TreeNode* s = root.find("scenarios")) {
+    auto add = [&](const TreeNode& n, const std::string& p) {
+      Field<std::string> f;
+      r.string(&n, p, f);
+      if (f.given) scen.emplace_back((dir / f.value).lexically_normal().string(), f.where);
+    };
+    if (s->is_sequence()) {
+      for (std::size_t k = 0; k < s->items.size(); ++k) add(s->items[k], "scenarios." + std::to_string(k));
+      if (s->items.empty()) r.diags.error(s->where, "scenarios", "an empty list; expected at least one scenario file");
+    } else {
+      add(*s, "scenarios");
+    }
+  } else {
+    r.diags.error(root.where, "scenarios", "missing; expected a scenario file or a list of them (paths relative to this file)");
+  }
+  return scen;
+}
+
+// factors: each read, with unique paths and names
+void read_factors(Reader& r, const TreeNode& root, std::vector<Factor>& factors) {
+  const TreeNode* fs = root.find("factors");
+  if (!fs) {
+    r.diags.error(root.where, "factors", "missing; expected a list of factors (path with range or levels)");
+  } else if (!fs->is_sequence() || fs->items.empty()) {
+    r.diags.error(fs->where, "factors", "found " + kind_name(*fs) + "; expected a non-empty list of factors");
+  } else if (fs->items.size() > ExperimentLimits::max_factors) {
+    r.diags.error(fs->where, "factors", std::to_string(fs->items.size()) + " factors; expected at most " + std::to_string(ExperimentLimits::max_factors));
+  } else {
+    std::set<std::string> names, paths;
+    for (std::size_t k = 0; k < fs->items.size(); ++k) {
+      Factor f;
+      const std::string p = "factors." + std::to_string(k);
+      read_factor(r, fs->items[k], p, f);
+      if (!f.path.empty() && !paths.insert(f.path).second) r.diags.error(f.where, p + ".path", "'" + f.path + "' is already a factor; expected each path once");
+      if (!f.name.empty() && !names.insert(f.name).second) r.diags.error(f.where, p + ".name", "'" + f.name + "' is already a factor's name; expected unique names");
+      factors.push_back(std::move(f));
+    }
+  }
+}
+
+// design.kind; factorial when it is missing or unknown (either is reported)
+DesignKind read_design_kind(Reader& r, const TreeNode& d, Field<std::string>& k) {
+  r.string(d.find("kind"), "design.kind", k);
+  const std::vector<std::string> kinds = {"factorial", "latin_hypercube", "sobol", "morris"};
+  DesignKind kind = DesignKind::factorial;
+  if (!k.given) {
+    if (!d.find("kind")) r.diags.error(d.where, "design.kind", "missing; expected one of: " + join(kinds));
+  } else if (k.value == "factorial") kind = DesignKind::factorial;
+  else if (k.value == "latin_hypercube") kind = DesignKind::latin_hypercube;
+  else if (k.value == "sobol") kind = DesignKind::sobol;
+  else if (k.value == "morris") kind = DesignKind::morris;
+  else r.diags.error(k.where, "design.kind", "unknown design '" + k.value + "'" + did_you_mean(k.value, kinds) + "; expected one of: " + join(kinds));
+  return kind;
+}
+
+// the key that gives the size of a latin_hypercube, sobol or morris design
+const char* design_size_key(DesignKind kind) {
+  return kind == DesignKind::latin_hypercube ? "points" : kind == DesignKind::sobol ? "base_rows" : "trajectories";
+}
+
+// reports size and levels keys that the design's kind does not use
+void check_unused_design_keys(Reader& r, const TreeNode& d, DesignKind kind, const Field<std::string>& k) {
+  const char* size_key = design_size_key(kind);
+  for (const char* key : {"points", "base_rows", "trajectories", "levels"}) {
+    const TreeNode* n = d.find(key);
+    if (!n || !k.given) continue;
+    const bool allowed = (kind != DesignKind::factorial && std::string(key) == size_key) ||
+                         (kind == DesignKind::morris && std::string(key) == "levels");
+    if (!allowed) r.diags.error(n->where, std::string("design.") + key, "not used by a " + k.value + " design" +
+                                (kind == DesignKind::factorial ? " (its points are every combination of the factors' levels)" : std::string("; expected design.") + size_key));
+  }
+}
+
+// the points, base rows or trajectories of a design other than factorial
+void read_design_size(Reader& r, const TreeNode& d, DesignKind kind, Field<std::int64_t>& size) {
+  const char* size_key = design_size_key(kind);
+  r.integer(d.find(size_key), std::string("design.") + size_key, size);
+  if (!size.given && !d.find(size_key)) r.diags.error(d.where, std::string("design.") + size_key, std::string("missing; expected the number of ") +
+                                                      (kind == DesignKind::sobol ? "base rows N (N (k + 2) points; a power of two is best)" : kind == DesignKind::morris ? "trajectories" : "points"));
+  if (size.given && (size.value < 2 || size.value > ExperimentLimits::max_points))
+    r.diags.error(size.where, size.path, "found " + std::to_string(size.value) + "; expected 2 to " + std::to_string(ExperimentLimits::max_points));
+}
+
+// design.levels of a morris design: the grid levels
+void read_morris_levels(Reader& r, const TreeNode& d, Field<std::int64_t>& levels) {
+  r.integer(d.find("levels"), "design.levels", levels);
+  if (levels.given && (levels.value < 2 || levels.value > 64 || levels.value % 2 != 0))
+    r.diags.error(levels.where, "design.levels", "found " + std::to_string(levels.value) + "; expected an even number of grid levels from 2 to 64");
+}
+
+// the design block: its kind and size
+DesignBlock read_design(Reader& r, const TreeNode& root) {
+  DesignBlock design;
+  design.where = root.where;
+  const TreeNode* d = root.find("design");
+  if (!d) {
+    r.diags.error(root.where, "design", "missing; expected design: {kind: factorial | latin_hypercube | sobol | morris, ...}");
+    return design;
+  }
+  design.where = d->where;
+  static const std::vector<std::string> dkeys = {"kind", "points", "base_rows", "trajectories", "levels"};
+  if (!r.map(*d, "design", dkeys, "a map with the design's kind and size")) return design;
+  Field<std::string> k;
+  design.kind = read_design_kind(r, *d, k);
+  check_unused_design_keys(r, *d, design.kind, k);
+  if (design.kind != DesignKind::factorial && k.given) read_design_size(r, *d, design.kind, design.size);
+  if (design.kind == DesignKind::morris) read_morris_levels(r, *d, design.levels);
+  return design;
+}
+
+// levels for a factorial design, ranges for the others; at most kMaxSobolFactors for sobol
+void check_factors_fit_design(Reader& r, const std::vector<Factor>& factors, const DesignBlock& design) {
+  for (std::size_t k = 0; k < factors.size(); ++k) {
+    const Factor& f = factors[k];
+    const std::string p = "factors." + std::to_string(k);
+    if (design.kind == DesignKind::factorial && f.distribution != Distribution::levels && !f.path.empty())
+      r.diags.error(f.where, p, "a factorial design needs levels: [...] for every factor");
+    if (design.kind != DesignKind::factorial && f.distribution == Distribution::levels)
+      r.diags.error(f.where, p, "levels belong to factorial designs; expected range: [lower, upper] here");
+  }
+  if (design.kind == DesignKind::sobol && factors.size() > kMaxSobolFactors)
+    r.diags.error(design.where, "design", std::to_string(factors.size()) + " factors; a sobol design takes at most " + std::to_string(kMaxSobolFactors));
+}
+
+// outcomes for the sensitivity command: VARIABLE.ACTOR (checked once a scenario is compiled)
+Located read_outcome_names(Reader& r, const TreeNode& root) {
+  Located outcome_nodes;
+  if (const TreeNode* o = root.find("outcomes")) {
+    if (!o->is_sequence()) r.diags.error(o->where, "outcomes", "found " + kind_name(*o) + "; expected a list such as [collapsed.DPRK, mean_utility.RUS]");
+    else
+      for (std::size_t k = 0; k < o->items.size(); ++k) {
+        Field<std::string> f;
+        r.string(&o->items[k], "outcomes." + std::to_string(k), f);
+        if (f.given) outcome_nodes.emplace_back(f.value, f.where);
+      }
+  }
+  return outcome_nodes;
+}
+
+// the scenarios: each loads and compiles, and they share one world's shape; the first compiled one
+std::optional<Scenario> load_scenarios(const Located& scen, Experiment& ex, Diagnostics& diags) {
+  std::optional<Scenario> first;
+  for (std::size_t k = 0; k < scen.size(); ++k) {
+    const std::size_t mark = diags.size();
+    LoadedDocument sd = load_tree(scen[k].first, diags);
+    if (diags.size() > mark) {
+      diags.error(scen[k].second, "scenarios", "the scenario '" + scen[k].first + "' cannot be read (errors above)");
+      continue;
+    }
+    auto sc = compile_document(sd, {}, diags);
+    if (!sc) {
+      diags.error(scen[k].second, "scenarios", "the scenario '" + scen[k].first + "' has errors (above)");
+      continue;
+    }
+    if (!first) first = sc;
+    else if (!same_shape(*first, *sc))
+      diags.error(scen[k].second, "scenarios", "'" + scen[k].first + "' has other actors, interests or resources than '" +
+                  scen.front().first + "'; expected the scenarios of one experiment to share them");
+    ex.scenario_files.push_back(scen[k].first);
+    ex.scenario_names.push_back(sc->name);
+    ex.scenario_resolved.push_back(sc->resolved_yaml);
+    ex.documents.push_back(std::move(sd));
+  }
+  return first;
+}
+
+// every factor, at each end of its range (or each level), gives a valid scenario
+void check_factor_ends(const Experiment& ex, const Scenario& first, Diagnostics& diags) {
+  for (std::size_t s = 0; s < ex.documents.size(); ++s)
+    for (std::size_t k = 0; k < ex.factors.size(); ++k) {
+      const Factor& f = ex.factors[k];
+      std::vector<double> values = f.distribution == Distribution::levels ? f.levels : std::vector<double>{f.lower, f.upper};
+      for (double v : values) {
+        Diagnostics local;
+        auto sc = compile_document(ex.documents[s], {factor_assignment(f, v)}, local, false);
+        if (!sc) {
+          diags.error(f.where, "factors." + std::to_string(k), "at " + format_number(v) + " the scenario '" + ex.scenario_files[s] +
+                      "' is invalid: " + inline_messages(local));
+          break;
+        }
+        if (!same_shape(*sc, first)) {
+          diags.error(f.where, "factors." + std::to_string(k), "'" + f.path + "' changes the world's actors, interests or resources; expected a path to a value");
+          break;
+        }
+      }
+    }
+}
+
+// outcomes name a (run, actor) column and an actor; the valid ones go to ex.outcomes
+void check_outcomes(const Located& outcome_nodes, const Scenario& first, Experiment& ex, Diagnostics& diags) {
+  const auto columns = outcome_columns(first);
+  std::vector<std::string> column_names;
+  for (const auto& c : columns) column_names.push_back(c.name);
+  for (const auto& [o, where] : outcome_nodes) {
+    const auto dot = o.rfind('.');
+    const std::string var = dot == std::string::npos ? o : o.substr(0, dot);
+    const std::string actor = dot == std::string::npos ? "" : o.substr(dot + 1);
+    if (std::find(column_names.begin(), column_names.end(), var) == column_names.end())
+      diags.error(where, "outcomes", "unknown outcome '" + var + "'" + did_you_mean(var, column_names) + "; expected VARIABLE.ACTOR with a per-run outcome (sixparty info lists them)");
+    else if (first.actor_index(actor) < 0)
+      diags.error(where, "outcomes", "'" + o + "': unknown actor '" + actor + "'" + did_you_mean(actor, first.actor_ids) + "; expected one of: " + join(first.actor_ids));
+    else
+      ex.outcomes.push_back(o);
+  }
+}
+
+// a sampled design's size, checked before anything is allocated
+bool sampled_design_fits(const Experiment& ex, const DesignBlock& design, Diagnostics& diags) {
+  const std::size_t k = ex.factors.size();
+  const double n = static_cast<double>(design.size.value);
+  const double rows = design.kind == DesignKind::sobol ? n * static_cast<double>(k + 2) : design.kind == DesignKind::morris ? n * static_cast<double>(k + 1) : n;
+  if (rows * static_cast<double>(ex.scenario_files.size()) > static_cast<double>(ExperimentLimits::max_points) ||
+      rows * static_cast<double>(k) > static_cast<double>(ExperimentLimits::max_design_cells)) {
+    diags.error(design.size.where, design.size.path, "the design would have " + format_number(rows) + " points of " + std::to_string(k) +
+                " factors; expected at most " + std::to_string(ExperimentLimits::max_points) + " points and " +
+                std::to_string(ExperimentLimits::max_design_cells) + " values in all");
+    return false;
+  }
+  return true;
+}
+
+// the full factorial's size, checked before anything is allocated
+bool factorial_fits(const std::vector<Factor>& factors, const DesignBlock& design, Diagnostics& diags) {
+  const std::size_t k = factors.size();
+  std::size_t rows = 1;
+  for (const auto& f : factors) {
+    if (rows > static_cast<std::size_t>(ExperimentLimits::max_points) / std::max<std::size_t>(1, f.levels.size()) ||
+        rows * f.levels.size() * k > static_cast<std::size_t>(ExperimentLimits::max_design_cells)) {
+      diags.error(design.where, "design", "the full factorial has more than " + std::to_string(ExperimentLimits::max_points) + " points; expected fewer levels");
+      return false;
+    }
+    rows *= f.levels.size();
+  }
+  return true;
+}
+
+// ex.design from the design block; false (reported) if it is too large or cannot be made
+bool make_design(Experiment& ex, const DesignBlock& design, Diagnostics& diags) {
+  const std::size_t k = ex.factors.size();
+  const auto n = static_cast<std::size_t>(design.size.value);
+  try {
+    switch (design.kind) {
+      case DesignKind::factorial: {
+        if (!factorial_fits(ex.factors, design, diags)) return false;
+        std::vector<int> levels;
+        for (const auto& f : ex.factors) levels.push_back(static_cast<int>(f.levels.size()));
+        ex.design = factorial(levels);
+        break;
+      }
+      case DesignKind::latin_hypercube: ex.design = latin_hypercube(k, n, ex.seed); break;
+      case DesignKind::sobol: ex.design = saltelli(k, n, ex.seed); break;
+      case DesignKind::morris:
+        ex.design = morris(k, n, design.levels.given ? static_cast<int>(design.levels.value) : 4, ex.seed);
+        break;
+    }
+  } catch (const std::invalid_argument& e) {
+    diags.error(design.where, "design", e.what());
+    return false;
+  }
+  return true;
+}
+
+// the points and runs of the expanded experiment within the limits
+bool run_count_fits(const Experiment& ex, const DesignBlock& design, Diagnostics& diags) {
+  if (ex.points() > static_cast<std::size_t>(ExperimentLimits::max_points) ||
+      static_cast<double>(ex.points()) * static_cast<double>(ex.runs_per_point) > static_cast<double>(ExperimentLimits::max_runs)) {
+    diags.error(design.where, "design", std::to_string(ex.points()) + " points x " + std::to_string(ex.runs_per_point) +
+                " runs; expected at most " + std::to_string(ExperimentLimits::max_points) + " points and " +
+                std::to_string(ExperimentLimits::max_runs) + " runs");
+    return false;
+  }
+  return true;
+}
+
+// the experiment text, every scenario text and the program version
+std::uint64_t fingerprint_of(const Experiment& ex) {
+  std::uint64_t h = fnv1a(ex.text);
+  for (const auto& d : ex.documents)
+    for (const auto& t : d.texts) h = fnv1a(t, h);
+  return fnv1a(std::string(kVersion) + " " + kGitRevision, h);
+}
+
+}  // namespace
+
+std::optional<Experiment> load_experiment(const std::string& path, Diagnostics& diags) {
+  const std::size_t before = diags.size();
+  LoadedDocument doc = load_tree(path, diags);
+  if (diags.size() > before) return std::nullopt;
+  return read_experiment(doc, path, diags);
+}
+
+std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::string& path, Diagnostics& diags) {
+  const std::size_t before = diags.size();
+  Experiment ex;
+  ex.file = path;
+  ex.text = doc.texts.empty() ? "" : doc.texts.front();
+  const TreeNode& root = doc.tree;
+  Reader r(diags);
+  static const std::vector<std::string> keys = {"name", "description", "scenarios", "seed", "seeds", "runs_per_point",
+                                                "design", "factors", "outcomes"};
+  if (!r.map(root, "", keys, "an experiment: a map with scenarios, design and factors")) return std::nullopt;
+
+  read_header(r, root, path, ex);
+  const Located scenarios = read_scenario_paths(r, root, path);
+  read_factors(r, root, ex.factors);
+  const DesignBlock design = read_design(r, root);
+  check_factors_fit_design(r, ex.factors, design);
+  const Located outcome_nodes = read_outcome_names(r, root);
+  if (diags.size() > before) return std::nullopt;
+
+  const std::optional<Scenario> first = load_scenarios(scenarios, ex, diags);
+  if (diags.size() > before || !first) return std::nullopt;
+  ex.actor_ids = first->actor_ids;
+  ex.dimensions = first->dimensions;
+  ex.resource_names = first->resource_names;
+  check_factor_ends(ex, *first, diags);
+  check_outcomes(outcome_nodes, *first, ex, diags);
+  if (diags.size() > before) return std::nullopt;
+
+  if (design.kind != DesignKind::factorial && !sampled_design_fits(ex, design, diags)) return std::nullopt;
+  if (!make_design(ex, design, diags) || !run_count_fits(ex, design, diags)) return std::nullopt;
+  ex.fingerprint = fingerprint_of(ex);
+  return ex;
+}
+
+
+}  // namespace sixparty
