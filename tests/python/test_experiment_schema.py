@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = ROOT / "scenarios" / "experiment.schema.json"
 EXPERIMENTS = sorted((ROOT / "scenarios" / "experiments").glob("*.yaml"))
 BIN = Path(os.environ.get("SIXPARTY_BIN") or ROOT / "build" / "release" / "sim" / "sixparty")
-SOURCE = (ROOT / "sim" / "experiment" / "experiment.cpp").read_text()
+SOURCE = (ROOT / "sim" / "experiment" / "experiment_reader.cpp").read_text()
 
 
 @pytest.fixture(scope="module")

@@ -367,9 +367,9 @@ def test_keys_follow_spec_reader(schema):
     relation_keys = set(_key_list(src, "void read_relation_values("))
     for entry in _relation_schemas(schema):
         assert set(entry["properties"]) == relation_keys
-    assert set(props["events"]["items"]["properties"]) == set(_key_list(src, "ScenarioSpec read_spec(", "ekeys"))
+    assert set(props["events"]["items"]["properties"]) == set(_key_list(src, "bool read_event(", "ekeys"))
     pattern = props["patterns"]["items"]
-    assert set(pattern["properties"]) == set(_key_list(src, "ScenarioSpec read_spec(", "pkeys"))
+    assert set(pattern["properties"]) == set(_key_list(src, "bool read_pattern(", "pkeys"))
     expr = schema["definitions"]["expression"]["properties"]
     kinds = _key_list(src, "void read_expr(", "kinds")
     assert set(expr) | {"paired_difference"} == set(kinds)
