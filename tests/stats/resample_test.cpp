@@ -20,7 +20,7 @@ TEST_CASE("quantile_sorted interpolates like R's type 7 (numpy 'linear')") {
   CHECK(std::isnan(quantile_sorted({}, 0.5)));
 }
 
-TEST_CASE("resample_index maps [0, 1) onto every index, evenly, and never past the end") {
+TEST_CASE("resample_index maps uniform draws onto every index, evenly, and never past the end") {
   CHECK(resample_index(0.0, 10) == 0);
   CHECK(resample_index(0.0999, 10) == 0);
   CHECK(resample_index(0.1, 10) == 1);
