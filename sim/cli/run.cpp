@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace sixparty::cli {
 
@@ -194,26 +195,26 @@ bool is_scenario_file(const std::string& s) {
   return ends(".yaml") || ends(".yml");
 }
 
-struct StoreFailed {};
-
-// the comparison of two outcome tables, printed in the chosen format and stored by `store`
-int compare_and_print(const CompareArgs& a, const sp::OutcomeTable& A, const sp::OutcomeTable& B, const std::string& file_a,
-                      const std::function<void(const sp::Table&)>& store) {
+// prints the comparison of A and B in the chosen format; nullopt, after saying why, when the two
+// ensembles cannot be compared
+std::optional<sp::Comparison> compare_and_print(const CompareArgs& a, const sp::OutcomeTable& A, const sp::OutcomeTable& B) {
   const std::string why = sp::comparable(A, B);
   if (!why.empty()) {
     std::cerr << "sixparty compare: " << why << "\n";
-    return kBadInput;
+    return std::nullopt;
   }
-  const sp::Comparison c = sp::compare_outcomes(A, B, a.run.seed_given ? a.run.seed : A.seed);
+  sp::Comparison c = sp::compare_outcomes(A, B, a.run.seed_given ? a.run.seed : A.seed);
   if (!c.paired && !a.run.quiet)
     std::cerr << "sixparty compare: the ensembles have different seeds (" << A.seed << ", " << B.seed
               << "): runs are not paired; intervals are wider\n";
   if (a.format == "json") std::cout << sp::format_comparison_json(c);
   else if (a.format == "csv") std::cout << sp::format_comparison_csv(c);
   else std::cout << sp::format_comparison_table(c);
-  store(sp::comparison_table(c));
-  if (!a.run.quiet && a.format == "table") std::cout << "comparison stored in " << file_a << " (comparisons/" << c.a << "_vs_" << c.b << ")\n";
-  return kOk;
+  return c;
+}
+
+void say_stored(const CompareArgs& a, const std::string& file, const sp::Comparison& c) {
+  if (!a.run.quiet && a.format == "table") std::cout << "comparison stored in " << file << " (comparisons/" << c.a << "_vs_" << c.b << ")\n";
 }
 
 int cmd_compare(CompareArgs a, const std::string& cmdline) {
@@ -257,46 +258,52 @@ int cmd_compare(CompareArgs a, const std::string& cmdline) {
     // it is committed: one file, written once
     const int rc = cmd_run(ra, cmdline, [&](sp::ResultsFile& file) {
       if (file.groups().size() != 2) return int{kRunFailed};
+      std::optional<sp::Comparison> c;
       try {
-        return compare_and_print(a, file.outcomes(file.groups()[0]), file.outcomes(file.groups()[1]), ra.output,
-                                 [&](const sp::Table& t) { file.write_tables({t}); });
+        c = compare_and_print(a, file.outcomes(file.groups()[0]), file.outcomes(file.groups()[1]));
+      } catch (const sp::h5::Error& e) {
+        std::cerr << "sixparty compare: cannot read the ensembles back: " << e.what() << "\n";
+        return int{kCannotWrite};
+      }
+      if (!c) return int{kBadInput};
+      try {
+        file.write_tables({sp::comparison_table(*c)});
       } catch (const sp::h5::Error& e) {
         std::cerr << "sixparty compare: cannot store the comparison: " << e.what() << "\n";
         return int{kCannotWrite};
       }
+      say_stored(a, ra.output, *c);
+      return int{kOk};
     });
     return rc == kPatternsUnmet ? kOk : rc;
   }
   std::string file_a, file_b, group_a, group_b;
-  {
-    for (std::size_t k = 0; k < 2; ++k) {
-      const std::string& in = a.inputs[k];
-      const auto colon = in.rfind(':');
-      if (colon == std::string::npos || colon == 0 || colon + 1 == in.size()) {
-        std::cerr << "sixparty compare: '" << in << "': expected a scenario file (.yaml) or FILE.h5:GROUP\n";
-        return kBadInput;
-      }
-      (k == 0 ? file_a : file_b) = in.substr(0, colon);
-      (k == 0 ? group_a : group_b) = in.substr(colon + 1);
+  for (std::size_t k = 0; k < 2; ++k) {
+    const std::string& in = a.inputs[k];
+    const auto colon = in.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == in.size()) {
+      std::cerr << "sixparty compare: '" << in << "': expected a scenario file (.yaml) or FILE.h5:GROUP\n";
+      return kBadInput;
     }
+    (k == 0 ? file_a : file_b) = in.substr(0, colon);
+    (k == 0 ? group_a : group_b) = in.substr(colon + 1);
   }
+  std::optional<sp::Comparison> c;
   try {
-    const sp::OutcomeTable A = sp::read_outcomes(file_a, group_a);
-    const sp::OutcomeTable B = sp::read_outcomes(file_b, group_b);
-    return compare_and_print(a, A, B, file_a, [&](const sp::Table& t) {
-      try {
-        sp::store_tables(file_a, {t});
-      } catch (const sp::h5::Error& e) {
-        std::cerr << "sixparty compare: cannot store the comparison: " << e.what() << "\n";
-        throw StoreFailed{};
-      }
-    });
-  } catch (const StoreFailed&) {
-    return kCannotWrite;
+    c = compare_and_print(a, sp::read_outcomes(file_a, group_a), sp::read_outcomes(file_b, group_b));
   } catch (const sp::h5::Error& e) {
     std::cerr << "sixparty compare: " << e.what() << "\n";
     return kBadInput;
   }
+  if (!c) return kBadInput;
+  try {
+    sp::store_tables(file_a, {sp::comparison_table(*c)});
+  } catch (const sp::h5::Error& e) {
+    std::cerr << "sixparty compare: cannot store the comparison: " << e.what() << "\n";
+    return kCannotWrite;
+  }
+  say_stored(a, file_a, *c);
+  return kOk;
 }
 }  // namespace
 
