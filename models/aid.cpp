@@ -45,6 +45,7 @@ void plan_aid(const Scenario& sc, RunState& s, int i) {
   const auto& p = sc.params.aid;
   const World& w = s.world;
   const int n = sc.n();
+  const bool null_model = !sc.on(Mechanism::motives);
   for (int r = 0; r < sc.n_resources(); ++r) {
     auto& plan = s.aid_plan[r];
     for (int j = 0; j < n; ++j) plan(i, j) = 0;
@@ -72,7 +73,8 @@ void plan_aid(const Scenario& sc, RunState& s, int i) {
                                              p.stability_value * w_stab * (1.0 - w.stability[j]) / scale) +
                              sc.params.leverage.value * w_sec * s.leverage(i, j) / scale -
                              w_sec * w.rivalry(i, j) / scale;
-      const double ratio = benefit / cost - 1.0;
+      // the null model: every option (keeping included) has the same ratio
+      const double ratio = null_model ? 0.0 : benefit / cost - 1.0;
       plan(i, j) = ratio;  // ratio for now, share below
       best = std::max(best, ratio);
     }
@@ -111,6 +113,7 @@ void transfer_aid(const Scenario& sc, RunState& s) {
     }
   }
   // exchanges after every transfer, so that no donor's own aid is cut by what it returns
+  if (!sc.on(Mechanism::exchange)) return;
   for (int r = 0; r < sc.n_resources(); ++r)
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j) {
@@ -126,11 +129,12 @@ void learn_from_aid(const Scenario& sc, RunState& s, const Rng& rng) {
   const double dt = sc.dt;
   // goodwill: j's affinity to i rises with economic aid and subsidies from i, then relaxes
   const double relax = std::min(1.0, sc.params.affinity.relaxation * dt);
-  for (int i = 0; i < n; ++i) {
+  const double boost = sc.on(Mechanism::goodwill) ? p.affinity_boost : 0.0;
+  for (int i = 0; sc.on(Mechanism::relation_dynamics) && i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       if (i == j) continue;
       const double econ_in = (sc.economic >= 0 ? s.aid[sc.economic](j, i) : 0.0) + s.subsidy_flow(j, i);
-      double a = w.affinity(i, j) + p.affinity_boost * econ_in / w.output[i] * dt;
+      double a = w.affinity(i, j) + boost * econ_in / w.output[i] * dt;
       a += relax * (w.affinity_base(i, j) - a);
       w.affinity(i, j) = std::clamp(a, -1.0, 1.0);
     }
@@ -138,7 +142,7 @@ void learn_from_aid(const Scenario& sc, RunState& s, const Rng& rng) {
   // learning from what the aid bought. A donor learns in proportion to what it gave, at full
   // speed from 5 % of its step's budget (set by plan_aid) up: a token amount teaches nothing.
   const double rate = std::min(1.0, p.learning_rate * dt);
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0; sc.on(Mechanism::aid_learning) && i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       if (i == j) continue;
       double weight = 0;

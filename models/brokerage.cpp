@@ -11,7 +11,8 @@ void trade_mediation(const Scenario& sc, RunState& s) {
   const int n = sc.n();
   const double dt = sc.dt;
   s.brokerage.setZero();
-  if (sc.diplomatic < 0) return;
+  if (sc.diplomatic < 0 || !sc.on(Mechanism::brokerage)) return;
+  const bool relations = sc.on(Mechanism::relation_dynamics);
   const int d = sc.diplomatic;
   // scratch(i, k) = sum_j perceived(i, j) demand(k, j); j = i adds nothing (perceived(i, i) = 0),
   // nor j = k (demand(k, k) = 0)
@@ -32,7 +33,7 @@ void trade_mediation(const Scenario& sc, RunState& s) {
       w.stock(k, d) -= x;
       w.stock(i, d) += x;
       w.prestige[i] += x;
-      if (x > 0) w.affinity(k, i) = std::min(1.0, w.affinity(k, i) + 0.1 * x / std::max(1e-9, w.stock0(k, d) + w.income(k, d)));
+      if (x > 0 && relations) w.affinity(k, i) = std::min(1.0, w.affinity(k, i) + 0.1 * x / std::max(1e-9, w.stock0(k, d) + w.income(k, d)));
       s.brokerage(i, k) = x / dt;
     }
   }

@@ -14,6 +14,10 @@ void update_domestic(const Scenario& sc, RunState& s, const Rng& rng) {
   const double dt = sc.dt;
   const double keep = std::max(0.0, 1.0 - sc.params.resources.depreciation * dt);
   const int e = sc.economic;
+  const bool reform = sc.on(Mechanism::reform);
+  const double reform_growth = reform ? sc.params.reform.growth_bonus : 0.0;
+  const double reform_legitimacy = reform ? sc.params.reform.legitimacy_gain : 0.0;
+  const bool collapse = sc.on(Mechanism::collapse_hazard);
   for (int i = 0; i < n; ++i) {
     // adequacy from this step's flows (before output grows)
     // aid and subsidies given are paid from the foreign-policy stock, not charged here again
@@ -22,7 +26,7 @@ void update_domestic(const Scenario& sc, RunState& s, const Rng& rng) {
     s.adequacy[i] = (w.output[i] + s.trade_gain[i] + received) / w.need[i];
 
     for (int r = 0; r < sc.n_resources(); ++r) w.stock(i, r) = w.stock(i, r) * keep + w.income(i, r) * dt;
-    w.output[i] *= 1.0 + (w.growth[i] + sc.params.reform.growth_bonus * w.reform[i]) * dt;
+    w.output[i] *= 1.0 + (w.growth[i] + reform_growth * w.reform[i]) * dt;
 
     if (w.collapsed[i] > 0) {
       w.stability[i] = 0;
@@ -31,7 +35,7 @@ void update_domestic(const Scenario& sc, RunState& s, const Rng& rng) {
     double repression = w.repression[i];
     if (sc.military >= 0 && w.stock0(i, sc.military) > 0)
       repression *= std::sqrt(std::min(2.0, w.stock(i, sc.military) / w.stock0(i, sc.military)));
-    const double legitimacy = std::min(1.0, w.legitimacy[i] + sc.params.reform.legitimacy_gain * w.reform[i]);
+    const double legitimacy = std::min(1.0, w.legitimacy[i] + reform_legitimacy * w.reform[i]);
     const double x = p.adequacy_weight * (s.adequacy[i] - 1.0) + p.repression_weight * repression +
                      p.legitimacy_weight * legitimacy + p.bias;
     const double target = 1.0 / (1.0 + std::exp(-x));
@@ -42,7 +46,7 @@ void update_domestic(const Scenario& sc, RunState& s, const Rng& rng) {
 
     const double gap = std::max(0.0, 1.0 - w.stability[i] / std::max(1e-12, p.hazard_threshold));
     const double hazard = p.hazard_max * gap * gap;
-    if (hazard > 0) {
+    if (hazard > 0 && collapse) {
       const double u = rng.uniform(s.run, s.step, i, 0, Purpose::collapse_hazard);
       if (u < 1.0 - std::exp(-hazard * dt)) collapse_regime(sc, s, rng, i);
     }

@@ -31,8 +31,10 @@ void plan_gestures(const Scenario& sc, RunState& s, int i) {
   const World& w = s.world;
   const int n = sc.n();
   for (int j = 0; j < n; ++j) s.gesture_plan(i, j) = 0;
-  if (sc.diplomatic < 0 || w.collapsed[i] > 0) return;
+  if (sc.diplomatic < 0 || w.collapsed[i] > 0 || !sc.on(Mechanism::gestures)) return;
   const int d = sc.diplomatic;
+  const bool null_model = !sc.on(Mechanism::motives);
+  const double balancing = sc.on(Mechanism::balancing) ? 1.0 : 0.0;
   const double budget = w.spendable(i, d) * w.stock(i, d) * sc.dt;
   if (!(budget > 0)) return;
   const double D = diplomatic_scale(sc, w, i);
@@ -50,8 +52,8 @@ void plan_gestures(const Scenario& sc, RunState& s, int i) {
     // the giver's standing attitude (baseline affinity), so that gestures do not feed on themselves
     const double benefit = 0.5 * (1.0 + w.affinity_base(i, j)) *
                            (w_status * p.prestige_gain / D + w_inf * p.visibility_gain * demand / D +
-                            w_sec * sc.params.leverage.value * counterweight / D);
-    const double ratio = benefit / cost - 1.0;
+                            balancing * w_sec * sc.params.leverage.value * counterweight / D);
+    const double ratio = null_model ? 0.0 : benefit / cost - 1.0;
     s.gesture_plan(i, j) = ratio;
     best = std::max(best, ratio);
   }
@@ -77,6 +79,7 @@ void apply_gestures(const Scenario& sc, RunState& s) {
   const double keep_p = std::max(0.0, 1.0 - p.prestige_decay * dt);
   w.visibility *= keep_v;
   w.prestige *= keep_p;
+  const bool relations = sc.on(Mechanism::relation_dynamics);
   for (int i = 0; i < n; ++i) {
     const double Di = diplomatic_scale(sc, w, i);
     for (int j = 0; j < n; ++j) {
@@ -85,7 +88,7 @@ void apply_gestures(const Scenario& sc, RunState& s) {
       s.gesture(i, j) = g / dt;
       if (!(g > 0)) continue;
       const double Dj = diplomatic_scale(sc, w, j);
-      w.affinity(j, i) = std::clamp(w.affinity(j, i) + p.affinity_gain * g / Dj, -1.0, 1.0);
+      if (relations) w.affinity(j, i) = std::clamp(w.affinity(j, i) + p.affinity_gain * g / Dj, -1.0, 1.0);
       const double v = std::min(1.0, w.visibility(i, j) + p.visibility_gain * g / Di);
       w.visibility(i, j) = w.visibility(j, i) = v;
       w.prestige[i] += p.prestige_gain * g;

@@ -47,7 +47,7 @@ void score_indicators(const Scenario& sc, RunState& s) {
           double threat = 0;
           double mi = w.stock(i, sc.military);
           for (int k = 0; k < n; ++k)
-            if (k != i) mi += w.commitment(k, i) * w.stock(k, sc.military);
+            if (k != i && sc.on(Mechanism::commitments)) mi += w.commitment(k, i) * w.stock(k, sc.military);
           for (int j = 0; j < n; ++j) {
             if (j == i) continue;
             const double mj = w.stock(j, sc.military);

@@ -13,13 +13,16 @@ void plan_pressure(const Scenario& sc, RunState& s, int i) {
   const double w_np = interest(sc, i, Indicator::nonproliferation);
   const double w_sec = interest(sc, i, Indicator::security);
   const double w_econ = interest(sc, i, Indicator::economy);
+  const bool chosen = sc.on(Mechanism::pressure);
+  const bool null_model = !sc.on(Mechanism::motives);
   for (int j = 0; j < sc.n(); ++j) {
-    if (j == i || w.collapsed[i] > 0) {
+    if (j == i || w.collapsed[i] > 0 || !chosen) {
       s.pressure_target(i, j) = w.sanction_floor(i, j);
       s.pressure(i, j) = 0;
       continue;
     }
-    const double motive = w_np * w.nuclear[j] + w_sec * w.rivalry(i, j) * 0.5 * (1.0 - w.affinity(i, j)) -
+    // the null model: the decision without a motive (the background level of the logistic)
+    const double motive = null_model ? 0.0 : w_np * w.nuclear[j] + w_sec * w.rivalry(i, j) * 0.5 * (1.0 - w.affinity(i, j)) -
                           w_econ * s.trade_potential(i, j) / w.output[i];
     const double x = 1.0 / (1.0 + std::exp(-(motive - p.threshold) / p.temperature));
     s.pressure(i, j) = x;
@@ -32,12 +35,13 @@ void apply_pressure(const Scenario& sc, RunState& s) {
   World& w = s.world;
   const int n = sc.n();
   const double rate = std::min(1.0, p.adjustment_rate * sc.dt);
+  const bool relations = sc.on(Mechanism::relation_dynamics);
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       if (i == j) continue;
       const double v = w.sanction(i, j) + rate * (s.pressure_target(i, j) - w.sanction(i, j));
       w.sanction(i, j) = std::clamp(v, w.sanction_floor(i, j), 1.0);
-      w.affinity(j, i) = std::max(-1.0, w.affinity(j, i) - p.affinity_cost * w.sanction(i, j) * sc.dt);
+      if (relations) w.affinity(j, i) = std::max(-1.0, w.affinity(j, i) - p.affinity_cost * w.sanction(i, j) * sc.dt);
     }
   }
 }

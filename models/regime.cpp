@@ -13,7 +13,7 @@ void collapse_regime(const Scenario& sc, RunState& s, const Rng& rng, int j) {
   w.collapse_year[j] = sc.year(s.step + 1);
   w.stability[j] = 0;
   // refugees by destination
-  const double leaving = sc.params.refugees.share * w.population[j];
+  const double leaving = sc.on(Mechanism::collapse_consequences) ? sc.params.refugees.share * w.population[j] : 0.0;
   for (int k = 0; k < n; ++k)
     if (k != j) w.refugees[k] += leaving * w.border(j, k);
   // successor alignment drawn by the powers' influence
@@ -38,12 +38,14 @@ void update_war(const Scenario& sc, RunState& s, const Rng& rng) {
   const auto& p = sc.params.war;
   World& w = s.world;
   const int n = sc.n();
-  if (p.base_hazard <= 0) return;
+  if (p.base_hazard <= 0 || !sc.on(Mechanism::war)) return;
+  const double collapse_factor = sc.on(Mechanism::collapse_consequences) ? p.collapse_factor : 0.0;
+  const bool commitments = sc.on(Mechanism::commitments);
   double total = 0;
   for (int i = 0; i < n; ++i)
     for (int j = i + 1; j < n; ++j) {
       if (w.rivalry(i, j) <= 0 || (w.war[i] > 0 && w.war[j] > 0)) continue;
-      const double broken = (w.collapsed[i] > 0 || w.collapsed[j] > 0) ? p.collapse_factor : 0.0;
+      const double broken = (w.collapsed[i] > 0 || w.collapsed[j] > 0) ? collapse_factor : 0.0;
       total += p.base_hazard * w.rivalry(i, j) * (1.0 + p.escalation * std::max(w.sanction(i, j), w.sanction(j, i))) *
                (1.0 + broken);
     }
@@ -56,7 +58,7 @@ void update_war(const Scenario& sc, RunState& s, const Rng& rng) {
   for (int i = 0; i < n && a < 0; ++i)
     for (int j = i + 1; j < n; ++j) {
       if (w.rivalry(i, j) <= 0 || (w.war[i] > 0 && w.war[j] > 0)) continue;
-      const double broken = (w.collapsed[i] > 0 || w.collapsed[j] > 0) ? p.collapse_factor : 0.0;
+      const double broken = (w.collapsed[i] > 0 || w.collapsed[j] > 0) ? collapse_factor : 0.0;
       pick -= p.base_hazard * w.rivalry(i, j) * (1.0 + p.escalation * std::max(w.sanction(i, j), w.sanction(j, i))) *
               (1.0 + broken);
       if (pick <= 0) {
@@ -75,12 +77,13 @@ void update_war(const Scenario& sc, RunState& s, const Rng& rng) {
   };
   join(a);
   join(b);
-  for (int k = 0; k < n; ++k)
+  for (int k = 0; commitments && k < n; ++k)
     if (w.commitment(k, a) >= 0.5 || w.commitment(k, b) >= 0.5) join(k);
 }
 
 void update_reform(const Scenario& sc, RunState& s) {
   World& w = s.world;
+  if (!sc.on(Mechanism::reform)) return;
   for (int i = 0; i < sc.n(); ++i) {
     if (w.collapsed[i] > 0 || w.reform_drive[i] <= 0) continue;
     w.reform[i] = std::min(1.0, w.reform[i] + w.reform_drive[i] * (1.0 - w.reform[i]) * w.stability[i] * sc.dt);

@@ -257,9 +257,11 @@ def outcomes(path, group: str) -> pd.DataFrame:
 def patterns(path, group: str) -> pd.DataFrame:
     """The group's ``patterns/`` as a DataFrame indexed by pattern id (empty if it has none).
 
-    Columns: description, source, tolerance, note, observed, interval_low, interval_high,
-    expected_min, expected_max, confidence, passed, evaluated; ``passed`` and ``evaluated``
-    are booleans. A pattern that was not evaluated stores 0 in observed and the interval:
+    Columns: description, source, tolerance, note, known_failure, class, claim, observed,
+    interval_low, interval_high, expected_min, expected_max, confidence, passed, evaluated;
+    ``passed`` and ``evaluated`` are booleans. ``class`` says what the pattern is evidence of
+    (target, input, scheduled, identity, test) and ``claim`` the mechanisms (test) or events
+    (scheduled) without which it must fail, as checked by ``sixparty audit``. A pattern that was not evaluated stores 0 in observed and the interval:
     check ``evaluated`` (and ``note``) first.
     """
     _scenario_group(path, group)
@@ -272,6 +274,20 @@ def patterns(path, group: str) -> pd.DataFrame:
         if col in df:
             df[col] = df[col] == 1
     return df
+
+
+def audit(path) -> xr.Dataset:
+    """The pattern audit stored by ``sixparty audit -o FILE`` (``audit/patterns``).
+
+    Dimensions ``pattern`` ("scenario:id") and ``ablation`` (``baseline``, ``no_<mechanism>``,
+    ``no_event_<k>``, ``no_events_<pattern>``); variables ``passed`` (1, 0, NaN when the pattern
+    cannot be evaluated), ``observed`` and ``claimed`` (1 where the pattern's class says it must
+    fail) over both, and per pattern ``class``, ``claim``, ``verified`` and ``problem``. The
+    attributes hold the runs, the seed and the count of independent tests.
+    """
+    with _open(path) as f:
+        _group(f, "audit/patterns", "a pattern audit (run `sixparty audit SCENARIO -o FILE`)")
+    return _read_dataset(path, "audit/patterns")
 
 
 def _comparison_name(path, a: str | None, b: str | None) -> str:

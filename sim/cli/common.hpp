@@ -76,5 +76,6 @@ class TallySink : public EnsembleSink {
 void add_scenario_commands(CLI::App& app, std::vector<Command>& out, const std::string& cmdline);
 void add_batch_commands(CLI::App& app, std::vector<Command>& out, const std::string& cmdline);
 void add_file_commands(CLI::App& app, std::vector<Command>& out);
+void add_audit_command(CLI::App& app, std::vector<Command>& out, const std::string& cmdline);
 
 }  // namespace sixparty::cli

@@ -1,9 +1,10 @@
-// the file commands: info, params, generate
+// the file commands: info, params, mechanisms, generate
 #include "cli/common.hpp"
 #include "core/files.hpp"
 #include "io/error.hpp"
 #include "io/results_info.hpp"
 #include "scenario/generate.hpp"
+#include "scenario/mechanisms.hpp"
 #include "scenario/parameters.hpp"
 #include "scenario/spec.hpp"
 
@@ -27,6 +28,15 @@ int cmd_params() {
   return 0;
 }
 
+int cmd_mechanisms() {
+  std::printf("%-22s %-15s %s\n", "mechanism", "ODD section", "what it does / what is left when it is off (mechanisms.NAME: off)");
+  for (const auto& m : sp::mechanism_catalogue()) {
+    std::printf("%-22s %-15s %s\n", m.name, m.odd, m.meaning);
+    std::printf("%-22s %-15s off: %s\n", "", "", m.removed);
+  }
+  return 0;
+}
+
 }  // namespace
 
 void add_file_commands(CLI::App& app, std::vector<Command>& out) {
@@ -45,6 +55,9 @@ void add_file_commands(CLI::App& app, std::vector<Command>& out) {
 
   auto* params = app.add_subcommand("params", "list every model parameter with unit, default and range");
   out.push_back({params, [] { return cmd_params(); }});
+
+  auto* mechanisms = app.add_subcommand("mechanisms", "list every mechanism with its switch (mechanisms.NAME: off removes it)");
+  out.push_back({mechanisms, [] { return cmd_mechanisms(); }});
 
   auto gen = std::make_shared<sp::GenerateOptions>();
   auto gen_out = std::make_shared<std::string>();

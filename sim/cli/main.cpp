@@ -2,7 +2,8 @@
 // chosen command; each command fills option structs and calls the library.
 //   cli/run.cpp    validate, run, compare          (scenarios)
 //   cli/batch.cpp  batch, design, sensitivity, replay, merge   (experiments)
-//   cli/files.cpp  info, params, generate
+//   cli/files.cpp  info, params, mechanisms, generate
+//   cli/audit.cpp  audit                           (the pattern-power audit)
 // Exit codes are declared once, in cli/common.hpp.
 #include "cli/common.hpp"
 #include "io/results_info.hpp"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   cli::add_scenario_commands(app, commands, cmdline);
   cli::add_file_commands(app, commands);
   cli::add_batch_commands(app, commands, cmdline);
+  cli::add_audit_command(app, commands, cmdline);
 
   try {
     app.parse(argc, argv);

@@ -234,6 +234,10 @@ std::vector<PatternResult> PatternEvaluator::evaluate(std::size_t scenario, std:
     r.description = p.description.value;
     r.source = p.source.value;
     r.tolerance = p.tolerance.value;
+    r.cls = pattern_class_name(p.cls);
+    r.known_failure = p.known_failure.value;
+    for (const auto& m : p.fails_without) r.fails_without.push_back(m.value);
+    for (const auto& ev : p.scheduled_by) r.scheduled_by.push_back(ev.value);
     r.min = p.min.given ? p.min.value : -std::numeric_limits<double>::infinity();
     r.max = p.max.given ? p.max.value : std::numeric_limits<double>::infinity();
     r.confidence_required = p.confidence.given;
@@ -313,10 +317,11 @@ std::string format_patterns(const std::string& scenario, std::int64_t runs, cons
   if (results.empty()) return {};
   std::string out = "patterns of '" + scenario + "' (" + std::to_string(runs) + " runs):\n";
   char line[512];
-  std::snprintf(line, sizeof line, "  %-5s %-6s %11s  %-24s %-24s %s\n", "id", "result", "observed", "expected",
-                "interval", "description");
+  std::snprintf(line, sizeof line, "  %-5s %-9s %-6s %11s  %-24s %-24s %s\n", "id", "class", "result", "observed",
+                "expected", "interval", "description");
   out += line;
-  int failed = 0;
+  int failed = 0, unexpected = 0;
+  std::string known_ids;
   for (const auto& r : results) {
     auto bound = [](double x) { return std::isfinite(x) ? format_number(std::round(x * 1e4) / 1e4) : std::string(x < 0 ? "-inf" : "inf"); };
     std::string expected = "[";  // appended, not `"[" + ...`: a GCC 12 -Wrestrict false positive
@@ -327,14 +332,19 @@ std::string format_patterns(const std::string& scenario, std::int64_t runs, cons
     char interval[64];
     std::snprintf(interval, sizeof interval, "%s%.0f%% [%.4g, %.4g]", r.confidence_required ? "*" : "",
                   r.confidence * 100, r.low, r.high);
-    const char* verdict = !r.evaluated ? "n/a" : r.passed ? "pass" : "FAIL";
+    const bool known = !r.known_failure.empty();
+    const char* verdict = !r.evaluated ? "n/a" : r.passed ? (known ? "PASS!" : "pass") : (known ? "known" : "FAIL");
     if (!r.passed) ++failed;
+    if (known) known_ids += (known_ids.empty() ? "" : ", ") + r.id;
+    if (!as_declared(r)) ++unexpected;
     const std::string note = r.note.empty() ? std::string() : "  (" + r.note + ")";
-    std::snprintf(line, sizeof line, "  %-5s %-6s %11.4g  %-24s %-24s %s%s\n", r.id.c_str(), verdict, r.observed,
+    std::snprintf(line, sizeof line, "  %-5s %-9s %-6s %11.4g  %-24s %-24s %s%s\n", r.id.c_str(), r.cls.c_str(), verdict, r.observed,
                   expected.c_str(), r.evaluated ? interval : "-", r.description.c_str(), note.c_str());
     out += line;
   }
-  out += "  " + std::to_string(results.size() - failed) + " of " + std::to_string(results.size()) + " patterns met\n";
+  out += "  " + std::to_string(results.size() - failed) + " of " + std::to_string(results.size()) + " patterns met";
+  if (!known_ids.empty()) out += "; declared known failures: " + known_ids;
+  out += unexpected ? "; " + std::to_string(unexpected) + " not as declared\n" : "\n";
   return out;
 }
 

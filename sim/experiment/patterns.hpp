@@ -64,6 +64,10 @@ class PatternLeaves {
 
 struct PatternResult {
   std::string id, description, source, tolerance;
+  std::string cls;                        // target, input, scheduled, identity or test
+  std::vector<std::string> fails_without; // test: mechanisms
+  std::vector<std::string> scheduled_by;  // scheduled: event names
+  std::string known_failure;              // declared: the model does not meet it (why)
   double observed = std::nan(""), low = std::nan(""), high = std::nan("");  // estimate and bootstrap interval
   double min = 0, max = 0, confidence = 0.95;
   bool confidence_required = false;
@@ -98,6 +102,9 @@ class PatternEvaluator {
   };
   std::vector<Entry> entries_;
 };
+
+// the pattern came out as declared: met, or (a declared known failure) not met
+inline bool as_declared(const PatternResult& r) { return r.known_failure.empty() ? r.passed : !r.passed; }
 
 // the printed table
 std::string format_patterns(const std::string& scenario, std::int64_t runs, const std::vector<PatternResult>& results);

@@ -300,7 +300,7 @@ void ResultsFile::write_patterns(std::size_t k, const std::vector<PatternResult>
   if (results.empty() || k >= groups_.size()) return;
   h5::Handle g = h5::open_group(impl_->file.id(), groups_[k]);
   h5::Handle pg = h5::create_group(g.id(), "patterns");
-  std::vector<std::string> ids, desc, src, tol, note;
+  std::vector<std::string> ids, desc, src, tol, note, cls, claim, known;
   std::vector<double> observed, low, high, lo, hi, conf, passed, evaluated;
   for (const auto& r : results) {
     ids.push_back(r.id);
@@ -308,6 +308,11 @@ void ResultsFile::write_patterns(std::size_t k, const std::vector<PatternResult>
     src.push_back(r.source);
     tol.push_back(r.tolerance);
     note.push_back(r.note);
+    cls.push_back(r.cls);
+    known.push_back(r.known_failure);
+    std::string c;
+    for (const auto& m : r.cls == "test" ? r.fails_without : r.scheduled_by) c += (c.empty() ? "" : "; ") + m;
+    claim.push_back(c);
     observed.push_back(r.observed);
     low.push_back(r.low);
     high.push_back(r.high);
@@ -334,6 +339,9 @@ void ResultsFile::write_patterns(std::size_t k, const std::vector<PatternResult>
   strings("source", src, "source of the target");
   strings("tolerance", tol, "why the tolerance is what it is");
   strings("note", note, "why a pattern was not evaluated");
+  strings("known_failure", known, "why the model does not meet the pattern, if it is a declared known failure (else empty)");
+  strings("class", cls, "what the pattern is evidence of: target, input, scheduled, identity or test");
+  strings("claim", claim, "test: the mechanisms without which it must fail; scheduled: the events that produce it ('; '-separated)");
   numbers("observed", observed, "observed value over the ensemble");
   numbers("interval_low", low, "lower end of the bootstrap interval");
   numbers("interval_high", high, "upper end of the bootstrap interval");

@@ -46,6 +46,21 @@ void detail::write_table(hid_t f, const Table& t) {
     h5::describe(d.id(), c.long_name, "1");
     h5::attach(d.id(), {dim.id()});
   }
+  if (t.second_dimension.empty()) return;
+  h5::Handle dim2 = h5::coordinate(g.id(), t.second_dimension, t.second_labels);
+  h5::describe(dim2.id(), t.second_dimension_long_name, "1");
+  for (const auto& c : t.second_columns) {
+    h5::Handle d = h5::strings(g.id(), c.name, c.text);
+    h5::describe(d.id(), c.long_name, "1");
+    h5::attach(d.id(), {dim2.id()});
+  }
+  const hsize_t rows = t.rows, cols = t.second_labels.size();
+  for (const auto& m : t.matrices) {
+    h5::Handle d = h5::create_dataset(g.id(), m.name, {rows, cols});
+    if (rows * cols > 0) h5::write_slab(d.id(), {0, 0}, {rows, cols}, m.numbers.data());
+    h5::describe(d.id(), m.long_name, "1");
+    h5::attach(d.id(), {dim.id(), dim2.id()});
+  }
 }
 
 void store_tables(const std::string& path, const std::vector<Table>& tables) {

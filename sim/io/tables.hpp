@@ -22,6 +22,12 @@ struct TableColumn {
   bool is_text = false;
 };
 
+// a rows x columns matrix along the table's dimension and its second dimension (row-major)
+struct TableMatrix {
+  std::string name, long_name;
+  std::vector<double> numbers;
+};
+
 struct Table {
   std::vector<std::string> path;    // groups from the root, e.g. {"comparisons", "a_vs_b"}; the last
                                     // is created afresh (an older table of that name is replaced)
@@ -31,6 +37,11 @@ struct Table {
   std::size_t rows = 0;             // length of the dimension (labels.size() when labels are given)
   std::vector<TableAttribute> attributes;
   std::vector<TableColumn> columns;  // units "1", attached to the dimension
+  // optional second dimension (a text coordinate) and matrices over both
+  std::string second_dimension, second_dimension_long_name;
+  std::vector<std::string> second_labels;
+  std::vector<TableColumn> second_columns;  // attached to the second dimension
+  std::vector<TableMatrix> matrices;
 };
 
 // adds the tables to an existing results file atomically: they are written into a copy that is

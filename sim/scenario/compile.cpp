@@ -166,6 +166,8 @@ void compile_parameters(const ScenarioSpec& s, Scenario& sc) {
   sc.params = default_parameters();
   for (const auto& p : s.parameters)
     if (const ParameterInfo* info = find_parameter(p.model, p.name)) info->ref(sc.params) = p.value.value;
+  for (const auto& m : s.mechanisms)
+    if (const MechanismInfo* info = find_mechanism(m.name); info && m.on.given) sc.mechanisms.set(info->id, m.on.value);
 }
 
 // actor i's initial state, with the defaults for the values the scenario leaves out
@@ -302,7 +304,12 @@ Scenario compile(const ScenarioSpec& s) {
   compile_actors(s, sc);
   compile_relations(s, sc);
   compile_events(s, sc);
-  sc.patterns = std::make_shared<const std::vector<PatternSpec>>(s.patterns);
+  auto patterns = s.patterns;
+  for (auto& p : patterns)
+    for (PatternClass c : {PatternClass::target, PatternClass::input, PatternClass::scheduled, PatternClass::identity,
+                           PatternClass::test})
+      if (p.klass.value == pattern_class_name(c)) p.cls = c;
+  sc.patterns = std::make_shared<const std::vector<PatternSpec>>(std::move(patterns));
   if (s.runs.given) sc.runs = s.runs.value;
   if (s.seed.given) sc.seed = s.seed.value;
   return sc;

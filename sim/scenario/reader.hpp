@@ -120,6 +120,28 @@ class Reader {
     f.given = true;
   }
 
+  void boolean(const TreeNode* n, const std::string& path, Field<bool>& f) {
+    if (!n) return;
+    f.where = n->where;
+    f.path = path;
+    const std::string& t = n->text;
+    if (n->is_scalar() && !n->quoted) {
+      for (const char* yes : {"true", "True", "TRUE", "on", "On", "ON", "yes", "Yes", "YES"})
+        if (t == yes) {
+          f.value = true;
+          f.given = true;
+          return;
+        }
+      for (const char* no : {"false", "False", "FALSE", "off", "Off", "OFF", "no", "No", "NO"})
+        if (t == no) {
+          f.value = false;
+          f.given = true;
+          return;
+        }
+    }
+    diags.error(n->where, path, "found " + kind_name(*n) + "; expected on or off (true or false)");
+  }
+
   void string(const TreeNode* n, const std::string& path, Field<std::string>& f) {
     if (!n) return;
     f.where = n->where;

@@ -7,6 +7,7 @@
 // Loading and compiling are declared in scenario/load.hpp; this header is what the engine needs.
 #pragma once
 
+#include "scenario/mechanisms.hpp"
 #include "scenario/parameters.hpp"
 #include "scenario/world.hpp"
 
@@ -78,6 +79,8 @@ struct Scenario {
   World initial;
   std::vector<Event> events;  // sorted by step, stable in file order
   Parameters params;
+  MechanismSwitches mechanisms;  // all on unless the scenario (or --set, or the audit) turns one off
+  bool on(Mechanism m) const { return mechanisms(m); }
 
   // the scenario's declared patterns, shared by its copies; resolved against recorded
   // variables by the experiment layer (experiment/patterns.hpp), never read by the engine

@@ -124,13 +124,29 @@ struct PatternExprSpec {
   Field<double> value;                // constant
 };
 
+// what a pattern is evidence of (model-principles 3; the audit checks the claims of `test` and
+// `scheduled` patterns)
+enum class PatternClass { target, input, scheduled, identity, test };
+const char* pattern_class_name(PatternClass c);
+inline constexpr const char* kPatternClasses = "target, input, scheduled, identity or test";
+
 struct PatternSpec {
   SourceLocation where;
   std::string path;
   Field<std::string> id, description, source, tolerance;
+  Field<std::string> klass;                          // `class:` as written
+  PatternClass cls = PatternClass::test;             // valid once validated
+  std::vector<Field<std::string>> fails_without;     // test: mechanisms whose removal must fail it
+  std::vector<Field<std::string>> scheduled_by;      // scheduled: events (by name) whose removal must fail it
+  Field<std::string> known_failure;                  // the model does not meet it, and why (checked: it must still fail)
   PatternExprSpec value;
   Field<double> min, max;     // the observed value must lie in [min, max]
   Field<double> confidence;   // if given, the whole bootstrap interval at this level must lie there
+};
+
+struct MechanismSpec {
+  std::string name;
+  Field<bool> on;
 };
 
 struct ParameterSpec {
@@ -150,6 +166,7 @@ struct ScenarioSpec {
   std::vector<RelationSpec> relations;
   std::vector<EventSpec> events;
   std::vector<ParameterSpec> parameters;
+  std::vector<MechanismSpec> mechanisms;
   std::vector<PatternSpec> patterns;
   Field<std::int64_t> runs;
   Field<std::uint64_t> seed;

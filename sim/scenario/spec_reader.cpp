@@ -1,6 +1,7 @@
 // spec_reader: tree -> ScenarioSpec. Checks node kinds, scalar types and key names; ranges and
 // references are validate()'s job.
 #include "core/text.hpp"
+#include "scenario/mechanisms.hpp"
 #include "scenario/parameters.hpp"
 #include "scenario/spec.hpp"
 #include "scenario/reader.hpp"
@@ -392,9 +393,43 @@ void read_parameters(Reader& r, const TreeNode& root, std::vector<ParameterSpec>
   }
 }
 
+// mechanisms: NAME: on|off
+void read_mechanisms(Reader& r, const TreeNode& root, std::vector<MechanismSpec>& out) {
+  const TreeNode* m = root.find("mechanisms");
+  if (!m) return;
+  std::vector<std::string> names;
+  for (const auto& info : mechanism_catalogue()) names.push_back(info.name);
+  if (!r.map(*m, "mechanisms", names, "a map from mechanism to on or off (sixparty mechanisms lists them)")) return;
+  for (const auto& e : m->entries) {
+    if (!find_mechanism(e.key)) continue;
+    MechanismSpec ms;
+    ms.name = e.key;
+    r.boolean(&e.node(), "mechanisms." + e.key, ms.on);
+    out.push_back(std::move(ms));
+  }
+}
+
+// a name or a list of names
+void read_names(Reader& r, const TreeNode& c, const std::string& cp, std::vector<Field<std::string>>& out, const char* what) {
+  if (c.is_scalar()) {
+    Field<std::string> f;
+    r.string(&c, cp, f);
+    out.push_back(f);
+  } else if (c.is_sequence() && !c.items.empty()) {
+    for (std::size_t k = 0; k < c.items.size(); ++k) {
+      Field<std::string> f;
+      r.string(&c.items[k], cp + "[" + std::to_string(k) + "]", f);
+      if (f.given) out.push_back(f);
+    }
+  } else {
+    r.diags.error(c.where, cp, "found " + kind_name(c) + "; expected " + what);
+  }
+}
+
 // patterns[i]; false (reported) if it is not a map
 bool read_pattern(Reader& r, const TreeNode& n, std::size_t i, PatternSpec& ps) {
-  static const std::vector<std::string> pkeys = {"id", "description", "source", "tolerance", "value", "expect"};
+  static const std::vector<std::string> pkeys = {"id", "description", "source", "tolerance", "class",
+                                                 "fails_without", "scheduled_by", "known_failure", "value", "expect"};
   ps.where = n.where;
   ps.path = "patterns[" + std::to_string(i) + "]";
   if (!r.map(n, ps.path, pkeys, "a pattern map with id, value and expect")) return false;
@@ -402,8 +437,16 @@ bool read_pattern(Reader& r, const TreeNode& n, std::size_t i, PatternSpec& ps) 
   r.string(n.find("description"), ps.path + ".description", ps.description);
   r.string(n.find("source"), ps.path + ".source", ps.source);
   r.string(n.find("tolerance"), ps.path + ".tolerance", ps.tolerance);
+  r.string(n.find("class"), ps.path + ".class", ps.klass);
+  r.string(n.find("known_failure"), ps.path + ".known_failure", ps.known_failure);
+  if (const TreeNode* f = n.find("fails_without"))
+    read_names(r, *f, ps.path + ".fails_without", ps.fails_without, "a mechanism or a list of mechanisms");
+  if (const TreeNode* f = n.find("scheduled_by"))
+    read_names(r, *f, ps.path + ".scheduled_by", ps.scheduled_by, "an event name or a list of event names");
   for (const char* req : {"id", "value", "expect"})
     if (!n.find(req)) r.diags.error(n.where, ps.path + "." + req, "missing");
+  if (!n.find("class"))
+    r.diags.error(n.where, ps.path + ".class", std::string("missing; expected what the pattern is evidence of: ") + kPatternClasses);
   if (const TreeNode* v = n.find("value")) read_expr(r, *v, ps.path + ".value", ps.value, 0);
   if (const TreeNode* ex = n.find("expect")) {
     if (r.map(*ex, ps.path + ".expect", {"min", "max", "confidence"}, "a map with min and/or max (and confidence)")) {
@@ -442,12 +485,23 @@ void read_run(Reader& r, const TreeNode& root, ScenarioSpec& s) {
 
 }  // namespace
 
+const char* pattern_class_name(PatternClass c) {
+  switch (c) {
+    case PatternClass::target: return "target";
+    case PatternClass::input: return "input";
+    case PatternClass::scheduled: return "scheduled";
+    case PatternClass::identity: return "identity";
+    case PatternClass::test: return "test";
+  }
+  return "?";
+}
+
 ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
   ScenarioSpec s;
   Reader r(diags);
   s.root = root.where;
   static const std::vector<std::string> top = {"name", "description", "time", "dimensions", "resources",
-                                               "actors", "relations", "events", "parameters", "patterns", "run"};
+                                               "actors", "relations", "events", "parameters", "mechanisms", "patterns", "run"};
   if (!r.map(root, "", top, "a map of scenario keys")) return s;
 
   r.string(root.find("name"), "name", s.name);
@@ -460,6 +514,7 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
   read_relations(r, root, s);
   read_events(r, root, s.events);
   read_parameters(r, root, s.parameters);
+  read_mechanisms(r, root, s.mechanisms);
   read_patterns(r, root, s.patterns);
   read_run(r, root, s);
   return s;

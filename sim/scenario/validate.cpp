@@ -314,6 +314,41 @@ void check_pattern_expr(Checker& c, const ScenarioSpec& s, const PatternExprSpec
   for (const auto& a : e.args) check_pattern_expr(c, s, a, ids, time);
 }
 
+// a pattern's class, and the mechanisms or events its claim names
+void check_pattern_class(Checker& c, const ScenarioSpec& s, const PatternSpec& p) {
+  static const std::vector<std::string> classes = {"target", "input", "scheduled", "identity", "test"};
+  if (p.klass.given && std::find(classes.begin(), classes.end(), p.klass.value) == classes.end())
+    c.diags.error(p.klass.where, p.klass.path, "found '" + p.klass.value + "'" + did_you_mean(p.klass.value, classes) +
+                                                   "; expected " + kPatternClasses);
+  const bool test = p.klass.value == "test", scheduled = p.klass.value == "scheduled";
+  std::vector<std::string> mechanisms;
+  for (const auto& m : mechanism_catalogue()) mechanisms.push_back(m.name);
+  for (const auto& m : p.fails_without)
+    if (!find_mechanism(m.value))
+      c.diags.error(m.where, m.path, "unknown mechanism '" + m.value + "'" + did_you_mean(m.value, mechanisms) +
+                                         "; expected one of: " + join(mechanisms));
+  std::vector<std::string> events;
+  for (const auto& e : s.events)
+    if (e.name.given) events.push_back(e.name.value);
+  for (const auto& e : p.scheduled_by)
+    if (std::find(events.begin(), events.end(), e.value) == events.end())
+      c.diags.error(e.where, e.path, "no event is named '" + e.value + "'" + did_you_mean(e.value, events) +
+                                         "; expected the name of one of the scenario's events");
+  if (!p.klass.given) return;
+  if (test && p.fails_without.empty())
+    c.diags.error(p.klass.where, p.path + ".fails_without",
+                  "missing; a test pattern names the mechanisms without which it must fail (sixparty mechanisms lists them)");
+  if (!test && !p.fails_without.empty())
+    c.diags.error(p.fails_without.front().where, p.path + ".fails_without",
+                  "only a test pattern names mechanisms; this one is '" + p.klass.value + "'");
+  if (scheduled && p.scheduled_by.empty())
+    c.diags.error(p.klass.where, p.path + ".scheduled_by",
+                  "missing; a scheduled pattern names the events that produce it");
+  if (!scheduled && !p.scheduled_by.empty())
+    c.diags.error(p.scheduled_by.front().where, p.path + ".scheduled_by",
+                  "only a scheduled pattern names events; this one is '" + p.klass.value + "'");
+}
+
 // patterns: ids, bounds, years and actors (variables are checked against the recorded ones later)
 void check_patterns(Checker& c, const ScenarioSpec& s, const std::vector<std::string>& ids, const TimeOk& time) {
   std::set<std::string> pattern_ids;
@@ -326,6 +361,7 @@ void check_patterns(Checker& c, const ScenarioSpec& s, const std::vector<std::st
       c.diags.error(p.max.where, p.max.path, "found " + format_number(p.max.value) + "; expected max >= min (" +
                                                  format_number(p.min.value) + ")");
     if (p.confidence.given) c.range(p.confidence, 0.5, 0.999, "a confidence level");
+    check_pattern_class(c, s, p);
   }
 }
 

@@ -143,20 +143,21 @@ FULL = {
                  "relations.B->A.border": 0.4, "relations.A<->B.sanction": 0.5}},
     ],
     "parameters": {"refugees": {"share": 0.2}, "war": {"base_hazard": 0}, "leverage": {"value": 5}},
+    "mechanisms": {"war": True, "exchange": False},
     "patterns": [
-        {"id": "M", "description": "A trades with B", "source": "a test", "tolerance": "any trade",
+        {"id": "M", "description": "A trades with B", "source": "a test", "tolerance": "any trade", "class": "target",
          "value": {"mean": {"variable": "trade", "actor": "A", "partner": "B", "from": 2000, "to": 2004}},
          "expect": {"min": 0}},
-        {"id": "R",
+        {"id": "R", "class": "test", "fails_without": ["gestures", "motives"],
          "value": {"ratio": [{"at": {"variable": "stock", "actor": "A", "resource": "money", "year": 2004}},
                              {"sum": [{"constant": 1}, {"input": {"actor": "A", "interest": "security"}}]}]},
          "expect": {"min": 0, "max": 1e6, "confidence": 0.9}},
-        {"id": "D",
+        {"id": "D", "class": "identity", "known_failure": "a test of the key",
          "value": {"difference": [
              {"at": {"variable": "indicator", "actor": "B", "interest": "economy", "year": 2010}},
              {"mean": {"variable": "refugees", "actor": "A", "from": 2004, "to": 2010}}]},
          "expect": {"max": 1}},
-        {"id": "P",
+        {"id": "P", "class": "test", "fails_without": "war",
          "value": {"paired_difference": {"baseline": "other", "of": {
              "mean": {"variable": "utility", "actor": "A", "from": 2005, "to": 2010}}}},
          "expect": {"max": 0}},
@@ -293,6 +294,15 @@ BAD_DOCUMENTS = [
     pytest.param(bad_full(patterns__0__expect=None), id="pattern without expect"),
     pytest.param(bad_full(patterns__0__colour="red"), id="unknown pattern key"),
     pytest.param(bad_full(patterns={"M": FULL["patterns"][0]}), id="patterns not a list"),
+    pytest.param(bad_full(patterns__0__class=None), id="pattern without class"),
+    pytest.param(bad_full(patterns__0__class="evidence"), id="unknown pattern class"),
+    pytest.param(bad_full(patterns__1__fails_without=None), id="test pattern without fails_without"),
+    pytest.param(bad_full(patterns__1__fails_without=["gesture"]), id="unknown mechanism in fails_without"),
+    pytest.param(bad_full(patterns__0__fails_without=["war"]), id="fails_without on a target pattern"),
+    pytest.param(bad_full(patterns__0__scheduled_by="an event"), id="scheduled_by on a target pattern"),
+    pytest.param(bad_full(patterns__0__class="scheduled"), id="scheduled pattern without scheduled_by"),
+    pytest.param(bad_full(mechanisms={"wars": False}), id="unknown mechanism"),
+    pytest.param(bad_full(mechanisms={"war": 0}), id="mechanism switch not on or off"),
 ]
 
 
@@ -432,3 +442,15 @@ def test_parameters_follow_the_catalogue(schema):
     in_schema = {(m, n): (float(p["default"]), float(p["minimum"]), float(p["maximum"]))
                  for m, spec in models.items() for n, p in spec["properties"].items()}
     assert in_schema == catalogue
+
+
+def test_schema_mechanisms_are_those_of_sixparty(schema):
+    """the schema's `mechanisms` keys, and the names fails_without accepts, are `sixparty mechanisms`'s"""
+    if not BIN.is_file():
+        pytest.skip(f"no sixparty binary at {BIN} (set SIXPARTY_BIN)")
+    out = subprocess.run([str(BIN), "mechanisms"], capture_output=True, text=True, timeout=60, check=True).stdout
+    names = [line.split()[0] for line in out.splitlines()[1:] if line and not line.startswith(" ")]
+    assert names and "gestures" in names
+    assert list(schema["properties"]["mechanisms"]["properties"]) == names
+    fails = schema["properties"]["patterns"]["items"]["properties"]["fails_without"]["anyOf"]
+    assert fails[0]["enum"] == names and fails[1]["items"]["enum"] == names

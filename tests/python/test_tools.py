@@ -36,8 +36,8 @@ RUNS = 20
 ACTORS = ["RUS", "DPRK", "PRC", "USA", "ROK", "JPN"]
 COMPARISON_COLUMNS = ["family", "metric", "actor", "detail", "units", "mean_a", "mean_b", "diff", "ci_low", "ci_high",
                       "effect_size"]
-PATTERN_COLUMNS = ["description", "source", "tolerance", "note", "observed", "interval_low", "interval_high",
-                   "expected_min", "expected_max", "confidence", "passed", "evaluated"]
+PATTERN_COLUMNS = ["description", "source", "tolerance", "note", "known_failure", "class", "claim", "observed",
+                   "interval_low", "interval_high", "expected_min", "expected_max", "confidence", "passed", "evaluated"]
 
 
 def sixparty(*args, cwd=REPO):

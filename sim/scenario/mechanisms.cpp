@@ -1,0 +1,52 @@
+#include "scenario/mechanisms.hpp"
+
+namespace sixparty {
+
+const std::array<MechanismInfo, kMechanismCount>& mechanism_catalogue() {
+  using M = Mechanism;
+  static const std::array<MechanismInfo, kMechanismCount> table = {{
+      {M::trade_subsidies, "trade_subsidies", "subsidised prices prop up the donor's trade volume with the recipient",
+       "subsidies are still paid (and count as aid received) but no longer raise the trade volume", "7.1"},
+      {M::exchange, "exchange", "a recipient answers a transfer with resources the donor needs and it has to spare",
+       "transfers are one-way", "7.2"},
+      {M::aid_learning, "aid_learning", "donors revise the expected return of their aid from the compliance they observe",
+       "expected returns keep their initial values (or what events set)", "7.2"},
+      {M::goodwill, "goodwill", "economic aid and subsidies raise the recipient's affinity toward the donor",
+       "aid buys no affinity", "7.2"},
+      {M::gestures, "gestures", "symbolic gestures, chosen and paid from diplomatic capital, add affinity, visibility and prestige",
+       "no gestures: diplomatic capital is kept, visibility and prestige only fade", "7.4"},
+      {M::balancing, "balancing", "the counterweight motive of gestures: courting the rivals of the powers one depends on",
+       "gestures weigh only status and the mediation market", "7.4"},
+      {M::brokerage, "brokerage", "brokers sell mediation over a client they seem to influence for concessions",
+       "no mediation is bought or sold", "7.5"},
+      {M::leverage, "leverage", "a client with a patron's rivals to turn to has leverage over the patron",
+       "leverage is zero: patrons weigh only influence, stability and rivalry in aid", "7.3"},
+      {M::pressure, "pressure", "actors choose sanctions above the exogenous floors from nuclear worry and rivalry",
+       "sanctions follow their exogenous floors only", "7.6"},
+      {M::commitments, "commitments", "alliance commitments: allies join wars, count toward security and double leverage",
+       "commitments are ignored", "7.3, 7.9, 7.12"},
+      {M::relation_dynamics, "relation_dynamics", "affinities move with aid, gestures, brokerage and sanctions, and relax toward their baselines",
+       "affinities change only by events", "7.2, 7.4, 7.5, 7.6"},
+      {M::war, "war", "a war hazard over rival pairs, raised by sanctions and collapse", "no war starts", "7.9"},
+      {M::collapse_hazard, "collapse_hazard", "a regime whose stability falls below the threshold can collapse",
+       "regimes collapse only when an event says so", "7.7"},
+      {M::collapse_consequences, "collapse_consequences", "a collapse breaks trade, sends refugees and multiplies the war hazard",
+       "a collapsed regime leaves trade, refugees and war hazards as they were", "7.8"},
+      {M::reform, "reform", "reform grows with its drive and raises output growth, legitimacy and trade",
+       "reform has no effect and does not grow", "7.10"},
+      {M::motives, "motives", "choices (aid, subsidies, gestures, sanctions) weigh benefits against costs",
+       "the null model: every budget is split evenly between keeping it and each eligible partner, and every sanction is the motive-free background level",
+       "7.2, 7.4, 7.6"},
+  }};
+  return table;
+}
+
+const MechanismInfo* find_mechanism(const std::string& name) {
+  for (const auto& m : mechanism_catalogue())
+    if (name == m.name) return &m;
+  return nullptr;
+}
+
+const char* mechanism_name(Mechanism m) { return mechanism_catalogue()[static_cast<std::size_t>(m)].name; }
+
+}  // namespace sixparty

@@ -1,0 +1,63 @@
+// mechanisms: every mechanism of the model has a switch that removes it cleanly.
+//
+// A scenario's `mechanisms:` map (or `--set mechanisms.NAME=off`) turns one off; the engine asks
+// `sc.on(Mechanism::x)`. The catalogue (mechanism_catalogue()) is the single list: the reader
+// takes names from it, `sixparty mechanisms` prints it, the pattern audit (analysis/audit.*)
+// removes each in turn, and a pattern's `fails_without` names them. With every switch on (the
+// default) the model is exactly the model without switches.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+
+namespace sixparty {
+
+enum class Mechanism : int {
+  trade_subsidies,      // subsidised prices prop up the donor's trade volume
+  exchange,             // a recipient answers a transfer with what the donor needs
+  aid_learning,         // donors revise the expected return of their aid from what it bought
+  goodwill,             // aid and subsidies raise the recipient's affinity toward the donor
+  gestures,             // symbolic gestures: chosen, paid from diplomatic capital
+  balancing,            // the counterweight motive: courting the rival of the powers one depends on
+  brokerage,            // brokers sell mediation for concessions
+  leverage,             // a client's leverage over a patron that has rivals it likes
+  pressure,             // chosen sanctions above the exogenous floors
+  commitments,          // alliance commitments: allies join wars, add to security, double leverage
+  relation_dynamics,    // affinities relax toward their baselines
+  war,                  // the war hazard
+  collapse_hazard,      // a regime of low stability can collapse
+  collapse_consequences,// a collapse breaks trade, sends refugees and raises the war hazard
+  reform,               // reform grows with its drive and raises output, legitimacy and trade
+  motives,              // choices weigh motives; off: the null model (every choice uniform)
+  count_
+};
+
+inline constexpr std::size_t kMechanismCount = static_cast<std::size_t>(Mechanism::count_);
+
+struct MechanismInfo {
+  Mechanism id;
+  const char* name;     // as written in scenarios: "trade_subsidies"
+  const char* meaning;  // what it does
+  const char* removed;  // what switching it off leaves
+  const char* odd;      // the ODD section that describes it
+};
+
+const std::array<MechanismInfo, kMechanismCount>& mechanism_catalogue();
+const MechanismInfo* find_mechanism(const std::string& name);
+const char* mechanism_name(Mechanism m);
+
+// every switch, on by default
+struct MechanismSwitches {
+  std::array<bool, kMechanismCount> on;
+  MechanismSwitches() { on.fill(true); }
+  bool operator()(Mechanism m) const { return on[static_cast<std::size_t>(m)]; }
+  void set(Mechanism m, bool value) { on[static_cast<std::size_t>(m)] = value; }
+  bool all_on() const {
+    for (bool b : on)
+      if (!b) return false;
+    return true;
+  }
+};
+
+}  // namespace sixparty
