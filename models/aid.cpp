@@ -1,5 +1,7 @@
 #include "models/aid.hpp"
 
+#include "models/interests.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -8,13 +10,6 @@ namespace sixparty {
 namespace {
 
 constexpr double kCostFloor = 0.05;  // see aid.hpp
-
-double weight(const Scenario& sc, int i, Indicator ind) {
-  double w = 0;
-  for (int d = 0; d < sc.n_dimensions(); ++d)
-    if (sc.indicators[d] == ind) w += sc.interests(i, d);
-  return w;
-}
 
 double resource_scale(const Scenario& sc, const World& w, int i, int r) {
   if (r == sc.economic) return w.output[i];
@@ -42,7 +37,7 @@ void exchange(const Scenario& sc, RunState& s, int i, int j, int r, double x) {
 }  // namespace
 
 void plan_aid(const Scenario& sc, RunState& s, int i) {
-  const auto& p = sc.params.aid;
+  const auto& p = s.params.aid;
   const World& w = s.world;
   const int n = sc.n();
   const bool null_model = !sc.on(Mechanism::motives);
@@ -54,10 +49,10 @@ void plan_aid(const Scenario& sc, RunState& s, int i) {
     const double budget = w.spendable(i, r) * w.stock(i, r) * sc.dt;
     s.budget(i, r) = budget;
     if (!(budget > 0) || w.collapsed[i] > 0) continue;
-    const double w_inf = weight(sc, i, Indicator::influence);
-    const double w_stab = weight(sc, i, Indicator::regional_stability);
-    const double w_sec = weight(sc, i, Indicator::security);
-    const double w_cost = r == sc.economic ? weight(sc, i, Indicator::economy) : w_sec;
+    const double w_inf = interest(sc, s, i, Indicator::influence);
+    const double w_stab = interest(sc, s, i, Indicator::regional_stability);
+    const double w_sec = interest(sc, s, i, Indicator::security);
+    const double w_cost = r == sc.economic ? interest(sc, s, i, Indicator::economy) : w_sec;
     // spending a year's income of the resource costs its interest weight (plus the floor)
     const double cost = (w_cost + kCostFloor) / std::max(1e-9, w.income(i, r));
     // softmax over {keep} and the partners, shifted by the largest ratio for stability
@@ -71,7 +66,7 @@ void plan_aid(const Scenario& sc, RunState& s, int i) {
       const double reach = r == sc.economic ? scale + s.inflow[j] : scale;
       const double benefit = friendliness * (p.influence_value * w_inf * w.expected_return(i, j) / reach +
                                              p.stability_value * w_stab * (1.0 - w.stability[j]) / scale) +
-                             sc.params.leverage.value * w_sec * s.leverage(i, j) / scale -
+                             s.params.leverage.value * w_sec * s.leverage(i, j) / scale -
                              w_sec * w.rivalry(i, j) / scale;
       // the null model: every option (keeping included) has the same ratio
       const double ratio = null_model ? 0.0 : benefit / cost - 1.0;
@@ -123,12 +118,12 @@ void transfer_aid(const Scenario& sc, RunState& s) {
 }
 
 void learn_from_aid(const Scenario& sc, RunState& s, const Rng& rng) {
-  const auto& p = sc.params.aid;
+  const auto& p = s.params.aid;
   World& w = s.world;
   const int n = sc.n();
   const double dt = sc.dt;
   // goodwill: j's affinity to i rises with economic aid and subsidies from i, then relaxes
-  const double relax = std::min(1.0, sc.params.affinity.relaxation * dt);
+  const double relax = std::min(1.0, s.params.affinity.relaxation * dt);
   const double boost = sc.on(Mechanism::goodwill) ? p.affinity_boost : 0.0;
   for (int i = 0; sc.on(Mechanism::relation_dynamics) && i < n; ++i) {
     for (int j = 0; j < n; ++j) {

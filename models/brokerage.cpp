@@ -22,7 +22,7 @@ void trade_mediation(const Scenario& sc, RunState& s) {
     double wanted = 0;
     for (int i = 0; i < n; ++i) {
       if (i == k || w.collapsed[i] > 0) continue;
-      const double offer = sc.params.brokerage.rate * s.scratch(i, k) * s.willing(i, k) * dt;
+      const double offer = s.params.brokerage.rate * s.scratch(i, k) * s.willing(i, k) * dt;
       s.brokerage(i, k) = offer;  // amount for now, rate below
       wanted += offer;
     }

@@ -8,15 +8,15 @@
 namespace sixparty {
 
 void update_domestic(const Scenario& sc, RunState& s, const Rng& rng) {
-  const auto& p = sc.params.stability;
+  const auto& p = s.params.stability;
   World& w = s.world;
   const int n = sc.n();
   const double dt = sc.dt;
-  const double keep = std::max(0.0, 1.0 - sc.params.resources.depreciation * dt);
+  const double keep = std::max(0.0, 1.0 - s.params.resources.depreciation * dt);
   const int e = sc.economic;
   const bool reform = sc.on(Mechanism::reform);
-  const double reform_growth = reform ? sc.params.reform.growth_bonus : 0.0;
-  const double reform_legitimacy = reform ? sc.params.reform.legitimacy_gain : 0.0;
+  const double reform_growth = reform ? s.params.reform.growth_bonus : 0.0;
+  const double reform_legitimacy = reform ? s.params.reform.legitimacy_gain : 0.0;
   const bool collapse = sc.on(Mechanism::collapse_hazard);
   for (int i = 0; i < n; ++i) {
     // adequacy from this step's flows (before output grows)

@@ -15,8 +15,8 @@ void compute_mediation_market(const Scenario& sc, RunState& s) {
   const World& w = s.world;
   const int n = sc.n();
   for (int k = 0; k < n; ++k) {
-    const double w_np = interest(sc, k, Indicator::nonproliferation);
-    const double w_sec = interest(sc, k, Indicator::security);
+    const double w_np = interest(sc, s, k, Indicator::nonproliferation);
+    const double w_sec = interest(sc, s, k, Indicator::security);
     for (int j = 0; j < n; ++j) s.demand(k, j) = k == j ? 0.0 : w_np * w.nuclear[j] + w_sec * w.rivalry(k, j);
   }
   for (int i = 0; i < n; ++i)
@@ -27,7 +27,7 @@ void compute_mediation_market(const Scenario& sc, RunState& s) {
 }
 
 void plan_gestures(const Scenario& sc, RunState& s, int i) {
-  const auto& p = sc.params.gesture;
+  const auto& p = s.params.gesture;
   const World& w = s.world;
   const int n = sc.n();
   for (int j = 0; j < n; ++j) s.gesture_plan(i, j) = 0;
@@ -38,9 +38,9 @@ void plan_gestures(const Scenario& sc, RunState& s, int i) {
   const double budget = w.spendable(i, d) * w.stock(i, d) * sc.dt;
   if (!(budget > 0)) return;
   const double D = diplomatic_scale(sc, w, i);
-  const double w_status = interest(sc, i, Indicator::status);
-  const double w_inf = interest(sc, i, Indicator::influence);
-  const double w_sec = interest(sc, i, Indicator::security);
+  const double w_status = interest(sc, s, i, Indicator::status);
+  const double w_inf = interest(sc, s, i, Indicator::influence);
+  const double w_sec = interest(sc, s, i, Indicator::security);
   const double cost = (w_status + kCostFloor) / D;
   double best = 0;
   for (int j = 0; j < n; ++j) {
@@ -52,7 +52,7 @@ void plan_gestures(const Scenario& sc, RunState& s, int i) {
     // the giver's standing attitude (baseline affinity), so that gestures do not feed on themselves
     const double benefit = 0.5 * (1.0 + w.affinity_base(i, j)) *
                            (w_status * p.prestige_gain / D + w_inf * p.visibility_gain * demand / D +
-                            balancing * w_sec * sc.params.leverage.value * counterweight / D);
+                            balancing * w_sec * s.params.leverage.value * counterweight / D);
     const double ratio = null_model ? 0.0 : benefit / cost - 1.0;
     s.gesture_plan(i, j) = ratio;
     best = std::max(best, ratio);
@@ -68,7 +68,7 @@ void plan_gestures(const Scenario& sc, RunState& s, int i) {
 }
 
 void apply_gestures(const Scenario& sc, RunState& s) {
-  const auto& p = sc.params.gesture;
+  const auto& p = s.params.gesture;
   World& w = s.world;
   const int n = sc.n();
   const double dt = sc.dt;

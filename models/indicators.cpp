@@ -64,7 +64,7 @@ void score_indicators(const Scenario& sc, RunState& s) {
           break;
         case Indicator::regional_stability:
           v = n > 1 ? (stability_total - w.stability[i]) / (n - 1) : w.stability[i];
-          v *= 1.0 - std::min(1.0, sc.params.refugees.burden_weight * w.refugees[i] / w.frontier[i]);
+          v *= 1.0 - std::min(1.0, s.params.refugees.burden_weight * w.refugees[i] / w.frontier[i]);
           if (any_war) v *= 0.5;
           break;
         case Indicator::regime_survival:
@@ -87,7 +87,7 @@ void score_indicators(const Scenario& sc, RunState& s) {
       s.indicators(i, d) = std::clamp(v, 0.0, 1.0);
       s.indicator_sum(i, d) += s.indicators(i, d);
     }
-    s.utility[i] = sc.interests.row(i).dot(s.indicators.row(i));
+    s.utility[i] = s.interests.row(i).dot(s.indicators.row(i));
     s.utility_sum[i] += s.utility[i];
     s.min_stability[i] = std::min(s.min_stability[i], w.stability[i]);
   }

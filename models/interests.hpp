@@ -1,16 +1,18 @@
-// interests: an actor's weight on an indicator (0 when the scenario has no such dimension).
+// interests: an actor's weight on an indicator in this run (0 when the scenario has no such
+// dimension); the run's weights are the scenario's, or this run's draw of them (uncertainty).
 #pragma once
 
 #include "scenario/scenario.hpp"
+#include "state/run_state.hpp"
 
 #include <algorithm>
 
 namespace sixparty {
 
-inline double interest(const Scenario& sc, int i, Indicator ind) {
+inline double interest(const Scenario& sc, const RunState& s, int i, Indicator ind) {
   double w = 0;
   for (int d = 0; d < sc.n_dimensions(); ++d)
-    if (sc.indicators[d] == ind) w += sc.interests(i, d);
+    if (sc.indicators[d] == ind) w += s.interests(i, d);
   return w;
 }
 

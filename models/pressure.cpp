@@ -8,11 +8,11 @@
 namespace sixparty {
 
 void plan_pressure(const Scenario& sc, RunState& s, int i) {
-  const auto& p = sc.params.pressure;
+  const auto& p = s.params.pressure;
   const World& w = s.world;
-  const double w_np = interest(sc, i, Indicator::nonproliferation);
-  const double w_sec = interest(sc, i, Indicator::security);
-  const double w_econ = interest(sc, i, Indicator::economy);
+  const double w_np = interest(sc, s, i, Indicator::nonproliferation);
+  const double w_sec = interest(sc, s, i, Indicator::security);
+  const double w_econ = interest(sc, s, i, Indicator::economy);
   const bool chosen = sc.on(Mechanism::pressure);
   const bool null_model = !sc.on(Mechanism::motives);
   for (int j = 0; j < sc.n(); ++j) {
@@ -31,7 +31,7 @@ void plan_pressure(const Scenario& sc, RunState& s, int i) {
 }
 
 void apply_pressure(const Scenario& sc, RunState& s) {
-  const auto& p = sc.params.pressure;
+  const auto& p = s.params.pressure;
   World& w = s.world;
   const int n = sc.n();
   const double rate = std::min(1.0, p.adjustment_rate * sc.dt);

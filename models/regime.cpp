@@ -13,7 +13,7 @@ void collapse_regime(const Scenario& sc, RunState& s, const Rng& rng, int j) {
   w.collapse_year[j] = sc.year(s.step + 1);
   w.stability[j] = 0;
   // refugees by destination
-  const double leaving = sc.on(Mechanism::collapse_consequences) ? sc.params.refugees.share * w.population[j] : 0.0;
+  const double leaving = sc.on(Mechanism::collapse_consequences) ? s.params.refugees.share * w.population[j] : 0.0;
   for (int k = 0; k < n; ++k)
     if (k != j) w.refugees[k] += leaving * w.border(j, k);
   // successor alignment drawn by the powers' influence
@@ -35,7 +35,7 @@ void collapse_regime(const Scenario& sc, RunState& s, const Rng& rng, int j) {
 }
 
 void update_war(const Scenario& sc, RunState& s, const Rng& rng) {
-  const auto& p = sc.params.war;
+  const auto& p = s.params.war;
   World& w = s.world;
   const int n = sc.n();
   if (p.base_hazard <= 0 || !sc.on(Mechanism::war)) return;

@@ -6,12 +6,12 @@
 namespace sixparty {
 
 void trade_potential(const Scenario& sc, RunState& s) {
-  const auto& p = sc.params.trade;
-  const auto& st = sc.params.stability;
+  const auto& p = s.params.trade;
+  const auto& st = s.params.stability;
   const World& w = s.world;
   const int n = sc.n();
   const bool consequences = sc.on(Mechanism::collapse_consequences);
-  const double openness = sc.on(Mechanism::reform) ? sc.params.reform.openness : 0.0;
+  const double openness = sc.on(Mechanism::reform) ? s.params.reform.openness : 0.0;
   for (int i = 0; i < n; ++i) {
     s.trade_potential(i, i) = 0;
     for (int j = i + 1; j < n; ++j) {
@@ -29,7 +29,7 @@ void trade_potential(const Scenario& sc, RunState& s) {
 }
 
 void settle_trade(const Scenario& sc, RunState& s, const Rng& rng) {
-  const auto& p = sc.params.trade;
+  const auto& p = s.params.trade;
   const int n = sc.n();
   const double sd = p.noise_sd;
   const bool subsidies = sc.on(Mechanism::trade_subsidies);

@@ -29,6 +29,7 @@ enum class Purpose : std::uint16_t {
   generator = 9,        // synthetic worlds (sixparty generate); not used in runs
   design = 10,          // batch designs: Latin hypercube strata, Morris trajectories, Sobol' shift
   sensitivity_bootstrap = 11,  // resampling of base rows / trajectories for sensitivity intervals
+  uncertainty = 12,     // a run's draws of the scenario's uncertain inputs (step, actor|target: the quantity's name hash)
 };
 
 inline constexpr const char* rng_algorithm = "Philox4x32-10 (Random123), counter (run, step, actor|target, purpose|index)";

@@ -40,7 +40,9 @@ double& target_ref(World& w, const EventTarget& t, int i, int j) {
   return w.output[i];  // unreachable
 }
 
-void apply_change(World& w, const EventChange& c, int i, int j) {
+}  // namespace
+
+void apply_event_change(World& w, const EventChange& c, int i, int j) {
   if (c.target.var == TargetVar::stability && w.collapsed[i] > 0) return;  // a fallen regime stays fallen
   double& x = target_ref(w, c.target, i, j);
   const double before = x;
@@ -59,20 +61,22 @@ void apply_change(World& w, const EventChange& c, int i, int j) {
   if (c.target.var == TargetVar::sanction) w.sanction(i, j) = std::max(w.sanction(i, j), x);
 }
 
-}  // namespace
-
 void apply_events(const Scenario& sc, RunState& s, const Rng& rng) {
   // events are sorted by step; the scan is short (a scenario has tens of events)
-  for (const Event& e : sc.events) {
-    if (e.step != s.step) continue;
-    for (const EventChange& c : e.changes) {
+  // this run's steps and sizes (engine/uncertainty.cpp; the scenario's when nothing is uncertain)
+  for (std::size_t k = 0; k < sc.events.size(); ++k) {
+    const Event& e = sc.events[k];
+    if (s.event_step[k] != s.step) continue;
+    const double f = s.event_factor[k];
+    for (EventChange c : e.changes) {
+      if (f != 1.0) c.value = c.op == EventOp::scale ? 1.0 + (c.value - 1.0) * f : c.value * f;
       if (c.op == EventOp::trigger) {
         // a scheduled collapse: consequences use the influence of the step before
         collapse_regime(sc, s, rng, c.target.i);
         continue;
       }
-      apply_change(s.world, c, c.target.i, c.target.j);
-      if (c.target.both) apply_change(s.world, c, c.target.j, c.target.i);
+      apply_event_change(s.world, c, c.target.i, c.target.j);
+      if (c.target.both) apply_event_change(s.world, c, c.target.j, c.target.i);
     }
   }
 }

@@ -21,6 +21,7 @@ template <class OnStart = NoRunHook, class AfterStep = NoRunHook>
 void run_one(const Scenario& sc, RunState& s, std::uint32_t run, const Rng& rng, const StepOptions& opt,
              OnStart&& on_start = {}, AfterStep&& after_step = {}) {
   s.reset(sc, run);
+  if (sc.uncertainty.any()) draw_inputs(sc, s, rng);
   on_start(s);
   for (int t = 0; t < sc.steps; ++t) {
     step(sc, s, rng, opt);

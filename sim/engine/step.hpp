@@ -25,6 +25,16 @@ struct StepOptions {
 };
 
 void apply_events(const Scenario& sc, RunState& s, const Rng& rng);
+// one change of an event to actor i (and partner j), clamped to the variable's range
+void apply_event_change(World& w, const EventChange& c, int i, int j);
+
+// the run's draws of the scenario's uncertain inputs (engine/uncertainty.cpp): interest
+// weights, parameters and initial values into s.interests, s.params and s.world, event sizes and
+// steps into s.event_factor and s.event_step, every drawn value into s.draws. Called by run_one
+// after reset, only when sc.uncertainty.any().
+void draw_inputs(const Scenario& sc, RunState& s, const Rng& rng);
+// the names of the drawn quantities, in the order of s.draws
+std::vector<std::string> uncertainty_names(const Scenario& sc);
 void perceive(const Scenario& sc, RunState& s);
 void decide(const Scenario& sc, RunState& s, const StepOptions& opt);
 void interact(const Scenario& sc, RunState& s, const Rng& rng);

@@ -2,11 +2,13 @@
 #include "core/text.hpp"
 #include "scenario/load.hpp"
 #include "scenario/spec.hpp"
+#include "scenario/target_range.hpp"
 #include "scenario/tree.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace sixparty {
 
@@ -40,6 +42,32 @@ int index_of(const std::vector<std::string>& v, const std::string& x) {
 }
 
 }  // namespace
+
+bool resolve_uncertain(const ScenarioSpec& spec, const std::string& path, int& parameter, EventTarget& target,
+                       double& lo, double& hi, std::string& why) {
+  parameter = -1;
+  const auto p = split(path, '.');
+  if (!p.empty() && p[0] == "parameters") {
+    const auto& cat = parameter_catalogue();
+    for (std::size_t k = 0; k < cat.size(); ++k)
+      if (p.size() == 3 && p[1] == cat[k].model && p[2] == cat[k].name) {
+        parameter = static_cast<int>(k);
+        lo = cat[k].min_value;
+        hi = cat[k].max_value;
+        return true;
+      }
+    why = "'" + path + "': not a parameter; expected parameters.MODEL.NAME as `sixparty params` lists them";
+    return false;
+  }
+  std::string q = path;
+  if (p.size() == 4 && p[0] == "actors" && p[2] == "stability" && p[3] == "initial")
+    q = "actors." + p[1] + ".stability.value";
+  auto t = resolve_target(spec, q, why);
+  if (!t) return false;
+  target = *t;
+  std::tie(lo, hi) = target_range(t->var);
+  return true;
+}
 
 std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::string& path, std::string& why) {
   std::vector<std::string> ids, res;
@@ -168,6 +196,34 @@ void compile_parameters(const ScenarioSpec& s, Scenario& sc) {
     if (const ParameterInfo* info = find_parameter(p.model, p.name)) info->ref(sc.params) = p.value.value;
   for (const auto& m : s.mechanisms)
     if (const MechanismInfo* info = find_mechanism(m.name); info && m.on.given) sc.mechanisms.set(info->id, m.on.value);
+}
+
+// uncertainty: the values by target, the interests' concentrations per actor
+void compile_uncertainty(const ScenarioSpec& s, Scenario& sc) {
+  const UncertaintySpec& u = s.uncertainty;
+  sc.uncertainty.concentration.assign(s.actors.size(), u.concentration.given ? u.concentration.value : 0.0);
+  for (const auto& [id, c] : u.actor_concentration)
+    for (std::size_t i = 0; i < s.actors.size(); ++i)
+      if (s.actors[i].id == id) sc.uncertainty.concentration[i] = c.value;
+  for (const auto& d : u.values) {
+    UncertainValue v;
+    v.name = d.target;
+    std::string why;
+    resolve_uncertain(s, d.target, v.parameter, v.target, v.lo, v.hi, why);
+    v.kind = d.kind == "log_uniform" ? InputDistribution::log_uniform
+             : d.kind == "normal"    ? InputDistribution::normal
+             : d.kind == "triangular" ? InputDistribution::triangular
+                                      : InputDistribution::uniform;
+    v.a = d.args[0];
+    v.b = d.args[1];
+    v.c = d.args.size() > 2 ? d.args[2] : 0.0;
+    sc.uncertainty.values.push_back(v);
+  }
+  // a draw's name keys its random numbers: sorted, so the order of declaration does not matter
+  std::sort(sc.uncertainty.values.begin(), sc.uncertainty.values.end(),
+            [](const UncertainValue& a, const UncertainValue& b) { return a.name < b.name; });
+  sc.uncertainty.event_size = u.event_size.given ? u.event_size.value : 0.0;
+  sc.uncertainty.event_date_steps = u.event_date_steps.given ? static_cast<int>(u.event_date_steps.value) : 0;
 }
 
 // actor i's initial state, with the defaults for the values the scenario leaves out
@@ -301,6 +357,7 @@ Scenario compile(const ScenarioSpec& s) {
   compile_time(s, sc);
   compile_names(s, sc);
   compile_parameters(s, sc);
+  compile_uncertainty(s, sc);
   compile_actors(s, sc);
   compile_relations(s, sc);
   compile_events(s, sc);

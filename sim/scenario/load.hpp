@@ -18,6 +18,12 @@ namespace sixparty {
 // resolve an event path such as "actors.RUS.resources.economic.income"
 std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::string& path, std::string& why);
 
+// an uncertain value's path (uncertainty.values): a parameter (parameters.MODEL.NAME; its index
+// into parameter_catalogue() in `parameter`) or a world value as resolve_target names it
+// (actors.ID.stability.initial is accepted for actors.ID.stability.value); its range in lo, hi
+bool resolve_uncertain(const ScenarioSpec& spec, const std::string& path, int& parameter, EventTarget& target,
+                       double& lo, double& hi, std::string& why);
+
 // spec must have passed validate()
 Scenario compile(const ScenarioSpec& spec);
 

@@ -56,6 +56,32 @@ struct Event {
   std::vector<EventChange> changes;
 };
 
+// the uncertain inputs of a scenario, compiled (scenario/uncertainty: `uncertainty:`); each run
+// draws them afresh (engine/uncertainty.cpp), keyed by (seed, run, quantity name)
+enum class InputDistribution { uniform, log_uniform, normal, triangular };
+
+struct UncertainValue {
+  std::string name;       // the --set path, e.g. "parameters.aid.temperature"
+  InputDistribution kind = InputDistribution::uniform;
+  double a = 0, b = 0, c = 0;  // uniform, log_uniform: a, b; normal: mean a, sd b; triangular: a, mode b, high c
+  double lo = 0, hi = 0;       // the value's allowed range (a normal is truncated to it)
+  int parameter = -1;          // index into parameter_catalogue(), or -1 for a world value
+  EventTarget target{};        // the world value (initial state), when parameter < 0
+};
+
+struct Uncertainty {
+  std::vector<double> concentration;  // per actor; 0: its interest weights are known
+  std::vector<UncertainValue> values;
+  double event_size = 0;              // each event's size is scaled by U(1 - size, 1 + size)
+  int event_date_steps = 0;           // each event date moves by U{-k..k} steps, order kept
+  bool any() const {
+    if (!values.empty() || event_size > 0 || event_date_steps > 0) return true;
+    for (double c : concentration)
+      if (c > 0) return true;
+    return false;
+  }
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -79,7 +105,8 @@ struct Scenario {
   World initial;
   std::vector<Event> events;  // sorted by step, stable in file order
   Parameters params;
-  MechanismSwitches mechanisms;  // all on unless the scenario (or --set, or the audit) turns one off
+  MechanismSwitches mechanisms;
+  Uncertainty uncertainty;  // empty unless the scenario declares `uncertainty:`  // all on unless the scenario (or --set, or the audit) turns one off
   bool on(Mechanism m) const { return mechanisms(m); }
 
   // the scenario's declared patterns, shared by its copies; resolved against recorded

@@ -149,6 +149,30 @@ struct MechanismSpec {
   Field<bool> on;
 };
 
+// uncertainty.values.PATH: {KIND: [...], source: ...}
+struct DistributionSpec {
+  SourceLocation where;
+  std::string path;                // "uncertainty.values.<target>"
+  std::string target;              // the scenario value, as --set names it
+  std::string kind;                // uniform, log_uniform, normal, triangular ("" if unreadable)
+  SourceLocation kind_where;
+  std::vector<double> args;        // uniform, log_uniform: lo, hi; normal: mean, sd; triangular: lo, mode, hi
+  Field<std::string> source;
+};
+
+// uncertainty: what the scenario does not know, drawn afresh in every run
+struct UncertaintySpec {
+  bool given = false;
+  SourceLocation where;
+  Field<double> concentration;                             // interests: Dirichlet concentration, all actors
+  std::vector<std::pair<std::string, Field<double>>> actor_concentration;  // interests.actors.ID
+  Field<std::string> interests_source;
+  std::vector<DistributionSpec> values;
+  Field<double> event_size;              // events.size: relative jitter of every event's size
+  Field<std::int64_t> event_date_steps;  // events.date_steps: date jitter, in steps
+  Field<std::string> events_source;
+};
+
 struct ParameterSpec {
   std::string model, name;
   Field<double> value;
@@ -167,6 +191,7 @@ struct ScenarioSpec {
   std::vector<EventSpec> events;
   std::vector<ParameterSpec> parameters;
   std::vector<MechanismSpec> mechanisms;
+  UncertaintySpec uncertainty;
   std::vector<PatternSpec> patterns;
   Field<std::int64_t> runs;
   Field<std::uint64_t> seed;

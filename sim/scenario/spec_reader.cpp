@@ -409,6 +409,92 @@ void read_mechanisms(Reader& r, const TreeNode& root, std::vector<MechanismSpec>
   }
 }
 
+// uncertainty.values.PATH: exactly one distribution and a source
+void read_distribution(Reader& r, const TreeEntry& e, DistributionSpec& d) {
+  static const std::vector<std::string> kinds = {"uniform", "log_uniform", "normal", "triangular"};
+  std::vector<std::string> keys = kinds;
+  keys.push_back("source");
+  d.where = e.key_where;
+  d.target = e.key;
+  d.path = "uncertainty.values." + e.key;
+  if (!r.map(e.node(), d.path, keys, "a map with one of uniform, log_uniform, normal, triangular, and a source")) return;
+  bool seen = false;
+  for (const auto& k : e.node().entries) {
+    if (std::find(kinds.begin(), kinds.end(), k.key) == kinds.end()) continue;
+    if (seen) {
+      r.diags.error(k.key_where, d.path + "." + k.key, "a second distribution; expected exactly one");
+      continue;
+    }
+    seen = true;
+    d.kind = k.key;
+    d.kind_where = k.key_where;
+    const std::size_t want = k.key == "triangular" ? 3 : 2;
+    const char* what = k.key == "normal" ? "[mean, sd]" : k.key == "triangular" ? "[low, mode, high]" : "[low, high]";
+    const TreeNode& v = k.node();
+    if (!v.is_sequence() || v.items.size() != want) {
+      r.diags.error(v.where, d.path + "." + k.key, "found " + kind_name(v) + "; expected " + what);
+      d.kind.clear();
+      continue;
+    }
+    for (std::size_t q = 0; q < want; ++q) {
+      Field<double> f;
+      r.number(&v.items[q], d.path + "." + k.key + "[" + std::to_string(q) + "]", f);
+      if (!f.given) d.kind.clear();
+      d.args.push_back(f.value);
+    }
+  }
+  if (!seen)
+    r.diags.error(e.key_where, d.path, "missing a distribution; expected one of uniform, log_uniform, normal, triangular");
+  r.string(e.node().find("source"), d.path + ".source", d.source);
+  if (!e.node().find("source"))
+    r.diags.error(e.key_where, d.path + ".source", "missing; expected where the range comes from, or the judgement behind it");
+}
+
+// uncertainty: interests, values, events
+void read_uncertainty(Reader& r, const TreeNode& root, UncertaintySpec& u) {
+  const TreeNode* n = root.find("uncertainty");
+  if (!n) return;
+  u.where = n->where;
+  if (n->kind == TreeNode::Kind::null) {  // `uncertainty:` with nothing: no uncertainty
+    u.given = true;
+    return;
+  }
+  if (!r.map(*n, "uncertainty", {"interests", "values", "events"}, "a map with interests, values and/or events")) return;
+  u.given = true;
+  if (const TreeNode* i = n->find("interests")) {
+    if (r.map(*i, "uncertainty.interests", {"concentration", "actors", "source"},
+              "a map with concentration (and actors, source)")) {
+      r.number(i->find("concentration"), "uncertainty.interests.concentration", u.concentration);
+      r.string(i->find("source"), "uncertainty.interests.source", u.interests_source);
+      if (!i->find("source"))
+        r.diags.error(i->where, "uncertainty.interests.source", "missing; expected where the concentration comes from, or the judgement behind it");
+      if (const TreeNode* a = i->find("actors"); a && r.any_map(*a, "uncertainty.interests.actors", "a map from actor id to concentration")) {
+        for (const auto& e : a->entries) {
+          Field<double> c;
+          r.number(&e.node(), "uncertainty.interests.actors." + e.key, c);
+          u.actor_concentration.emplace_back(e.key, c);
+        }
+      }
+    }
+  }
+  if (const TreeNode* v = n->find("values"); v && r.any_map(*v, "uncertainty.values", "a map from a scenario value's path to its distribution")) {
+    for (const auto& e : v->entries) {
+      DistributionSpec d;
+      read_distribution(r, e, d);
+      u.values.push_back(std::move(d));
+    }
+  }
+  if (const TreeNode* e = n->find("events")) {
+    if (r.map(*e, "uncertainty.events", {"size", "date_steps", "source"}, "a map with size and/or date_steps, and source")) {
+      r.number(e->find("size"), "uncertainty.events.size", u.event_size);
+      r.integer(e->find("date_steps"), "uncertainty.events.date_steps", u.event_date_steps);
+      r.string(e->find("source"), "uncertainty.events.source", u.events_source);
+      if (!e->find("source"))
+        r.diags.error(e->where, "uncertainty.events.source", "missing; expected where the jitter comes from, or the judgement behind it");
+    }
+  }
+}
+
 // a name or a list of names
 void read_names(Reader& r, const TreeNode& c, const std::string& cp, std::vector<Field<std::string>>& out, const char* what) {
   if (c.is_scalar()) {
@@ -501,7 +587,7 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
   Reader r(diags);
   s.root = root.where;
   static const std::vector<std::string> top = {"name", "description", "time", "dimensions", "resources",
-                                               "actors", "relations", "events", "parameters", "mechanisms", "patterns", "run"};
+                                               "actors", "relations", "events", "parameters", "mechanisms", "uncertainty", "patterns", "run"};
   if (!r.map(root, "", top, "a map of scenario keys")) return s;
 
   r.string(root.find("name"), "name", s.name);
@@ -515,6 +601,7 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
   read_events(r, root, s.events);
   read_parameters(r, root, s.parameters);
   read_mechanisms(r, root, s.mechanisms);
+  read_uncertainty(r, root, s.uncertainty);
   read_patterns(r, root, s.patterns);
   read_run(r, root, s);
   return s;

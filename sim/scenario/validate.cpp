@@ -365,6 +365,74 @@ void check_patterns(Checker& c, const ScenarioSpec& s, const std::vector<std::st
   }
 }
 
+// uncertainty: concentrations > 0, values that resolve with supports inside their ranges, event
+// jitters that keep every event inside the horizon
+void check_uncertainty(Checker& c, const ScenarioSpec& s, const std::vector<std::string>& ids, const TimeOk& time) {
+  const UncertaintySpec& u = s.uncertainty;
+  if (u.concentration.given) c.positive(u.concentration, 1e9, "a Dirichlet concentration");
+  for (const auto& [id, conc] : u.actor_concentration) {
+    if (std::find(ids.begin(), ids.end(), id) == ids.end())
+      c.diags.error(conc.where, conc.path, "unknown actor '" + id + "'" + did_you_mean(id, ids) + "; expected one of: " + join(ids));
+    c.positive(conc, 1e9, "a Dirichlet concentration");
+  }
+  for (const auto& d : u.values) {
+    int parameter = -1;
+    EventTarget t{};
+    double lo = 0, hi = 0;
+    std::string why;
+    if (!resolve_uncertain(s, d.target, parameter, t, lo, hi, why)) {
+      c.diags.error(d.where, d.path, why);
+      continue;
+    }
+    if (d.kind.empty()) continue;  // reported by the reader
+    const std::string at = d.path + "." + d.kind;
+    bool finite = true;
+    for (double x : d.args) finite = finite && std::isfinite(x);
+    if (!finite) {
+      c.diags.error(d.kind_where, at, "expected finite numbers");
+      continue;
+    }
+    const std::string range = "[" + format_number(lo) + ", " + format_number(hi) + "]";
+    auto inside = [&](double x) { return x >= lo && x <= hi; };
+    if (d.kind == "normal") {
+      if (!(d.args[1] > 0)) c.diags.error(d.kind_where, at, "found sd " + format_number(d.args[1]) + "; expected sd > 0");
+      if (!inside(d.args[0]))
+        c.diags.error(d.kind_where, at, "found mean " + format_number(d.args[0]) + "; expected a mean in the value's range " + range);
+    } else {
+      const double a = d.args.front(), b = d.args.back();
+      if (!(a < b)) c.diags.error(d.kind_where, at, "found [" + format_number(a) + ", " + format_number(b) + "]; expected low < high");
+      else if (!inside(a) || !inside(b))
+        c.diags.error(d.kind_where, at, "found [" + format_number(a) + ", " + format_number(b) +
+                                            "]; expected a range inside the value's range " + range);
+      if (d.kind == "log_uniform" && !(a > 0)) c.diags.error(d.kind_where, at, "found low " + format_number(a) + "; expected low > 0");
+      if (d.kind == "triangular" && !(d.args[1] >= a && d.args[1] <= b))
+        c.diags.error(d.kind_where, at, "found mode " + format_number(d.args[1]) + "; expected a mode in [low, high]");
+    }
+  }
+  if (u.event_size.given) c.range(u.event_size, 0, 0.99, "a relative jitter");
+  if (u.event_date_steps.given) {
+    const auto k = u.event_date_steps.value;
+    if (k < 0 || k > 1000) {
+      c.diags.error(u.event_date_steps.where, u.event_date_steps.path,
+                    "found " + std::to_string(k) + "; expected a whole number of steps in [0, 1000]");
+    } else if (k > 0 && time.all()) {
+      const double spy = static_cast<double>(s.time.steps_per_year.value);
+      const double steps = std::round((s.time.end.value - s.time.start.value) * spy);
+      for (const auto& e : s.events) {
+        if (!e.at.given || !std::isfinite(e.at.value)) continue;
+        const double step = std::round((e.at.value - s.time.start.value) * spy);
+        if (step - static_cast<double>(k) < 0 || step + static_cast<double>(k) >= steps) {
+          c.diags.error(u.event_date_steps.where, u.event_date_steps.path,
+                        "found " + std::to_string(k) + "; it could move " + e.path + " (at " + format_number(e.at.value) +
+                            ") outside the scenario's time span; expected at most " +
+                            format_number(std::max(0.0, std::min(step, steps - 1 - step))) + " steps");
+          break;  // one message is enough: the largest jitter allowed is in it
+        }
+      }
+    }
+  }
+}
+
 // run defaults
 void check_run(Checker& c, const ScenarioSpec& s) {
   if (s.runs.given && (s.runs.value < 1 || s.runs.value > ScenarioLimits::max_runs))
@@ -386,6 +454,7 @@ void validate(const ScenarioSpec& s, Diagnostics& diags) {
   check_events(c, s, ids, time);
   check_parameters(c, s);
   check_patterns(c, s, ids, time);
+  check_uncertainty(c, s, ids, time);
   check_run(c, s);
 }
 

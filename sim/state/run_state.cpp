@@ -5,6 +5,10 @@ namespace sixparty {
 RunState::RunState(const Scenario& sc) {
   const int n = sc.n(), R = sc.n_resources(), D = sc.n_dimensions();
   world = sc.initial;
+  params = sc.params;
+  interests = sc.interests;
+  event_step.resize(sc.events.size());
+  event_factor.resize(sc.events.size());
   trade_potential.setZero(n, n);
   exchange.setZero(n, n);
   gesture.setZero(n, n);
@@ -41,6 +45,13 @@ RunState::RunState(const Scenario& sc) {
 void RunState::reset(const Scenario& sc, std::uint32_t run_index) {
   // same sizes: Eigen assigns in place, nothing is allocated
   world.assign(sc.initial);
+  params = sc.params;
+  interests = sc.interests;
+  for (std::size_t k = 0; k < sc.events.size(); ++k) {
+    event_step[k] = sc.events[k].step;
+    event_factor[k] = 1.0;
+  }
+  draws.clear();
   run = run_index;
   step = 0;
   trade_potential.setZero();

@@ -16,6 +16,14 @@ struct RunState {
   std::uint32_t run = 0;   // run index within the ensemble
   int step = 0;            // steps done so far
 
+  // the run's inputs: the scenario's, with this run's draws of its uncertain inputs
+  // (engine/uncertainty.cpp); the models read these, never sc.params or sc.interests
+  Parameters params;
+  Eigen::MatrixXd interests;          // n x D, rows sum to 1
+  std::vector<int> event_step;        // per event of sc.events: the step it applies at in this run
+  std::vector<double> event_factor;   // per event: the relative size of its changes in this run (1: as written)
+  std::vector<double> draws;          // the drawn values, in the order of uncertainty_names(sc)
+
   // flows of the current step, as yearly rates
   Eigen::MatrixXd trade_potential;   // n x n symmetric gravity volume before noise, US$ bn/yr
   Eigen::MatrixXd trade;             // n x n symmetric realised volume, US$ bn/yr

@@ -144,6 +144,10 @@ FULL = {
     ],
     "parameters": {"refugees": {"share": 0.2}, "war": {"base_hazard": 0}, "leverage": {"value": 5}},
     "mechanisms": {"war": True, "exchange": False},
+    "uncertainty": {"interests": {"concentration": 50, "actors": {"A": 20}, "source": "a judgement"},
+                    "values": {"parameters.aid.temperature": {"log_uniform": [0.1, 0.5], "source": "a judgement"},
+                               "actors.A.output": {"normal": [100, 10], "source": "a judgement"}},
+                    "events": {"size": 0.2, "date_steps": 1, "source": "a judgement"}},
     "patterns": [
         {"id": "M", "description": "A trades with B", "source": "a test", "tolerance": "any trade", "class": "target",
          "value": {"mean": {"variable": "trade", "actor": "A", "partner": "B", "from": 2000, "to": 2004}},
@@ -303,6 +307,12 @@ BAD_DOCUMENTS = [
     pytest.param(bad_full(patterns__0__class="scheduled"), id="scheduled pattern without scheduled_by"),
     pytest.param(bad_full(mechanisms={"wars": False}), id="unknown mechanism"),
     pytest.param(bad_full(mechanisms={"war": 0}), id="mechanism switch not on or off"),
+    pytest.param(bad_full(uncertainty__interests__concentration=0), id="Dirichlet concentration 0"),
+    pytest.param(bad_full(uncertainty__values={"actors.A.output": {"uniform": [1, 2]}}), id="uncertain value without source"),
+    pytest.param(bad_full(uncertainty__values={"actors.A.output": {"uniform": [1, 2], "normal": [1, 1], "source": "x"}}),
+                 id="two distributions"),
+    pytest.param(bad_full(uncertainty__events__size=1.5), id="event size jitter too large"),
+    pytest.param(bad_full(uncertainty__colour=1), id="unknown uncertainty key"),
 ]
 
 
