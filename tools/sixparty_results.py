@@ -276,6 +276,21 @@ def patterns(path, group: str) -> pd.DataFrame:
     return df
 
 
+def draws(path, group: str) -> pd.DataFrame:
+    """The group's ``draws/``: one row per run, one column per uncertain input (empty if the
+    scenario declares no uncertainty). Columns are the quantities' names: a scenario path
+    (``parameters.aid.temperature``), ``interests.ACTOR.DIMENSION`` or ``events.NAME@STEP.size|step``.
+    Join with ``outcomes(path, group)`` on ``run`` to ask which unknowns drive an outcome.
+    """
+    _scenario_group(path, group)
+    with _open(path) as f:
+        present = "draws" in f[group]
+    if not present:
+        return pd.DataFrame(index=pd.Index([], name="run", dtype="int64"))
+    ds = _read_dataset(path, f"{group}/draws")
+    return ds["value"].to_pandas()
+
+
 def audit(path) -> xr.Dataset:
     """The pattern audit stored by ``sixparty audit -o FILE`` (``audit/patterns``).
 

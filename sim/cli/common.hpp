@@ -60,6 +60,7 @@ class TallySink : public EnsembleSink {
  public:
   TallySink(const Scenario& sc, EnsembleSink& inner, PatternLeaves* leaves);
   void block(std::int64_t first, std::int64_t count, const double* outcomes, const double* traces) override;
+  void draws(std::int64_t first, std::int64_t count, const double* values) override { inner_.draws(first, count, values); }
   void finish(const Summary* s, std::int64_t done, bool interrupted) override { inner_.finish(s, done, interrupted); }
   void print(std::ostream& os) const;
 

@@ -53,6 +53,8 @@ EnsembleResult run_ensemble(const Scenario& sc, const EnsembleOptions& opt, Ense
   for (std::size_t k = 0; k < B; ++k) states.push_back(std::make_unique<RunState>(sc));
   std::vector<double> step_buf(B * per_run);
   std::vector<double> out_buf(B * olayout.per_step);
+  const std::size_t n_draws = sc.uncertainty.any() ? uncertainty_names(sc).size() : 0;
+  std::vector<double> draw_buf(B * n_draws);
   std::unique_ptr<Summary> summary;
   if (opt.level != RecordLevel::outcomes) summary = std::make_unique<Summary>(per_run, opt.compression);
 
@@ -80,8 +82,10 @@ EnsembleResult run_ensemble(const Scenario& sc, const EnsembleOptions& opt, Ense
                   if (rec) collect(sc, st, svars, slayout, rec + static_cast<std::size_t>(t) * slayout.per_step);
                 });
         collect(sc, s, ovars, olayout, out_buf.data() + k * olayout.per_step);
+        if (n_draws) std::copy_n(s.draws.data(), n_draws, draw_buf.data() + k * n_draws);
       }
     });
+    if (n_draws) sink.draws(first, static_cast<std::int64_t>(count), draw_buf.data());
     if (summary) summary->add_block(step_buf.data(), count);
     sink.block(first, static_cast<std::int64_t>(count), out_buf.data(), record_steps ? step_buf.data() : nullptr);
     result.runs_completed = first + static_cast<std::int64_t>(count);

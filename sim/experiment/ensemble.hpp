@@ -43,6 +43,11 @@ class EnsembleSink {
   // outcomes: count x outcome layout; steps: count x steps x step layout, or null when steps were
   // not recorded (outcomes level without patterns)
   virtual void block(std::int64_t first_run, std::int64_t count, const double* outcomes, const double* steps) = 0;
+  // the runs' draws of the scenario's uncertain inputs (count x uncertainty_names(sc).size(),
+  // run-major), before block() of the same runs; only when the scenario declares uncertainty
+  virtual void draws(std::int64_t first_run, std::int64_t count, const double* values) {
+    (void)first_run, (void)count, (void)values;
+  }
   // once, at the end; summary is null at the outcomes level
   virtual void finish(const Summary* summary, std::int64_t runs_completed, bool interrupted) = 0;
 };

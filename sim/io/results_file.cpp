@@ -4,6 +4,7 @@
 #include "io/detail.hpp"
 
 #include "core/rng.hpp"
+#include "engine/step.hpp"
 #include "experiment/patterns.hpp"
 #include "version.hpp"
 
@@ -121,6 +122,20 @@ class GroupSink : public EnsembleSink {
       h5::attach(d.id(), {out_coords_->run.id(), out_coords_->actor.id()});
       out_sets_.push_back(std::move(d));
     }
+    // draws: (run, quantity), the run's values of the scenario's uncertain inputs
+    if (sc.uncertainty.any()) {
+      draw_names_ = uncertainty_names(sc);
+      draws_ = h5::create_group(g, "draws");
+      const hsize_t n = static_cast<hsize_t>(opt.runs), q = draw_names_.size();
+      draw_run_ = h5::create_int_dataset(draws_.id(), "run", {n}, {std::min<hsize_t>(std::max<hsize_t>(n, 1), 65536)});
+      h5::make_scale(draw_run_.id(), "run");
+      h5::describe(draw_run_.id(), "run index within the ensemble", "1");
+      draw_quantity_ = h5::coordinate(draws_.id(), "quantity", draw_names_);
+      h5::describe(draw_quantity_.id(), "uncertain input (its scenario path, interests.ACTOR.DIMENSION, or events.NAME@STEP.size|step)", "1");
+      draw_values_ = h5::create_dataset(draws_.id(), "value", {n, q}, {std::min<hsize_t>(std::max<hsize_t>(n, 1), 4096), std::max<hsize_t>(q, 1)}, 4);
+      h5::describe(draw_values_.id(), "the run's drawn value (in the quantity's own units; event size: factor; event step: step index)", "1");
+      h5::attach(draw_values_.id(), {draw_run_.id(), draw_quantity_.id()});
+    }
     if (opt.level == RecordLevel::traces) {
       traces_ = h5::create_group(g, "traces");
       tr_coords_ = std::make_unique<Coords>(traces_.id(), sc, opt.runs, true, true, false, true);
@@ -143,6 +158,15 @@ class GroupSink : public EnsembleSink {
       }
     }
     file_ = file;
+  }
+
+  void draws(std::int64_t first, std::int64_t count, const double* values) override {
+    if (!draw_values_.valid() || count <= 0) return;
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(count));
+    for (std::int64_t r = 0; r < count; ++r) ids[static_cast<std::size_t>(r)] = opt_.first_run + first + r;
+    h5::write_int_slab(draw_run_.id(), static_cast<hsize_t>(first), static_cast<hsize_t>(count), ids.data());
+    h5::write_slab(draw_values_.id(), {static_cast<hsize_t>(first), 0},
+                   {static_cast<hsize_t>(count), static_cast<hsize_t>(draw_names_.size())}, values);
   }
 
   void block(std::int64_t first, std::int64_t count, const double* outcomes, const double* traces) override {
@@ -231,6 +255,8 @@ class GroupSink : public EnsembleSink {
   h5::Handle group_, outcomes_, traces_;
   std::unique_ptr<Coords> out_coords_, tr_coords_;
   std::vector<h5::Handle> out_sets_, trace_sets_;
+  std::vector<std::string> draw_names_;
+  h5::Handle draws_, draw_run_, draw_quantity_, draw_values_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "io/results_file.hpp"
 
+#include "engine/step.hpp"
 #include "io/h5.hpp"
 
 #include "../test_support.hpp"
@@ -66,4 +67,44 @@ TEST_CASE("an uncommitted file leaves nothing behind") {
 TEST_CASE("writing into a missing directory is an h5::Error, not a crash") {
   TempDir dir;
   CHECK_THROWS_AS(ResultsFile(dir.path("no/such/dir/r.h5"), RunMetadata{}), h5::Error);
+}
+
+TEST_CASE("a scenario with uncertain inputs stores each run's draws in draws/ (run, quantity)") {
+  TempDir dir;
+  const Scenario sc = compile_text(dir, tiny_world(R"(uncertainty:
+  interests: {concentration: 20, source: a test}
+  values:
+    parameters.aid.temperature: {uniform: [0.1, 0.4], source: a test}
+)"));
+  const Scenario plain = compile_text(dir, tiny_world());
+  const std::string out = dir.path("u.h5");
+  {
+    ResultsFile file(out, RunMetadata{"sixparty run test", utc_now(), 2});
+    EnsembleOptions opt;
+    opt.runs = 70;  // more than one block
+    opt.seed = 5;
+    for (const Scenario* s : {&sc, &plain}) {
+      auto sink = file.add_scenario(*s, opt);
+      ThreadScope threads(2);
+      threads.run([&] { run_ensemble(*s, opt, *sink, nullptr, nullptr); });
+    }
+    file.commit("complete");
+  }
+  h5::quiet();
+  h5::Handle f = h5::open_file_read(out);
+  REQUIRE(h5::exists(f.id(), "tiny/draws"));
+  CHECK_FALSE(h5::exists(f.id(), "tiny_2/draws"));  // nothing uncertain, no draws
+  h5::Handle g = h5::open_group(f.id(), "tiny/draws");
+  const auto names = h5::read_strings(g.id(), "quantity");
+  CHECK(names == uncertainty_names(sc));
+  std::vector<hsize_t> dims;
+  const auto values = h5::read_doubles(g.id(), "value", &dims);
+  REQUIRE(dims == std::vector<hsize_t>{70, names.size()});
+  // the stored draws are those a fresh run r makes (replay reproduces them)
+  for (std::uint32_t r : {0u, 33u, 69u}) {
+    RunState s(sc);
+    s.reset(sc, r);
+    draw_inputs(sc, s, Rng(5));
+    for (std::size_t q = 0; q < names.size(); ++q) CHECK(values[r * names.size() + q] == s.draws[q]);
+  }
 }

@@ -317,3 +317,25 @@ def test_notebook_executes(results, tmp_path, monkeypatch):
     assert str(results) in text and "P7 observed" in text
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 4
+
+
+def test_draws_of_uncertain_inputs_join_the_outcomes(tmp_path):
+    """a scenario with `uncertainty:` stores every run's draws; they join the outcomes on run"""
+    scen = tmp_path / "unc.yaml"
+    scen.write_text(f"extends: {REPO / 'scenarios' / 'status_quo.yaml'}\nname: unc\n"
+                    "uncertainty:\n  values:\n"
+                    "    parameters.aid.temperature: {uniform: [0.1, 0.4], source: a test}\n"
+                    "    actors.DPRK.stability.repression: {normal: [0.85, 0.1], source: a test}\n",
+                    encoding="utf-8")
+    out = tmp_path / "u.h5"
+    r = sixparty("run", scen, "-n", 30, "--record", "outcomes", "-o", out, "-q")
+    assert r.returncode == 0, r.stderr
+    d = sr.draws(out, "unc")
+    assert d.shape == (30, 2) and d.index.name == "run"
+    assert list(d.columns) == ["actors.DPRK.stability.repression", "parameters.aid.temperature"]
+    assert d["parameters.aid.temperature"].between(0.1, 0.4).all()
+    assert d["actors.DPRK.stability.repression"].between(0, 1).all()
+    assert d["parameters.aid.temperature"].nunique() == 30
+    o = sr.outcomes(out, "unc").reset_index()
+    joined = o[o.actor == "DPRK"].merge(d.reset_index(), on="run")
+    assert len(joined) == 30
