@@ -47,6 +47,9 @@ void RunState::reset(const Scenario& sc, std::uint32_t run_index) {
   world.assign(sc.initial);
   params = sc.params;
   interests = sc.interests;
+  // a RunState may serve the scenarios of a batch in turn: they share actors, not events
+  event_step.resize(sc.events.size());
+  event_factor.resize(sc.events.size());
   for (std::size_t k = 0; k < sc.events.size(); ++k) {
     event_step[k] = sc.events[k].step;
     event_factor[k] = 1.0;
