@@ -144,11 +144,25 @@ Comparison compare_outcomes(const OutcomeTable& A, const OutcomeTable& B, std::u
     row.out.mean_a = mean_of(a);
     row.out.mean_b = mean_of(b);
     row.out.diff = row.out.mean_b - row.out.mean_a;
+    row.out.runs_q05 = row.out.runs_q95 = kNaN;
+    // exact comparison, not sd > 0: a mean of equal values need not equal them in floating point
+    auto constant = [](const std::vector<double>& v) {
+      return std::all_of(v.begin(), v.end(), [&](double x) { return x == v.front(); });
+    };
+    bool varies = !constant(a) || !constant(b);
     if (c.paired) {
       std::vector<double> d(a.size());
       for (std::size_t k = 0; k < a.size(); ++k) d[k] = b[k] - a[k];
       row.out.diff = mean_of(d);
+      varies = !constant(d);
+      std::vector<double> sorted;
+      for (double x : d)
+        if (std::isfinite(x)) sorted.push_back(x);
+      std::sort(sorted.begin(), sorted.end());
+      row.out.runs_q05 = quantile_sorted(sorted, 0.05);
+      row.out.runs_q95 = quantile_sorted(sorted, 0.95);
     }
+    row.out.deterministic = !varies;
     // d_av: the difference in units of the outcome's own spread (Cumming 2012), comparable
     // between paired and unpaired designs; NaN when neither ensemble varies
     const double sa = sd_of(a), sb = sd_of(b);
@@ -178,34 +192,42 @@ std::string format_comparison_table(const Comparison& c) {
       continue;
     if (r.family != family) {
       family = r.family;
-      std::snprintf(line, sizeof line, "\n  %-6s %-38s %10s %10s %10s  %-23s %7s\n", "actor", family.c_str(), c.a.substr(0, 10).c_str(),
-                    c.b.substr(0, 10).c_str(), "diff", "95 % interval", "effect");
+      std::snprintf(line, sizeof line, "\n  %-6s %-38s %10s %10s %10s  %-23s %-23s %7s\n", "actor", family.c_str(),
+                    c.a.substr(0, 10).c_str(), c.b.substr(0, 10).c_str(), "diff", "95 % interval of diff",
+                    "5-95 % of runs", "effect");
       os << line;
     }
-    char interval[64];
-    std::snprintf(interval, sizeof interval, "[%.4f, %.4f]", r.low, r.high);
-    const bool clear = r.low > 0 || r.high < 0;
+    char interval[64], spread[64];
+    if (r.deterministic) std::snprintf(interval, sizeof interval, "%s", "deterministic");
+    else std::snprintf(interval, sizeof interval, "[%.4f, %.4f]", r.low, r.high);
+    if (r.deterministic || !std::isfinite(r.runs_q05)) std::snprintf(spread, sizeof spread, "%s", "-");
+    else std::snprintf(spread, sizeof spread, "[%.4f, %.4f]", r.runs_q05, r.runs_q95);
+    const bool clear = !r.deterministic && (r.low > 0 || r.high < 0);
     char effect[16];
     if (!std::isfinite(r.effect)) std::snprintf(effect, sizeof effect, "%7s", "-");
     else if (std::abs(r.effect) > 99) std::snprintf(effect, sizeof effect, "%7s", r.effect > 0 ? ">99" : "<-99");
     else std::snprintf(effect, sizeof effect, "%7.2f", r.effect);
-    std::snprintf(line, sizeof line, "  %-6s %-38s %10.4f %10.4f %+10.4f  %-23s %s%s\n", r.actor.c_str(),
-                  r.detail.substr(0, 38).c_str(), r.mean_a, r.mean_b, r.diff, interval, effect, clear ? " *" : "");
+    std::snprintf(line, sizeof line, "  %-6s %-38s %10.4f %10.4f %+10.4f  %-23s %-23s %s%s\n", r.actor.c_str(),
+                  r.detail.substr(0, 38).c_str(), r.mean_a, r.mean_b, r.diff, interval, spread, effect, clear ? " *" : "");
     os << line;
   }
-  os << "\n  * the interval excludes zero\n";
+  os << "\n  diff: the mean difference; its 95 % interval is Monte Carlo error (a percentile bootstrap over runs)\n"
+     << "  5-95 % of runs: the spread of the per-run paired differences (how much the effect varies between runs)\n"
+     << "  deterministic: no run differs from another, so there is no interval and no star\n"
+     << "  * the interval excludes zero\n";
   return os.str();
 }
 
 std::string format_comparison_csv(const Comparison& c) {
   std::ostringstream os;
   os << "family,metric,actor,detail,units,mean_" << csv_field(c.a) << ",mean_" << csv_field(c.b)
-     << ",diff,ci_low,ci_high,effect_size\n";
+     << ",diff,ci_low,ci_high,runs_q05,runs_q95,deterministic,effect_size\n";
   for (const auto& r : c.rows)
     os << r.family << "," << r.metric << "," << r.actor << "," << csv_field(r.detail) << "," << csv_field(r.units) << ","
        << format_number(r.mean_a) << ","
        << format_number(r.mean_b) << "," << format_number(r.diff) << "," << format_number(r.low) << ","
-       << format_number(r.high) << "," << format_number(r.effect) << "\n";
+       << format_number(r.high) << "," << format_number(r.runs_q05) << "," << format_number(r.runs_q95) << ","
+       << (r.deterministic ? 1 : 0) << "," << format_number(r.effect) << "\n";
   return os.str();
 }
 
@@ -221,7 +243,9 @@ std::string format_comparison_json(const Comparison& c) {
        << ", \"units\": " << json_string(r.units)
        << ", \"mean_a\": " << json_number(r.mean_a) << ", \"mean_b\": " << json_number(r.mean_b)
        << ", \"diff\": " << json_number(r.diff) << ", \"ci_low\": " << json_number(r.low)
-       << ", \"ci_high\": " << json_number(r.high) << ", \"effect_size\": " << json_number(r.effect) << "}";
+       << ", \"ci_high\": " << json_number(r.high) << ", \"runs_q05\": " << json_number(r.runs_q05)
+       << ", \"runs_q95\": " << json_number(r.runs_q95) << ", \"deterministic\": " << (r.deterministic ? "true" : "false")
+       << ", \"effect_size\": " << json_number(r.effect) << "}";
   }
   os << "\n]}\n";
   return os.str();
@@ -264,6 +288,10 @@ Table comparison_table(const Comparison& c) {
   numbers("diff", [](const ComparisonRow& r) { return r.diff; }, "difference b - a (paired mean when paired)");
   numbers("ci_low", [](const ComparisonRow& r) { return r.low; }, "lower end of the 95 % bootstrap interval");
   numbers("ci_high", [](const ComparisonRow& r) { return r.high; }, "upper end of the 95 % bootstrap interval");
+  numbers("runs_q05", [](const ComparisonRow& r) { return r.runs_q05; }, "5 % quantile of the per-run paired differences (NaN unpaired)");
+  numbers("runs_q95", [](const ComparisonRow& r) { return r.runs_q95; }, "95 % quantile of the per-run paired differences (NaN unpaired)");
+  numbers("deterministic", [](const ComparisonRow& r) { return r.deterministic ? 1.0 : 0.0; },
+          "1: no run differs from another (no interval, no star)");
   numbers("effect_size", [](const ComparisonRow& r) { return r.effect; }, "difference over the mean of the two sds (d_av)");
   return t;
 }

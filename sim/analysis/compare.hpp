@@ -32,6 +32,12 @@ struct ComparisonRow {
   std::string detail;  // interest, partner, "at the horizon", "mean over time"
   std::string units;   // of the outcome
   double mean_a = 0, mean_b = 0, diff = 0, low = 0, high = 0, effect = 0;
+  // what kind of number it is: low, high bound the mean difference (Monte Carlo error);
+  // runs_q05, runs_q95 are the 5 and 95 % quantiles of the per-run paired differences, the spread
+  // of the effect over runs (NaN unpaired); deterministic: no run differs from another in either
+  // ensemble, nor in the paired difference, so there is no interval to give
+  double runs_q05 = 0, runs_q95 = 0;
+  bool deterministic = false;
 };
 
 struct Comparison {

@@ -72,7 +72,7 @@ expect 0 "compare groups as json" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp
 /usr/bin/python3 -c "import json,sys; d=json.load(open('$tmp/out')); assert d['paired'] and d['runs']==12 and len(d['rows'])>50" \
   && ok || bad "compare json is not valid or incomplete"
 expect 0 "compare groups as csv" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" --format csv -q
-contains "$tmp/out" "family,metric,actor,detail,units,mean_status_quo,mean_collapse,diff,ci_low,ci_high,effect_size" "csv header"
+contains "$tmp/out" "family,metric,actor,detail,units,mean_status_quo,mean_collapse,diff,ci_low,ci_high,runs_q05,runs_q95,deterministic,effect_size" "csv header"
 expect 2 "compare a missing group" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:nothing"
 contains "$tmp/err" "has no group 'nothing'" "missing group message"
 expect 2 "compare one scenario and one group" -- "$bin" compare scenarios/status_quo.yaml "$tmp/c.h5:collapse"

@@ -35,7 +35,7 @@ import sixparty_results as sr  # noqa: E402
 RUNS = 20
 ACTORS = ["RUS", "DPRK", "PRC", "USA", "ROK", "JPN"]
 COMPARISON_COLUMNS = ["family", "metric", "actor", "detail", "units", "mean_a", "mean_b", "diff", "ci_low", "ci_high",
-                      "effect_size"]
+                      "runs_q05", "runs_q95", "deterministic", "effect_size"]
 PATTERN_COLUMNS = ["description", "source", "tolerance", "note", "known_failure", "class", "claim", "observed",
                    "interval_low", "interval_high", "expected_min", "expected_max", "confidence", "passed", "evaluated"]
 
@@ -339,3 +339,20 @@ def test_draws_of_uncertain_inputs_join_the_outcomes(tmp_path):
     o = sr.outcomes(out, "unc").reset_index()
     joined = o[o.actor == "DPRK"].merge(d.reset_index(), on="run")
     assert len(joined) == 30
+
+
+def test_comparison_says_what_kind_of_number_each_row_is(tmp_path):
+    """Monte Carlo interval of the mean difference, spread of the per-run differences, and rows
+    with no spread marked deterministic, with neither interval nor star"""
+    r = sixparty("compare", "-n", 30, "-o", tmp_path / "c.h5", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    rows = pd.DataFrame(json.loads(r.stdout)["rows"])
+    refugees = rows[(rows.family == "refugees") & (rows.actor == "PRC")].iloc[0]
+    assert bool(refugees.deterministic)           # 10 % of the population, in every run
+    rus = rows[(rows.metric == "mean_utility") & (rows.actor == "RUS")].iloc[0]
+    assert not bool(rus.deterministic)
+    assert rus.runs_q05 <= rus.ci_low <= rus["diff"] <= rus.ci_high <= rus.runs_q95
+    t = sixparty("compare", "-n", 30, "-o", tmp_path / "t.h5", "-q")
+    lines = [x for x in t.stdout.splitlines() if "deterministic" in x and x.startswith("  ")]
+    assert lines and not any(x.rstrip().endswith("*") for x in lines if "deterministic:" not in x)
+    assert "its 95 % interval is Monte Carlo error" in t.stdout
