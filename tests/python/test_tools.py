@@ -356,3 +356,27 @@ def test_comparison_says_what_kind_of_number_each_row_is(tmp_path):
     lines = [x for x in t.stdout.splitlines() if "deterministic" in x and x.startswith("  ")]
     assert lines and not any(x.rstrip().endswith("*") for x in lines if "deterministic:" not in x)
     assert "its 95 % interval is Monte Carlo error" in t.stdout
+
+
+def test_input_spread_counts_cells_that_hardly_vary(tmp_path):
+    """tools/input_spread.py: declared uncertainty leaves fewer outcome cells that hardly vary"""
+    if not BIN.is_file():
+        pytest.skip(f"no sixparty binary at {BIN} (set SIXPARTY_BIN)")
+    scen = tmp_path / "unc.yaml"
+    scen.write_text(f"extends: {REPO / 'scenarios' / 'status_quo.yaml'}\nname: unc\n"
+                    "uncertainty:\n  interests: {concentration: 50, source: a test}\n"
+                    "  values:\n    parameters.aid.temperature: {log_uniform: [0.1, 0.5], source: a test}\n",
+                    encoding="utf-8")
+    env = {**os.environ, "SIXPARTY_BIN": str(BIN)}
+
+    def low(path):
+        r = subprocess.run([sys.executable, str(REPO / "tools" / "input_spread.py"), str(path), "-n", "30"],
+                           capture_output=True, text=True, timeout=120, env=env, cwd=REPO)
+        assert r.returncode == 0, r.stderr
+        words = r.stdout.split()
+        assert "outcome cells vary by less than 1 % across 30 runs" in r.stdout
+        return int(words[1]), int(words[3])
+
+    fixed, cells = low(REPO / "scenarios" / "status_quo.yaml")
+    uncertain, cells_u = low(scen)
+    assert cells == cells_u and 0 < uncertain < fixed
