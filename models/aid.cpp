@@ -1,5 +1,6 @@
 #include "models/aid.hpp"
 
+#include "models/choice.hpp"
 #include "models/interests.hpp"
 
 #include <algorithm>
@@ -36,7 +37,7 @@ void exchange(const Scenario& sc, RunState& s, int i, int j, int r, double x) {
 
 }  // namespace
 
-void plan_aid(const Scenario& sc, RunState& s, int i) {
+void plan_aid(const Scenario& sc, RunState& s, const Rng& rng, int i) {
   const auto& p = s.params.aid;
   const World& w = s.world;
   const int n = sc.n();
@@ -73,13 +74,14 @@ void plan_aid(const Scenario& sc, RunState& s, int i) {
       plan(i, j) = ratio;  // ratio for now, share below
       best = std::max(best, ratio);
     }
-    double total = std::exp((0.0 - best) / p.temperature);
+    const double keep = std::exp((0.0 - best) / p.temperature);
+    double total = keep;
     for (int j = 0; j < n; ++j) {
       if (j == i || w.collapsed[j] > 0) continue;
       plan(i, j) = std::exp((plan(i, j) - best) / p.temperature);
       total += plan(i, j);
     }
-    for (int j = 0; j < n; ++j) plan(i, j) = (j == i || w.collapsed[j] > 0) ? 0.0 : budget * plan(i, j) / total;
+    allocate_budget(sc, s, rng, plan, i, keep, total, budget, static_cast<std::uint32_t>(r));
   }
 }
 

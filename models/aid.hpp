@@ -12,7 +12,8 @@
 // Cost per unit: C_i = (w_i[economy or security] + c0) / income_ir: giving away a year's income of
 // the resource costs its interest weight; c0 = 0.05 so a donor that does not value its economy
 // still pays something. Benefit and cost are thus of one order, and the logit responds to both.
-// Shares: softmax over {keep: 0} U {j: B_ij / C_i - 1} with temperature T; amount = b_ir * share.
+// Shares: softmax over {keep: 0} U {j: B_ij / C_i - 1} with temperature T; amount = b_ir * share
+// (expected) or b_ir times the share of N discrete acts drawn from the shares (sampled; choice.hpp).
 // Economic aid to j is split: a share subsidy_ij goes as a price subsidy on their trade (trade.hpp),
 // the rest as a direct transfer; both leave the donor's stock and feed the receiver's economy.
 // Exchange: a transfer can be one side of an exchange when each side needs what the other has.
@@ -30,8 +31,9 @@
 
 namespace sixparty {
 
-// plan donor i's aid for this step into s.aid_plan[r](i, .) (decide stage; reads the snapshot only)
-void plan_aid(const Scenario& sc, RunState& s, int donor);
+// plan donor i's aid for this step into s.aid_plan[r](i, .) (decide stage; reads the snapshot
+// only); the shares become amounts as run.decisions says (choice.hpp)
+void plan_aid(const Scenario& sc, RunState& s, const Rng& rng, int donor);
 // move the planned amounts between budgets; split economic aid into direct aid and subsidies
 void transfer_aid(const Scenario& sc, RunState& s);
 // goodwill from aid and learning from what it bought (after trade is settled)

@@ -1,5 +1,6 @@
 #include "models/gestures.hpp"
 
+#include "models/choice.hpp"
 #include "models/interests.hpp"
 
 #include <algorithm>
@@ -26,7 +27,7 @@ void compute_mediation_market(const Scenario& sc, RunState& s) {
   s.counterweight.noalias() = s.dependence.transpose().lazyProduct(w.rivalry);
 }
 
-void plan_gestures(const Scenario& sc, RunState& s, int i) {
+void plan_gestures(const Scenario& sc, RunState& s, const Rng& rng, int i) {
   const auto& p = s.params.gesture;
   const World& w = s.world;
   const int n = sc.n();
@@ -57,14 +58,15 @@ void plan_gestures(const Scenario& sc, RunState& s, int i) {
     s.gesture_plan(i, j) = ratio;
     best = std::max(best, ratio);
   }
-  double total = std::exp(-best / p.temperature);
+  const double keep = std::exp(-best / p.temperature);
+  double total = keep;
   for (int j = 0; j < n; ++j) {
     if (j == i || w.collapsed[j] > 0) continue;
     s.gesture_plan(i, j) = std::exp((s.gesture_plan(i, j) - best) / p.temperature);
     total += s.gesture_plan(i, j);
   }
-  for (int j = 0; j < n; ++j)
-    s.gesture_plan(i, j) = (j == i || w.collapsed[j] > 0) ? 0.0 : budget * s.gesture_plan(i, j) / total;
+  // channel n_resources: no resource's aid uses it
+  allocate_budget(sc, s, rng, s.gesture_plan, i, keep, total, budget, static_cast<std::uint32_t>(sc.n_resources()));
 }
 
 void apply_gestures(const Scenario& sc, RunState& s) {

@@ -15,6 +15,7 @@
 // visibility_ij, visibility_ji += g_v g_ij / D_i dt; prestige_i, prestige_j += g_p g_ij dt.
 #pragma once
 
+#include "core/rng.hpp"
 #include "scenario/scenario.hpp"
 #include "state/run_state.hpp"
 
@@ -27,7 +28,7 @@ namespace sixparty {
 //   counterweight(i, j) = sum_q rivalry(q, j) dependence(q, i)
 void compute_mediation_market(const Scenario& sc, RunState& s);
 
-void plan_gestures(const Scenario& sc, RunState& s, int giver);
+void plan_gestures(const Scenario& sc, RunState& s, const Rng& rng, int giver);
 void apply_gestures(const Scenario& sc, RunState& s);
 
 }  // namespace sixparty

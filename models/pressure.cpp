@@ -1,5 +1,6 @@
 #include "models/pressure.hpp"
 
+#include "models/choice.hpp"
 #include "models/interests.hpp"
 
 #include <algorithm>
@@ -7,7 +8,7 @@
 
 namespace sixparty {
 
-void plan_pressure(const Scenario& sc, RunState& s, int i) {
+void plan_pressure(const Scenario& sc, RunState& s, const Rng& rng, int i) {
   const auto& p = s.params.pressure;
   const World& w = s.world;
   const double w_np = interest(sc, s, i, Indicator::nonproliferation);
@@ -24,7 +25,7 @@ void plan_pressure(const Scenario& sc, RunState& s, int i) {
     // the null model: the decision without a motive (the background level of the logistic)
     const double motive = null_model ? 0.0 : w_np * w.nuclear[j] + w_sec * w.rivalry(i, j) * 0.5 * (1.0 - w.affinity(i, j)) -
                           w_econ * s.trade_potential(i, j) / w.output[i];
-    const double x = 1.0 / (1.0 + std::exp(-(motive - p.threshold) / p.temperature));
+    const double x = choose_sanction(sc, s, rng, i, j, 1.0 / (1.0 + std::exp(-(motive - p.threshold) / p.temperature)));
     s.pressure(i, j) = x;
     s.pressure_target(i, j) = w.sanction_floor(i, j) + (1.0 - w.sanction_floor(i, j)) * x;
   }

@@ -43,6 +43,17 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// a shipped scenario's text without its top-level `uncertainty:` block (the block runs to the next
+// top-level key); empty if it has none
+inline std::string without_uncertainty_block(const std::string& text) {
+  const auto at = text.find("\nuncertainty:");
+  if (at == std::string::npos) return {};
+  auto end = text.find('\n', at + 1);
+  while (end != std::string::npos && end + 1 < text.size() && (text[end + 1] == ' ' || text[end + 1] == '\n'))
+    end = text.find('\n', end + 1);
+  return text.substr(0, at + 1) + (end == std::string::npos ? "" : text.substr(end + 1));
+}
+
 // three actors: a patron (A), a client (B) and a bystander (C)
 inline std::string tiny_world(const std::string& extra = "") {
   return R"(name: tiny

@@ -30,6 +30,8 @@ enum class Purpose : std::uint16_t {
   design = 10,          // batch designs: Latin hypercube strata, Morris trajectories, Sobol' shift
   sensitivity_bootstrap = 11,  // resampling of base rows / trajectories for sensitivity intervals
   uncertainty = 12,     // a run's draws of the scenario's uncertain inputs (step, actor|target: the quantity's name hash)
+  decision = 13,        // sampled allocations: actor | budget channel (resource index, or n_resources for gestures), index: act
+  sanction_decision = 14,  // sampled sanction reviews: actor | target, index: act
 };
 
 inline constexpr const char* rng_algorithm = "Philox4x32-10 (Random123), counter (run, step, actor|target, purpose|index)";

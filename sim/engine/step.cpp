@@ -27,22 +27,22 @@ void perceive(const Scenario& sc, RunState& s) {
 }
 
 namespace {
-void decide_actor(const Scenario& sc, RunState& s, int i) {
-  plan_aid(sc, s, i);
-  plan_gestures(sc, s, i);
-  plan_pressure(sc, s, i);
+void decide_actor(const Scenario& sc, RunState& s, const Rng& rng, int i) {
+  plan_aid(sc, s, rng, i);
+  plan_gestures(sc, s, rng, i);
+  plan_pressure(sc, s, rng, i);
 }
 }  // namespace
 
-void decide(const Scenario& sc, RunState& s, const StepOptions& opt) {
+void decide(const Scenario& sc, RunState& s, const Rng& rng, const StepOptions& opt) {
   const int n = sc.n();
   if (n >= opt.parallel_actors_from) {
     // each actor writes only its own row of the plans: deterministic for any thread count
     parallel_for(static_cast<std::size_t>(n), 8, [&](std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i) decide_actor(sc, s, static_cast<int>(i));
+      for (std::size_t i = b; i < e; ++i) decide_actor(sc, s, rng, static_cast<int>(i));
     });
   } else {
-    for (int i = 0; i < n; ++i) decide_actor(sc, s, i);
+    for (int i = 0; i < n; ++i) decide_actor(sc, s, rng, i);
   }
 }
 
@@ -66,7 +66,7 @@ void score(const Scenario& sc, RunState& s) { score_indicators(sc, s); }
 void step(const Scenario& sc, RunState& s, const Rng& rng, const StepOptions& opt) {
   apply_events(sc, s, rng);
   perceive(sc, s);
-  decide(sc, s, opt);
+  decide(sc, s, rng, opt);
   interact(sc, s, rng);
   domestic(sc, s, rng);
   score(sc, s);

@@ -36,7 +36,7 @@ void draw_inputs(const Scenario& sc, RunState& s, const Rng& rng);
 // the names of the drawn quantities, in the order of s.draws
 std::vector<std::string> uncertainty_names(const Scenario& sc);
 void perceive(const Scenario& sc, RunState& s);
-void decide(const Scenario& sc, RunState& s, const StepOptions& opt);
+void decide(const Scenario& sc, RunState& s, const Rng& rng, const StepOptions& opt);
 void interact(const Scenario& sc, RunState& s, const Rng& rng);
 void domestic(const Scenario& sc, RunState& s, const Rng& rng);
 void score(const Scenario& sc, RunState& s);

@@ -97,6 +97,7 @@ class GroupSink : public EnsembleSink {
     h5::attr_string(g, "description", sc.description);
     h5::attr_int(g, "seed", static_cast<std::int64_t>(opt.seed));
     h5::attr_int(g, "runs", opt.runs);
+    h5::attr_string(g, "decisions", decisions_name(sc.decisions));
     h5::attr_int(g, "runs_completed", 0);
     h5::attr_string(g, "status", "running");
     h5::attr_string(g, "record_level", record_level_name(opt.level));

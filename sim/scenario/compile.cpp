@@ -369,8 +369,34 @@ Scenario compile(const ScenarioSpec& s) {
   sc.patterns = std::make_shared<const std::vector<PatternSpec>>(std::move(patterns));
   if (s.runs.given) sc.runs = s.runs.value;
   if (s.seed.given) sc.seed = s.seed.value;
+  if (s.decisions.given && s.decisions.value == decisions_name(Decisions::expected)) sc.decisions = Decisions::expected;
   return sc;
 }
+
+namespace {
+// the directed pairs (i, j) a world value names: one, or both directions of a pair
+bool same_pairs(const EventTarget& a, const EventTarget& b) {
+  if (a.var != b.var || a.r != b.r) return false;
+  if (a.i == b.i && a.j == b.j) return true;
+  return (a.both || b.both) && a.i == b.j && a.j == b.i;
+}
+}  // namespace
+
+// a value the command line (--set) or a batch factor sets is known, not drawn: it leaves the
+// scenario's uncertain values (otherwise the run's draw would silently replace it)
+void fix_uncertain(const ScenarioSpec& spec, const std::string& path, Uncertainty& u) {
+  int parameter = -1;
+  EventTarget target{};
+  double lo = 0, hi = 0;
+  std::string why;
+  if (!resolve_uncertain(spec, path, parameter, target, lo, hi, why)) return;
+  std::erase_if(u.values, [&](const UncertainValue& v) {
+    if (parameter >= 0 || v.parameter >= 0) return v.parameter == parameter;
+    return same_pairs(v.target, target);
+  });
+}
+
+const char* decisions_name(Decisions d) { return d == Decisions::expected ? "expected" : "sampled"; }
 
 std::optional<Scenario> compile_document(const LoadedDocument& doc, const std::vector<std::string>& overrides,
                                          Diagnostics& diags, bool provenance) {
@@ -382,6 +408,7 @@ std::optional<Scenario> compile_document(const LoadedDocument& doc, const std::v
   validate(spec, diags);
   if (diags.size() > before) return std::nullopt;
   Scenario sc = compile(spec);
+  for (const auto& o : overrides) fix_uncertain(spec, o.substr(0, o.find('=')), sc.uncertainty);
   if (provenance) {
     sc.source_files = doc.files;
     sc.source_texts = doc.texts;

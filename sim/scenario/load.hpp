@@ -23,6 +23,9 @@ std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::s
 // (actors.ID.stability.initial is accepted for actors.ID.stability.value); its range in lo, hi
 bool resolve_uncertain(const ScenarioSpec& spec, const std::string& path, int& parameter, EventTarget& target,
                        double& lo, double& hi, std::string& why);
+// a value set by --set PATH=... or a batch factor is known: any uncertain value it covers (the
+// same parameter, or the same world value for an overlapping pair) is dropped from u
+void fix_uncertain(const ScenarioSpec& spec, const std::string& path, Uncertainty& u);
 
 // spec must have passed validate()
 Scenario compile(const ScenarioSpec& spec);

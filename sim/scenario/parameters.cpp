@@ -108,6 +108,9 @@ const std::vector<ParameterInfo>& parameter_catalogue() {
                "legitimacy added at full reform", "reasoning: performance legitimacy of a reforming elite"),
       SP_PARAM(reform, openness, "1", 1.0, 0.0, 10.0,
                "relative trade gained at full reform", "reasoning: opening doubles trade at full reform"),
+      SP_PARAM(decision, acts_per_year, "1/yr", 12.0, 1.0, 10000.0,
+               "discrete acts per year into which a sampled decision splits each budget (run.decisions: sampled); sets how lumpy acts are, not their mean",
+               "reasoning: about one distinct initiative a month per instrument (a delegation, a credit line, a shipment, a sanction review)"),
   };
   return table;
 }

@@ -92,6 +92,10 @@ struct ReformParams {
   double openness;         // relative trade gained at full reform
 };
 
+struct DecisionParams {
+  double acts_per_year;  // discrete acts per year into which a sampled decision splits each budget (models/choice.hpp)
+};
+
 struct Parameters {
   TradeParams trade;
   AidParams aid;
@@ -105,6 +109,7 @@ struct Parameters {
   WarParams war;
   RefugeeParams refugees;
   ReformParams reform;
+  DecisionParams decision;
 };
 
 struct ParameterInfo {

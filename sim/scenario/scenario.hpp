@@ -49,6 +49,9 @@ struct EventChange {
   double value;
 };
 
+enum class Decisions { sampled, expected };
+const char* decisions_name(Decisions d);
+
 struct Event {
   int step;           // the step at whose start it applies
   double year;        // as written
@@ -116,6 +119,9 @@ struct Scenario {
 
   std::int64_t runs = 100;
   std::uint64_t seed = 1;
+  // how an actor's logit shares become acts (models/choice.hpp; ODD, Decisions): sampled draws
+  // discrete acts from them, expected spends exactly the shares (the mean-field limit)
+  Decisions decisions = Decisions::sampled;
 
   // provenance, stored in results files
   std::vector<std::string> source_files;

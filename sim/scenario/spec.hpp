@@ -195,6 +195,7 @@ struct ScenarioSpec {
   std::vector<PatternSpec> patterns;
   Field<std::int64_t> runs;
   Field<std::uint64_t> seed;
+  Field<std::string> decisions;  // run.decisions: sampled | expected
   SourceLocation root;
 };
 

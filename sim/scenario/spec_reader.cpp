@@ -559,12 +559,13 @@ void read_patterns(Reader& r, const TreeNode& root, std::vector<PatternSpec>& pa
   }
 }
 
-// run: the default number of runs and seed
+// run: the default number of runs and seed, and how decisions are taken
 void read_run(Reader& r, const TreeNode& root, ScenarioSpec& s) {
   if (const TreeNode* run = root.find("run")) {
-    if (r.map(*run, "run", {"runs", "seed"}, "a map with runs and seed")) {
+    if (r.map(*run, "run", {"runs", "seed", "decisions"}, "a map with runs, seed and decisions")) {
       r.integer(run->find("runs"), "run.runs", s.runs);
       r.integer(run->find("seed"), "run.seed", s.seed);
+      r.string(run->find("decisions"), "run.decisions", s.decisions);
     }
   }
 }

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -292,6 +293,18 @@ LoadedDocument load_tree(const std::string& path, Diagnostics& diags, const Tree
   return doc;
 }
 
+namespace {
+// an uncertain value's distribution ({uniform: [..], source: ..}) replaces the base's whole, so
+// that a file can redeclare a value its parent declares with another distribution
+bool declares_distribution(const TreeNode& n) {
+  static const std::array<const char*, 4> kinds = {"uniform", "log_uniform", "normal", "triangular"};
+  for (const auto& e : n.entries)
+    for (const char* k : kinds)
+      if (e.key == k) return true;
+  return false;
+}
+}  // namespace
+
 void merge_tree(TreeNode& base, const TreeNode& overlay) {
   if (!(base.is_map() && overlay.is_map())) {
     base = overlay;
@@ -310,7 +323,7 @@ void merge_tree(TreeNode& base, const TreeNode& overlay) {
     const bool append = std::find(kAppendKeys.begin(), kAppendKeys.end(), e.key) != kAppendKeys.end();
     if (append && b.is_sequence() && o.is_sequence()) {
       b.items.insert(b.items.end(), o.items.begin(), o.items.end());
-    } else if (b.is_map() && o.is_map()) {
+    } else if (b.is_map() && o.is_map() && !declares_distribution(o)) {
       merge_tree(b, o);
     } else {
       b = o;

@@ -438,6 +438,12 @@ void check_run(Checker& c, const ScenarioSpec& s) {
   if (s.runs.given && (s.runs.value < 1 || s.runs.value > ScenarioLimits::max_runs))
     c.diags.error(s.runs.where, "run.runs", "found " + std::to_string(s.runs.value) + "; expected a whole number in [1, " +
                                                 std::to_string(ScenarioLimits::max_runs) + "]");
+  if (s.decisions.given) {
+    const std::vector<std::string> known = {decisions_name(Decisions::sampled), decisions_name(Decisions::expected)};
+    if (std::find(known.begin(), known.end(), s.decisions.value) == known.end())
+      c.diags.error(s.decisions.where, s.decisions.path, "found '" + s.decisions.value + "'" + did_you_mean(s.decisions.value, known) +
+                                                             "; expected one of: " + join(known));
+  }
 }
 
 }  // namespace

@@ -8,13 +8,28 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
 using namespace sixparty;
 using namespace sixparty::test;
 
 namespace {
 
-std::string status_quo() { return source_dir() + "/scenarios/status_quo.yaml"; }
+// the shipped status quo without its own uncertainty block, so each test declares exactly what it draws
+std::string status_quo() {
+  static const TempDir dir;
+  static const std::string path = [] {
+    std::ifstream in(source_dir() + "/scenarios/status_quo.yaml");
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string bare = without_uncertainty_block(text.str());
+    REQUIRE(!bare.empty());
+    REQUIRE(bare.find("uncertainty") == std::string::npos);
+    return dir.write("status_quo_bare.yaml", bare);
+  }();
+  return path;
+}
 
 std::string with_uncertainty(const std::string& block) {
   return "extends: " + status_quo() + "\nname: unc\n" + block;

@@ -93,7 +93,7 @@ TEST_CASE("gestures: paid from diplomatic capital only; they raise affinity, vis
   const Rng rng(1);
   apply_events(sc, s, rng);
   perceive(sc, s);
-  decide(sc, s, {});
+  decide(sc, s, Rng(1), {});
   REQUIRE(s.gesture_plan.sum() > 0);
   const World before = s.world;
   apply_gestures(sc, s);
@@ -204,7 +204,7 @@ TEST_CASE("aid: an exchange when each side needs what the other has; conserved")
   const Rng rng(1);
   apply_events(sc, s, rng);
   perceive(sc, s);
-  decide(sc, s, {});
+  decide(sc, s, Rng(1), {});
   REQUIRE(s.aid_plan[0](0, 1) > 0);  // A gives B economic aid
   // B has military capacity to spare; A is short of it
   s.world.stock(1, 1) = 2 * sc.initial.stock0(1, 1);
@@ -219,7 +219,7 @@ TEST_CASE("aid: an exchange when each side needs what the other has; conserved")
   t.reset(sc, 0);
   apply_events(sc, t, rng);
   perceive(sc, t);
-  decide(sc, t, {});
+  decide(sc, t, Rng(1), {});
   transfer_aid(sc, t);
   CHECK(t.exchange.sum() == 0);
 }

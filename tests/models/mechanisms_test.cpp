@@ -217,7 +217,9 @@ TEST_CASE("mechanisms: reform off: the reform future does not reform") {
 }
 
 TEST_CASE("mechanisms: motives off (the null model): every budget is split evenly, every sanction is the background") {
-  const Scenario sc = without("historical_1980_2005", "motives");
+  // the equal split is of the shares; sampled decisions would draw acts from them
+  Scenario sc = without("historical_1980_2005", "motives");
+  sc.decisions = Decisions::expected;
   const RunState s = run_until(sc, 1990);
   // the Soviet economic budget: the same amount to each of the six partners
   const int e = sc.economic;

@@ -54,7 +54,7 @@ TEST_CASE("aid: transfers are conserved and never overdraw a budget") {
     const double before = s.world.stock(0, 0);
     apply_events(sc, s, rng);
     perceive(sc, s);
-    decide(sc, s, {});
+    decide(sc, s, Rng(1), {});
     const double planned = s.aid_plan[0].row(0).sum();
     CHECK(planned <= sc.initial.spendable(0, 0) * before * sc.dt + 1e-12);
     interact(sc, s, rng);
