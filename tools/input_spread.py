@@ -4,12 +4,16 @@
 A cell is one actor's value of one numeric outcome column of ``outcomes/`` (``final_stability``
 of the DPRK, ``mean_utility`` of Russia, ...). A cell "varies by less than 1 %" when its standard
 deviation over runs is at most 1 % of the absolute value of its mean; it "does not vary" when
-every run gives the same value. With fixed inputs most cells hardly vary: the runs differ only by
-the model's own noise. Declared uncertainty (``uncertainty:`` in the scenario) should widen them.
+every run gives the same value. Cells of an actor toward itself (``mean_aid_RUS`` of Russia, its
+own trade share, influence and gestures) are zero by construction and left out. With fixed inputs
+and expected decisions most cells hardly vary: the runs differ only by the model's own noise.
+Declared uncertainty (``uncertainty:``) and sampled decisions (``run.decisions``) widen them;
+``--set 'uncertainty={}' --set run.decisions=expected`` measures a scenario without either.
 
     /usr/bin/python3 tools/input_spread.py scenarios/status_quo.yaml [-n 200] [--set PATH=VALUE]...
 
-Prints one line: ``SCENARIO: K of N outcome cells vary by less than 1 % across R runs (M not at all)``.
+Prints one line: ``SCENARIO: K of N outcome cells vary by less than 1 % across R runs (M not at
+all; S cells of an actor toward itself left out)``.
 Needs h5py, pandas, xarray (Debian's /usr/bin/python3) and a built sixparty (SIXPARTY_BIN, or
 build/release/sim/sixparty).
 """
@@ -28,11 +32,14 @@ import sixparty_results as sr  # noqa: E402
 
 
 def spread(outcomes):
-    """(cells varying by less than 1 %, cells not varying at all, cells) of an outcomes table"""
+    """(cells varying by less than 1 %, cells not varying at all, cells, self cells left out) of an outcomes table"""
     columns = [c for c in outcomes.columns if outcomes[c].dtype.kind == "f"]
-    low = same = total = 0
+    low = same = total = own = 0
     for column in columns:
-        for _, group in outcomes.groupby("actor"):
+        for actor, group in outcomes.groupby("actor"):
+            if column.endswith("_" + str(actor)):
+                own += 1  # toward itself: zero by construction
+                continue
             x = group[column].to_numpy()
             if not np.all(np.isfinite(x)):
                 continue
@@ -41,7 +48,21 @@ def spread(outcomes):
                 same += 1
             if x.std() <= 0.01 * abs(x.mean()):
                 low += 1
-    return low, same, total
+    return low, same, total, own
+
+
+def measure(scenario, runs=200, sets=(), binary=None):
+    """runs the scenario and returns (group, low, same, total, own) as spread() counts them"""
+    binary = binary or os.environ.get("SIXPARTY_BIN", str(ROOT / "build" / "release" / "sim" / "sixparty"))
+    with tempfile.TemporaryDirectory() as d:
+        out = Path(d) / "spread.h5"
+        flags = [x for s in sets for x in ("--set", s)]
+        r = subprocess.run([binary, "run", str(scenario), "-n", str(runs), "--record", "outcomes", "-o", str(out),
+                            "-q", *flags], capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"sixparty run: exit {r.returncode}\n{r.stderr}")
+        group = sr.list_groups(out)[0]
+        return (group, *spread(sr.outcomes(out, group)))
 
 
 def main():
@@ -50,17 +71,9 @@ def main():
     ap.add_argument("-n", "--runs", type=int, default=200)
     ap.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
     args = ap.parse_args()
-    binary = os.environ.get("SIXPARTY_BIN", str(ROOT / "build" / "release" / "sim" / "sixparty"))
-    with tempfile.TemporaryDirectory() as d:
-        out = Path(d) / "spread.h5"
-        sets = [x for s in args.set for x in ("--set", s)]
-        r = subprocess.run([binary, "run", args.scenario, "-n", str(args.runs), "--record", "outcomes", "-o", str(out),
-                            "-q", *sets], capture_output=True, text=True)
-        if r.returncode != 0:
-            sys.exit(f"sixparty run: exit {r.returncode}\n{r.stderr}")
-        group = sr.list_groups(out)[0]
-        low, same, total = spread(sr.outcomes(out, group))
-    print(f"{group}: {low} of {total} outcome cells vary by less than 1 % across {args.runs} runs ({same} not at all)")
+    group, low, same, total, own = measure(args.scenario, args.runs, args.set)
+    print(f"{group}: {low} of {total} outcome cells vary by less than 1 % across {args.runs} runs "
+          f"({same} not at all; {own} cells of an actor toward itself left out)")
     return 0
 
 

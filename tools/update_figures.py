@@ -9,7 +9,9 @@ Each generated block sits between two markers in the documents:
 
 Blocks: historical-patterns and futures-patterns (every pattern with its class, observed value,
 95 % bootstrap interval, bounds and verdict), audit-summary and audit-table (what the pattern
-audit found), comparison (status quo against collapse, paired).
+audit found), comparison (status quo against collapse, paired), input-spread (how many of the
+status quo's outcome cells hardly vary between runs, with and without its declared uncertainty
+and sampled decisions; tools/input_spread.py).
 
     /usr/bin/python3 tools/update_figures.py               # rerun (200 runs) and rewrite the blocks
     /usr/bin/python3 tools/update_figures.py --check -n 60 # fresh smaller run; fail if the documents
@@ -18,7 +20,8 @@ audit found), comparison (status quo against collapse, paired).
 The check compares every value that has an interval with the fresh one: they agree when they
 differ by less than 4 combined standard errors (each from its 95 % interval, se = width / 3.92)
 plus the rounding of the printed figure (0.1 % of it). Classes, claims, verdicts of the audit and
-its count of independent tests must match exactly. Needs h5py, pandas and xarray (Debian's
+its count of independent tests must match exactly. Counts of cells that hardly vary agree within
+5 cells or 10 % (they are counts of thresholded sample statistics, without an interval). Needs h5py, pandas and xarray (Debian's
 /usr/bin/python3) and a built sixparty (SIXPARTY_BIN, or build/release/sim/sixparty).
 """
 import argparse
@@ -33,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import sixparty_results as sr  # noqa: E402
+import input_spread  # noqa: E402
 
 DOCS = [ROOT / "models" / "ODD.md", ROOT / "README.md"]
 HISTORICAL = "scenarios/historical_1980_2005.yaml"
@@ -131,6 +135,22 @@ def comparison_table(c):
     return "\n".join(lines) + "\n"
 
 
+SPREAD_SETTINGS = [
+    ("no declared uncertainty, expected decisions", ["uncertainty={}", "run.decisions=expected"]),
+    ("no declared uncertainty, sampled decisions", ["uncertainty={}"]),
+    ("declared uncertainty, expected decisions", ["run.decisions=expected"]),
+    ("declared uncertainty, sampled decisions (the default)", []),
+]
+
+
+def spread_table(runs):
+    lines = ["| scenario | inputs and decisions | cells varying < 1 % | not at all | cells |", "|---|---|---|---|---|"]
+    for label, sets in SPREAD_SETTINGS:
+        group, low, same, total, _ = input_spread.measure(ROOT / FUTURES[0], runs, sets)
+        lines.append(f"| {group} | {label} | {low} ({100 * low / total:.0f} %) | {same} | {total} |")
+    return "\n".join(lines) + "\n"
+
+
 def measure(runs, tmp):
     h, c = tmp / "h.h5", tmp / "c.h5"
     ah, af = tmp / "ah.h5", tmp / "af.h5"
@@ -145,6 +165,7 @@ def measure(runs, tmp):
         "audit-summary": audit_summary(hist_audit, fut_audit),
         "audit-table": audit_table(hist_audit) + "\n" + audit_table(fut_audit),
         "comparison": comparison_table(sr.comparison(c)),
+        "input-spread": spread_table(runs),
     }
 
 
@@ -198,6 +219,11 @@ def check_block(name, doc, new):
         elif name == "comparison":
             if not agree(to_float(d[4]), interval(d[5]), to_float(n[4]), interval(n[5])):
                 problems.append(f"{name} {key}: difference {d[4]} {d[5]} in the document, {n[4]} {n[5]} now")
+        elif name == "input-spread":
+            for col, what in ((2, "cells varying < 1 %"), (3, "cells not varying")):
+                dv, nv = int(d[col].split()[0]), int(n[col].split()[0])
+                if abs(dv - nv) > max(5, 0.1 * dv):
+                    problems.append(f"{name} {key[1]}: {what} {dv} in the document, {nv} now")
         elif name == "audit-table" and d[1] != n[1]:
             problems.append(f"{name} {key[0]}: class {d[1]} in the document, {n[1]} now")
     return problems

@@ -359,24 +359,25 @@ def test_comparison_says_what_kind_of_number_each_row_is(tmp_path):
 
 
 def test_input_spread_counts_cells_that_hardly_vary(tmp_path):
-    """tools/input_spread.py: declared uncertainty leaves fewer outcome cells that hardly vary"""
+    """tools/input_spread.py: declared uncertainty and sampled decisions leave fewer cells that hardly vary"""
     if not BIN.is_file():
         pytest.skip(f"no sixparty binary at {BIN} (set SIXPARTY_BIN)")
-    scen = tmp_path / "unc.yaml"
-    scen.write_text(f"extends: {REPO / 'scenarios' / 'status_quo.yaml'}\nname: unc\n"
-                    "uncertainty:\n  interests: {concentration: 50, source: a test}\n"
-                    "  values:\n    parameters.aid.temperature: {log_uniform: [0.1, 0.5], source: a test}\n",
-                    encoding="utf-8")
     env = {**os.environ, "SIXPARTY_BIN": str(BIN)}
 
-    def low(path):
-        r = subprocess.run([sys.executable, str(REPO / "tools" / "input_spread.py"), str(path), "-n", "30"],
+    def low(path, *sets):
+        r = subprocess.run([sys.executable, str(REPO / "tools" / "input_spread.py"), str(path), "-n", "30",
+                            *[x for s in sets for x in ("--set", s)]],
                            capture_output=True, text=True, timeout=120, env=env, cwd=REPO)
         assert r.returncode == 0, r.stderr
         words = r.stdout.split()
         assert "outcome cells vary by less than 1 % across 30 runs" in r.stdout
         return int(words[1]), int(words[3])
 
-    fixed, cells = low(REPO / "scenarios" / "status_quo.yaml")
-    uncertain, cells_u = low(scen)
+    # the shipped status quo declares its uncertainty: without it and with expected decisions, then
+    # with its declared uncertainty, then with sampled decisions alone
+    sq = REPO / "scenarios" / "status_quo.yaml"
+    fixed, cells = low(sq, "uncertainty={}", "run.decisions=expected")
+    uncertain, cells_u = low(sq, "run.decisions=expected")
+    sampled, _ = low(sq, "uncertainty={}")
     assert cells == cells_u and 0 < uncertain < fixed
+    assert sampled < fixed  # sampled decisions alone make runs differ
