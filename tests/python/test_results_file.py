@@ -30,7 +30,7 @@ STATS = ["mean", "sd", "q05", "q25", "q50", "q75", "q95"]
 QUANTILES = {"q05": 0.05, "q25": 0.25, "q50": 0.50, "q75": 0.75, "q95": 0.95}
 ROOT_ATTRS = ["title", "Conventions", "sixparty_version", "git_revision", "command_line", "started",
               "finished", "rng_algorithm", "threads", "status", "scenarios"]
-GROUP_ATTRS = ["scenario_name", "description", "seed", "runs", "runs_completed", "status", "record_level",
+GROUP_ATTRS = ["scenario_name", "description", "seed", "runs", "decisions", "runs_completed", "status", "record_level",
                "start_year", "end_year", "steps_per_year", "scenario_files", "scenario_texts", "scenario_yaml",
                "scenario_resolved"]
 # attributes that legitimately differ between two runs of the same ensemble
@@ -90,6 +90,7 @@ def test_root_and_group_attributes(traces_file):
         assert g.attrs["scenario_name"] == "status_quo"
         assert g.attrs["seed"] == SEED
         assert g.attrs["runs"] == RUNS
+        assert g.attrs["decisions"] == "sampled"  # the default
         assert g.attrs["runs_completed"] == RUNS
         assert g.attrs["status"] == "complete"
         assert g.attrs["record_level"] == "traces"
@@ -99,17 +100,17 @@ def test_root_and_group_attributes(traces_file):
         assert g.attrs["scenario_yaml"] == SCENARIO.read_text()
         assert g.attrs["scenario_texts"][0] == g.attrs["scenario_yaml"]
         assert "actors" in g.attrs["scenario_resolved"]
-        assert set(g.keys()) == {"outcomes", "summary", "traces"}
+        assert set(g.keys()) == {"outcomes", "summary", "traces", "draws"}  # status_quo declares uncertainty
         assert g["summary"].attrs["runs"] == RUNS
 
 
 def test_record_levels_decide_the_subgroups(summary_file, outcomes_file):
     with h5py.File(summary_file, "r") as f:
         assert f[GROUP].attrs["record_level"] == "summary"
-        assert set(f[GROUP].keys()) == {"outcomes", "summary"}
+        assert set(f[GROUP].keys()) == {"outcomes", "summary", "draws"}
     with h5py.File(outcomes_file, "r") as f:
         assert f[GROUP].attrs["record_level"] == "outcomes"
-        assert set(f[GROUP].keys()) == {"outcomes"}
+        assert set(f[GROUP].keys()) == {"outcomes", "draws"}
 
 
 def test_storage_chunking_and_fill(traces_file):

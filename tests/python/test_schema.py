@@ -252,6 +252,7 @@ BAD_DOCUMENTS = [
     pytest.param(bad(parameters={"trade": {"gains_rate": 2}}), id="parameter out of range"),
     pytest.param(bad(time={"start": 2000, "end": 2010, "steps_per_year": 0}), id="zero steps per year"),
     pytest.param(bad(run={"runs": 0}), id="zero runs"),
+    pytest.param(bad(run={"decisions": "maybe"}), id="unknown decisions"),
     pytest.param(bad(description=["a", "list"]), id="description not a scalar"),
     pytest.param(bad(actors__A__interests={}), id="empty interests"),
     pytest.param(bad(actors__A__interests={"security": 0, "economy": 0}), id="all interest weights zero"),
@@ -398,6 +399,12 @@ def test_keys_follow_spec_reader(schema):
     mean_keys, at_keys = re.findall(r"std::vector<std::string>\{([^}]*)\}", _body(src, "void read_expr("))[:2]
     assert set(expr["mean"]["properties"]) == set(_strings(mean_keys))
     assert set(expr["at"]["properties"]) == set(_strings(at_keys))
+    # run: the keys read_run accepts, and the decisions that decisions_name spells
+    run_keys = re.search(r"\{(\"runs\"[^}]*)\}", _body(src, "void read_run(")).group(1)
+    assert set(props["run"]["properties"]) == set(_strings(run_keys))
+    line = re.search(r"const char\* decisions_name\(.*", _cpp("sim/scenario/compile.cpp")).group(0)
+    names = re.findall(r'"(\w+)"', line)
+    assert set(props["run"]["properties"]["decisions"]["enum"]) == set(names)
 
 
 def test_symmetric_relation_keys_follow_validate(schema):

@@ -331,8 +331,10 @@ def test_draws_of_uncertain_inputs_join_the_outcomes(tmp_path):
     r = sixparty("run", scen, "-n", 30, "--record", "outcomes", "-o", out, "-q")
     assert r.returncode == 0, r.stderr
     d = sr.draws(out, "unc")
-    assert d.shape == (30, 2) and d.index.name == "run"
-    assert list(d.columns) == ["actors.DPRK.stability.repression", "parameters.aid.temperature"]
+    # the two declared here (the second replaces status_quo's own) join the status quo's declarations
+    assert d.shape[0] == 30 and d.index.name == "run"
+    assert {"actors.DPRK.stability.repression", "parameters.aid.temperature"} <= set(d.columns)
+    assert d.shape[1] > 2
     assert d["parameters.aid.temperature"].between(0.1, 0.4).all()
     assert d["actors.DPRK.stability.repression"].between(0, 1).all()
     assert d["parameters.aid.temperature"].nunique() == 30
