@@ -14,7 +14,7 @@ status quo's outcome cells hardly vary between runs, with and without its declar
 and sampled decisions; tools/input_spread.py).
 
     /usr/bin/python3 tools/update_figures.py               # rerun (200 runs) and rewrite the blocks
-    /usr/bin/python3 tools/update_figures.py --check -n 60 # fresh smaller run; fail if the documents
+    /usr/bin/python3 tools/update_figures.py --check -n 200 # fresh run; fail if the documents
                                                            # disagree beyond Monte Carlo error
 
 The check compares every value that has an interval with the fresh one: they agree when they
