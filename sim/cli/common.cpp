@@ -2,10 +2,14 @@
 
 #include "experiment/patterns.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <ostream>
+#include <utility>
 
 namespace sixparty::cli {
 
@@ -64,8 +68,12 @@ TallySink::TallySink(const Scenario& sc, EnsembleSink& inner, PatternLeaves* lea
     : sc_(sc), inner_(inner), layout_(sc, outcome_variables()), leaves_(leaves) {
   const std::size_t n = sc.n();
   collapsed_.assign(n, 0);
-  stability_.assign(n, 0);
-  utility_.assign(n, 0);
+  for (Moments* m : {&stability_, &utility_}) {
+    m->sum.assign(n, 0);
+    m->sum2.assign(n, 0);
+    m->lo.assign(n, std::numeric_limits<double>::infinity());
+    m->hi.assign(n, -std::numeric_limits<double>::infinity());
+  }
 }
 
 void TallySink::block(std::int64_t first, std::int64_t count, const double* outcomes, const double* traces) {
@@ -81,8 +89,12 @@ void TallySink::block(std::int64_t first, std::int64_t count, const double* outc
     const double* o = outcomes + r * layout_.per_step;
     for (int i = 0; i < sc_.n(); ++i) {
       collapsed_[i] += o[oc + i];
-      stability_[i] += o[os + i];
-      utility_[i] += o[ou + i];
+      for (auto [m, x] : {std::pair{&stability_, o[os + i]}, std::pair{&utility_, o[ou + i]}}) {
+        m->sum[i] += x;
+        m->sum2[i] += x * x;
+        m->lo[i] = std::min(m->lo[i], x);
+        m->hi[i] = std::max(m->hi[i], x);
+      }
     }
   }
   runs_ += count;
@@ -91,11 +103,30 @@ void TallySink::block(std::int64_t first, std::int64_t count, const double* outc
 
 void TallySink::print(std::ostream& os) const {
   if (runs_ == 0) return;
-  os << "  actor   P(collapse)  final stability  mean utility\n";
+  // say what kind of number each column is (issue 11): a probability with its Monte Carlo error,
+  // and means over runs with the spread of the runs, which is not an error of the mean
+  os << "  P(collapse): share of runs [95 % Monte Carlo interval, Wilson]; final stability, mean utility:\n"
+        "  mean over runs +- the sd across runs (how far runs differ), '(all runs)' where no run differs\n";
+  os << "  actor   P(collapse)             final stability        mean utility\n";
+  auto spread = [&](const Moments& m, int i) {
+    const double mean = m.sum[i] / runs_;
+    char cell[64];
+    if (m.lo[i] == m.hi[i]) {
+      std::snprintf(cell, sizeof cell, "%.3f (all runs)", m.lo[i]);
+    } else {
+      const double var = std::max(0.0, (m.sum2[i] - runs_ * mean * mean) / std::max(1.0, runs_ - 1));
+      std::snprintf(cell, sizeof cell, "%.3f +- %.3f", mean, std::sqrt(var));
+    }
+    return std::string(cell);
+  };
   for (int i = 0; i < sc_.n(); ++i) {
-    char line[160];
-    std::snprintf(line, sizeof line, "  %-6s  %11.3f  %15.3f  %12.3f\n", sc_.actor_ids[i].c_str(), collapsed_[i] / runs_,
-                  stability_[i] / runs_, utility_[i] / runs_);
+    const double p = collapsed_[i] / runs_, z = 1.96, z2n = z * z / runs_;
+    const double centre = (p + z2n / 2) / (1 + z2n);
+    const double half = z * std::sqrt(p * (1 - p) / runs_ + z2n / (4 * runs_)) / (1 + z2n);
+    char prob[64], line[240];
+    std::snprintf(prob, sizeof prob, "%.3f [%.3f, %.3f]", p, std::max(0.0, centre - half), std::min(1.0, centre + half));
+    std::snprintf(line, sizeof line, "  %-6s  %-22s  %-21s  %s\n", sc_.actor_ids[i].c_str(), prob, spread(stability_, i).c_str(),
+                  spread(utility_, i).c_str());
     os << line;
   }
 }

@@ -69,7 +69,11 @@ class TallySink : public EnsembleSink {
   EnsembleSink& inner_;
   RecordLayout layout_;
   PatternLeaves* leaves_;
-  std::vector<double> collapsed_, stability_, utility_;
+  // per actor: collapses; sums, sums of squares, minima and maxima of final stability and mean utility
+  std::vector<double> collapsed_;
+  struct Moments {
+    std::vector<double> sum, sum2, lo, hi;
+  } stability_, utility_;
   double runs_ = 0;
 };
 

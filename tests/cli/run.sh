@@ -53,6 +53,13 @@ expect 2 "output is a directory" -- "$bin" run "$sq" -n 5 -o "$tmp" --force
 expect 0 "run without a terminal" -- "$bin" run "$sq" -n 10 -o "$tmp/b.h5"
 [ ! -s "$tmp/err" ] && ok || bad "stderr not empty when it is not a terminal"
 contains "$tmp/out" "scenario 'status_quo': 10/10 runs" "run summary"
+# the summary says what kind of number each column is: an interval for a probability, the spread
+# of runs for means, and which values no run changes (the DPRK's final stability under collapse)
+contains "$tmp/out" "share of runs [95 % Monte Carlo interval, Wilson]" "run summary labels P(collapse)"
+contains "$tmp/out" "mean over runs +- the sd across runs" "run summary labels the spread of runs"
+grep -qE "^  RUS +0\.000 \[0\.000, 0\.[0-9]+\] +0\.[0-9]+ \+- 0\.[0-9]+ " "$tmp/out" && ok || bad "status quo summary row: $(grep RUS "$tmp/out")"
+expect 0 "collapse summary" -- "$bin" run "$src/scenarios/collapse.yaml" -n 10 -o "$tmp/c.h5"
+grep -qE "^  DPRK +1\.000 \[0\.[0-9]+, 1\.000\] +0\.000 \(all runs\)" "$tmp/out" && ok || bad "collapse summary marks what no run changes: $(grep DPRK "$tmp/out")"
 
 # record levels
 expect 0 "outcomes only" -- "$bin" run "$sq" -n 10 -o "$tmp/o.h5" --record outcomes --quiet
