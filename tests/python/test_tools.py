@@ -236,6 +236,40 @@ def test_plot_writes_every_figure(results, tmp_path):
     check_figures(out, expected_figures(results), r.stdout)
 
 
+def load_plot():
+    """tools/plot as a module (it has no .py suffix)."""
+    import importlib.machinery
+    import importlib.util
+    loader = importlib.machinery.SourceFileLoader("sixparty_plot", str(PLOT))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("sixparty_plot", loader))
+    loader.exec_module(module)
+    return module
+
+
+def test_comparison_figures_say_what_their_intervals_are(results):
+    """issue 11: a forest plot names its bar (Monte Carlo error) and its line (spread of runs),
+    draws the spread of the runs' differences, and draws rows in which no run differs hollow"""
+    p = load_plot()
+    cmp = sr.comparison(results)
+    a, b = cmp.attrs["a"], cmp.attrs["b"]
+    scenarios = [p.Scenario(results, g, c) for g, c in ((a, "C0"), (b, "C1"))]
+    fig = p.forest_indicators_figure(cmp, scenarios)
+    title = fig._suptitle.get_text()
+    assert "bootstrap interval of the mean difference (Monte Carlo error)" in title
+    assert "5-95 % of the runs' paired differences (how far runs differ)" in title
+    assert "hollow: no run differs" in title
+    rows = cmp[cmp.family == "indicator"]
+    same = int(rows.deterministic.astype(bool).sum())
+    assert 0 < same < len(rows)  # the comparison has both kinds of rows
+    hollow = [line for ax in fig.axes for line in ax.get_lines()
+              if line.get_markerfacecolor() == "none" and len(line.get_xdata())]
+    assert sum(len(line.get_xdata()) for line in hollow) == same
+    spans = sum(len(c.get_segments()) for ax in fig.axes for c in ax.collections
+                if type(c).__name__ == "LineCollection" and c.get_linewidth()[0] == 0.6)
+    assert spans == len(rows) - same
+    p.plt.close(fig)
+
+
 def test_plot_one_group_and_no_comparison(outcome_files, tmp_path):
     one, two = outcome_files
     r = plot(one, "-o", tmp_path / "one")
