@@ -151,6 +151,16 @@ TEST_CASE("bad experiment files get located errors", "[batch]") {
   CHECK(e8.find("unknown actor 'XXX'") != std::string::npos);
 }
 
+TEST_CASE("the batch tests run with uncertain inputs and sampled decisions", "[batch]") {
+  // thread counts, resume, shards and replay below are tested on the status quo, which declares
+  // uncertainty and samples its decisions (issue 11: they must hold with uncertainty on)
+  Diagnostics d;
+  const auto sc = load_scenario(status_quo(), {}, d);
+  REQUIRE(sc.has_value());
+  CHECK(sc->uncertainty.any());
+  CHECK(sc->decisions == Decisions::sampled);
+}
+
 TEST_CASE("a batch's data do not depend on the thread count", "[batch]") {
   TempDir dir;
   const Experiment ex = load(dir, small_experiment("{kind: sobol, base_rows: 4}"));
@@ -268,6 +278,10 @@ TEST_CASE("replay reruns one run of a batch exactly", "[batch]") {
   const ReplayPlan plan = plan_replay(ReplayRequest{out, 2, 3});
   CHECK(plan.seed == ex.point_seed(2));
   CHECK(plan.scenario.params.leverage.value == ex.factor_value(2, 0));
+  // the status quo declares uncertain inputs and samples its decisions: the replay reproduces the
+  // run's draws and acts, or the outcomes below would differ
+  REQUIRE(plan.scenario.uncertainty.any());
+  REQUIRE(plan.scenario.decisions == Decisions::sampled);
   struct Keep : EnsembleSink {
     std::vector<double> o;
     void block(std::int64_t, std::int64_t count, const double* out, const double*) override {
