@@ -73,6 +73,36 @@ BENCHMARK(BM_Ensemble)
     ->UseRealTime()
     ->MinTime(2.0);
 
+// the cost of a run under the three settings of issue 11, one thread, outcomes only: the status
+// quo at fixed inputs with expected decisions (the model before issue 11), with its declared
+// uncertainty, and with sampled decisions as well (the default); the ratio of the first and last
+// runs/s is the per-run cost of uncertainty and sampling
+void BM_RunCost(benchmark::State& state) {
+  static const std::vector<std::vector<std::string>> settings = {
+      {"uncertainty={}", "run.decisions=expected"}, {"run.decisions=expected"}, {}};
+  static const char* labels[] = {"fixed inputs, expected decisions", "declared uncertainty, expected decisions",
+                                 "declared uncertainty, sampled decisions"};
+  const auto k = static_cast<std::size_t>(state.range(0));
+  Diagnostics d;
+  auto sc = load_scenario(std::string(SIXPARTY_SOURCE_DIR) + "/scenarios/status_quo.yaml", settings[k], d);
+  if (!sc) {
+    state.SkipWithError(d.format().c_str());
+    return;
+  }
+  EnsembleOptions opt;
+  opt.runs = 512;
+  opt.level = RecordLevel::outcomes;
+  ThreadScope scope(1);
+  for (auto _ : state) {
+    NullSink sink;
+    scope.run([&] { run_ensemble(*sc, opt, sink, nullptr, nullptr); });
+  }
+  state.counters["runs/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * opt.runs), benchmark::Counter::kIsRate);
+  state.SetLabel(labels[k]);
+}
+BENCHMARK(BM_RunCost)->DenseRange(0, 2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+
 // time per step as the world grows (synthetic worlds from `sixparty generate`), one thread;
 // a step's cost grows about as n^3 (brokerage: broker x client x buyer; gestures: giver x
 // target x third party) with n^2 memory
