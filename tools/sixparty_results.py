@@ -281,6 +281,8 @@ def draws(path, group: str) -> pd.DataFrame:
     scenario declares no uncertainty). Columns are the quantities' names: a scenario path
     (``parameters.aid.temperature``), ``interests.ACTOR.DIMENSION`` or ``events.NAME@STEP.size|step``.
     Join with ``outcomes(path, group)`` on ``run`` to ask which unknowns drive an outcome.
+    ``df.attrs["units"]`` maps each column to its unit (files written before units were stored
+    give none).
     """
     _scenario_group(path, group)
     with _open(path) as f:
@@ -288,7 +290,10 @@ def draws(path, group: str) -> pd.DataFrame:
     if not present:
         return pd.DataFrame(index=pd.Index([], name="run", dtype="int64"))
     ds = _read_dataset(path, f"{group}/draws")
-    return ds["value"].to_pandas()
+    df = ds["value"].to_pandas()
+    if "units" in ds:
+        df.attrs["units"] = {str(q): str(u) for q, u in zip(ds["quantity"].values, ds["units"].values)}
+    return df
 
 
 def audit(path) -> xr.Dataset:

@@ -103,6 +103,16 @@ void TallySink::block(std::int64_t first, std::int64_t count, const double* outc
 
 void TallySink::print(std::ostream& os) const {
   if (runs_ == 0) return;
+  if (runs_ == 1) {  // a replay: the values of that run
+    os << "  actor   collapsed  final stability  mean utility   (one run)\n";
+    for (int i = 0; i < sc_.n(); ++i) {
+      char line[160];
+      std::snprintf(line, sizeof line, "  %-6s  %9s  %15.3f  %12.3f\n", sc_.actor_ids[i].c_str(), collapsed_[i] > 0 ? "yes" : "no",
+                    stability_.sum[i], utility_.sum[i]);
+      os << line;
+    }
+    return;
+  }
   // say what kind of number each column is (issue 11): a probability with its Monte Carlo error,
   // and means over runs with the spread of the runs, which is not an error of the mean
   os << "  P(collapse): share of runs [95 % Monte Carlo interval, Wilson]; final stability, mean utility:\n"

@@ -35,6 +35,10 @@ void apply_event_change(World& w, const EventChange& c, int i, int j);
 void draw_inputs(const Scenario& sc, RunState& s, const Rng& rng);
 // the names of the drawn quantities, in the order of s.draws
 std::vector<std::string> uncertainty_names(const Scenario& sc);
+// the unit of each of those quantities, same order: "1" for interest weights and event size
+// factors, the parameter's unit, the world value's unit (resource units for stocks), "step" for
+// event dates
+std::vector<std::string> uncertainty_units(const Scenario& sc);
 void perceive(const Scenario& sc, RunState& s);
 void decide(const Scenario& sc, RunState& s, const Rng& rng, const StepOptions& opt);
 void interact(const Scenario& sc, RunState& s, const Rng& rng);

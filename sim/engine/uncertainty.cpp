@@ -7,6 +7,7 @@
 // share a quantity draws the same value for it (common random numbers).
 #include "engine/step.hpp"
 
+#include "scenario/parameters.hpp"
 #include "scenario/target_range.hpp"
 
 #include <algorithm>
@@ -119,6 +120,38 @@ std::vector<std::string> uncertainty_names(const Scenario& sc) {
     for (const auto& k : keys) out.push_back(k + ".size");
   if (u.event_date_steps > 0)
     for (const auto& k : keys) out.push_back(k + ".step");
+  return out;
+}
+
+namespace {
+// the unit of a world value, as the scenario schema gives it (scenarios/README.md, "Variable ranges")
+std::string target_unit(const Scenario& sc, const EventTarget& t) {
+  const auto resource = [&] { return t.r >= 0 && t.r < static_cast<int>(sc.resource_units.size()) ? sc.resource_units[t.r] : std::string("1"); };
+  switch (t.var) {
+    case TargetVar::output:
+    case TargetVar::need: return "US$ bn/yr";
+    case TargetVar::growth:
+    case TargetVar::reform_drive: return "1/yr";
+    case TargetVar::population:
+    case TargetVar::frontier: return "million people";
+    case TargetVar::stock: return resource();
+    case TargetVar::income: return resource() + "/yr";
+    default: return "1";
+  }
+}
+}  // namespace
+
+std::vector<std::string> uncertainty_units(const Scenario& sc) {
+  std::vector<std::string> out;
+  const Uncertainty& u = sc.uncertainty;
+  for (int i = 0; i < sc.n() && i < static_cast<int>(u.concentration.size()); ++i)
+    if (u.concentration[i] > 0)
+      for (int d = 0; d < sc.n_dimensions(); ++d)
+        if (sc.interests(i, d) > 0) out.emplace_back("1");
+  for (const auto& v : u.values) out.push_back(v.parameter >= 0 ? parameter_catalogue()[static_cast<std::size_t>(v.parameter)].unit : target_unit(sc, v.target));
+  const std::size_t events = event_keys(sc).size();
+  if (u.event_size > 0) out.insert(out.end(), events, "1");
+  if (u.event_date_steps > 0) out.insert(out.end(), events, "step");
   return out;
 }
 

@@ -133,8 +133,13 @@ class GroupSink : public EnsembleSink {
       h5::describe(draw_run_.id(), "run index within the ensemble", "1");
       draw_quantity_ = h5::coordinate(draws_.id(), "quantity", draw_names_);
       h5::describe(draw_quantity_.id(), "uncertain input (its scenario path, interests.ACTOR.DIMENSION, or events.NAME@STEP.size|step)", "1");
+      {
+        const auto units = h5::strings(draws_.id(), "units", uncertainty_units(sc));
+        h5::attr_string(units.id(), "long_name", "unit of each uncertain input's drawn value");
+        h5::attach(units.id(), {draw_quantity_.id()});
+      }
       draw_values_ = h5::create_dataset(draws_.id(), "value", {n, q}, {std::min<hsize_t>(std::max<hsize_t>(n, 1), 4096), std::max<hsize_t>(q, 1)}, 4);
-      h5::describe(draw_values_.id(), "the run's drawn value (in the quantity's own units; event size: factor; event step: step index)", "1");
+      h5::describe(draw_values_.id(), "the run's drawn value (in the quantity's unit: units(quantity); event size: factor; event step: step index)", "1");
       h5::attach(draw_values_.id(), {draw_run_.id(), draw_quantity_.id()});
     }
     if (opt.level == RecordLevel::traces) {

@@ -42,6 +42,29 @@ expect 2 "sensitivity of a run file" -- "$bin" sensitivity "$tmp/k.h5"
 expect 0 "replay" -- "$bin" replay "$tmp/batch.h5" --point 3 --run 1 -o "$tmp/replay.h5"
 expect 0 "info on a replay" -- "$bin" info "$tmp/replay.h5"
 contains "$tmp/out" "traces/" "replay writes traces"
+# the status quo declares uncertain inputs: the replay stores its run's draws, and they are those
+# of run 1 of a plain `run` of the point's scenario (factors set, the point's seed)
+/usr/bin/python3 - "$tmp/batch.h5" >"$tmp/point3" <<'PY'
+import sys, h5py
+d = h5py.File(sys.argv[1], "r")["design"]
+print(int(d["seed"][3]), *(f"{d[n][3]:.17g}" for n in ("leverage", "learning")))
+PY
+read -r pseed plev plearn <"$tmp/point3"
+expect 0 "run of point 3" -- "$bin" run "$sq" -n 2 --seed "$pseed" --set "parameters.leverage.value=$plev" \
+  --set "parameters.aid.learning_rate=$plearn" --record outcomes -o "$tmp/point3.h5" -q
+if /usr/bin/python3 - "$tmp/replay.h5" "$tmp/point3.h5" <<'PY'
+import sys, h5py, numpy as np
+def draws(path, row):
+    d = h5py.File(path, "r")["status_quo/draws"]
+    names = [q.decode() if isinstance(q, bytes) else q for q in d["quantity"][:]]
+    return names, d["value"][row]
+rn, rv = draws(sys.argv[1], 0)
+pn, pv = draws(sys.argv[2], 1)
+assert h5py.File(sys.argv[1], "r")["status_quo/draws/run"][0] == 1
+assert rn == pn and len(rn) > 10, (len(rn), len(pn))
+assert np.array_equal(rv, pv), "replayed draws differ"
+PY
+then ok; else bad "the replay does not reproduce the run's draws"; fi
 expect 2 "replay of a missing point" -- "$bin" replay "$tmp/batch.h5" --point 32 --run 0 -o "$tmp/replay2.h5"
 contains "$tmp/err" "expected 0 to 31" "replay names the valid points"
 expect 2 "batch with a bad shard" -- "$bin" batch "$tmp/ex.yaml" --shard 3/2 -o "$tmp/shard.h5"

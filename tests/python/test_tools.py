@@ -370,6 +370,11 @@ def test_draws_of_uncertain_inputs_join_the_outcomes(tmp_path):
     assert {"actors.DPRK.stability.repression", "parameters.aid.temperature"} <= set(d.columns)
     assert d.shape[1] > 2
     assert d["parameters.aid.temperature"].between(0.1, 0.4).all()
+    units = d.attrs["units"]
+    assert set(units) == set(d.columns)
+    assert units["parameters.aid.temperature"] == "1" and units["parameters.war.base_hazard"] == "1/yr"
+    assert units["actors.RUS.resources.economic.income"] == "US$ bn/yr"
+    assert all(units[c] == "step" for c in d.columns if c.endswith(".step"))
     assert d["actors.DPRK.stability.repression"].between(0, 1).all()
     assert d["parameters.aid.temperature"].nunique() == 30
     o = sr.outcomes(out, "unc").reset_index()
