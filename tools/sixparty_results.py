@@ -431,6 +431,22 @@ def runs(path) -> pd.DataFrame:
         return pd.DataFrame(data, index=index)
 
 
+def batch_draws(path) -> pd.DataFrame:
+    """A batch file's ``draws/``: one row per run (indexed by ``run``, as ``runs(path)``), one
+    column per uncertain input of the experiment's scenarios; NaN where the run's point does not
+    draw that input (a factor fixes it). ``df.attrs["units"]`` maps each column to its unit. Empty
+    if no scenario of the experiment declares uncertainty."""
+    with _open(path) as f:
+        _batch(f)
+        if "draws" not in f:
+            return pd.DataFrame(index=pd.Index([], name="run", dtype="int64"))
+        g = f["draws"]
+        names = [str(q) for q in _read_values(g["quantity"])]
+        df = pd.DataFrame(g["value"][()], index=pd.Index(g["run"][()], name="run"), columns=names)
+        df.attrs["units"] = dict(zip(names, (str(u) for u in _read_values(g["units"]))))
+        return df
+
+
 def points(path, stat: str = "mean") -> pd.DataFrame:
     """Per-point summaries over each point's finished runs, indexed by (point, actor): one
     column per outcome (``stat`` is ``"mean"`` or ``"sd"``), plus ``runs_ok``."""

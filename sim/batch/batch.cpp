@@ -5,6 +5,7 @@
 #include "core/parallel.hpp"
 #include "core/rng.hpp"
 #include "engine/run.hpp"
+#include "engine/step.hpp"
 #include "experiment/record.hpp"
 #include "scenario/load.hpp"
 #include "state/run_state.hpp"
@@ -13,6 +14,7 @@
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <memory>
 #include <system_error>
@@ -70,27 +72,37 @@ bool already_complete(const Experiment& ex, const std::string& out, const BatchO
 // a point whose scenario does not compile keeps its message and fails its runs
 class PointScenarios {
  public:
-  explicit PointScenarios(const Experiment& ex) : ex_(ex) {}
+  // draw_names: the experiment's uncertain inputs, the columns of /draws
+  PointScenarios(const Experiment& ex, const std::vector<std::string>& draw_names) : ex_(ex), draw_names_(draw_names) {}
 
   // compiles the points of `chunk` (rows of the shard) not yet known, forgets those before it
   void prepare(const std::vector<std::size_t>& chunk, std::size_t first_point, std::size_t R) {
     const std::size_t oldest = first_point + chunk.front() / R;
     for (auto it = cache_.begin(); it != cache_.end();) it = it->first < oldest ? cache_.erase(it) : std::next(it);
     for (auto it = errors_.begin(); it != errors_.end();) it = it->first < oldest ? errors_.erase(it) : std::next(it);
+    for (auto it = draw_columns_.begin(); it != draw_columns_.end();) it = it->first < oldest ? draw_columns_.erase(it) : std::next(it);
     std::vector<std::size_t> fresh;
     for (std::size_t row : chunk) {
       const std::size_t p = first_point + row / R;
       if (!cache_.count(p) && (fresh.empty() || fresh.back() != p)) fresh.push_back(p);
     }
     std::vector<std::shared_ptr<const Scenario>> compiled(fresh.size());
+    std::vector<std::vector<std::size_t>> columns(fresh.size());
     std::vector<std::string> errors(fresh.size());
     parallel_for(fresh.size(), 1, [&](std::size_t b, std::size_t e) {
       for (std::size_t q = b; q < e; ++q) {
         try {
           Diagnostics dp;
           auto sc = ex_.compile_point(fresh[q], dp);
-          if (sc) compiled[q] = std::make_shared<const Scenario>(std::move(*sc));
-          else errors[q] = "the point's scenario does not compile: " + dp.format();
+          if (sc) {
+            // where each of the point's draws goes among the experiment's (a factor only removes)
+            if (sc->uncertainty.any())
+              for (const auto& name : uncertainty_names(*sc))
+                columns[q].push_back(static_cast<std::size_t>(std::find(draw_names_.begin(), draw_names_.end(), name) - draw_names_.begin()));
+            compiled[q] = std::make_shared<const Scenario>(std::move(*sc));
+          } else {
+            errors[q] = "the point's scenario does not compile: " + dp.format();
+          }
         } catch (const std::exception& err) {
           errors[q] = std::string("the point's scenario does not compile: ") + err.what();
         }
@@ -99,17 +111,39 @@ class PointScenarios {
     });
     for (std::size_t q = 0; q < fresh.size(); ++q) {
       cache_[fresh[q]] = compiled[q];
+      draw_columns_[fresh[q]] = std::move(columns[q]);
       if (!compiled[q]) errors_[fresh[q]] = errors[q];
     }
   }
   const Scenario* scenario(std::size_t point) const { return cache_.at(point).get(); }
+  // the /draws column of each of the point's draws, in the order of uncertainty_names()
+  const std::vector<std::size_t>& draw_columns(std::size_t point) const { return draw_columns_.at(point); }
   const std::string& error(std::size_t point) const { return errors_.at(point); }
 
  private:
   const Experiment& ex_;
+  const std::vector<std::string>& draw_names_;
   std::map<std::size_t, std::shared_ptr<const Scenario>> cache_;  // point -> its scenario (nullptr: does not compile)
+  std::map<std::size_t, std::vector<std::size_t>> draw_columns_;
   std::map<std::size_t, std::string> errors_;
 };
+
+// the uncertain inputs of the experiment's scenarios, in order of first appearance, and their
+// units: the columns of /draws (each point draws those of its scenario that no factor fixes)
+void experiment_draws(const Experiment& ex, std::vector<std::string>& names, std::vector<std::string>& units) {
+  for (const auto& doc : ex.documents) {
+    Diagnostics d;
+    const auto sc = compile_document(doc, {}, d, false);
+    if (!sc || !sc->uncertainty.any()) continue;
+    const auto n = uncertainty_names(*sc);
+    const auto u = uncertainty_units(*sc);
+    for (std::size_t k = 0; k < n.size(); ++k)
+      if (std::find(names.begin(), names.end(), n[k]) == names.end()) {
+        names.push_back(n[k]);
+        units.push_back(u[k]);
+      }
+  }
+}
 
 // the runs of one chunk, in parallel, into its buffers
 struct ChunkBuffers {
@@ -119,8 +153,10 @@ struct ChunkBuffers {
   std::vector<std::string> messages;
 };
 
+// a run's row: its outcome values (layout), then its draws in the experiment's columns (NaN where
+// the point does not draw one), width values in all
 void run_chunk(const Experiment& ex, const std::vector<std::size_t>& chunk, std::size_t first_point, const PointScenarios& points,
-               const RecordLayout& layout, const StepOptions& sopt, const BatchOptions& opt, ChunkBuffers& buf) {
+               const RecordLayout& layout, std::size_t width, const StepOptions& sopt, const BatchOptions& opt, ChunkBuffers& buf) {
   const std::size_t R = static_cast<std::size_t>(ex.runs_per_point), per_run = layout.per_step;
   parallel_for(chunk.size(), 1, [&](std::size_t b, std::size_t e) {
     for (std::size_t k = b; k < e; ++k) {
@@ -139,7 +175,14 @@ void run_chunk(const Experiment& ex, const std::vector<std::size_t>& chunk, std:
           if (opt.on_run_start) opt.on_run_start(p, replicate, fresh);
         });
         check_invariants(*sc, s);  // every run ends checked: non-finite or broken state fails it
-        collect(*sc, s, outcome_variables(), layout, buf.values.data() + k * per_run);
+        double* row = buf.values.data() + k * width;
+        collect(*sc, s, outcome_variables(), layout, row);
+        std::fill(row + per_run, row + width, std::numeric_limits<double>::quiet_NaN());
+        if (sc->uncertainty.any()) {
+          const auto& cols = points.draw_columns(p);
+          for (std::size_t m = 0; m < cols.size() && m < s.draws.size(); ++m)
+            if (per_run + cols[m] < width) row[per_run + cols[m]] = s.draws[m];
+        }
         buf.status[k] = kRunOk;
       } catch (const std::exception& err) {
         buf.status[k] = kRunFailed;
@@ -180,9 +223,12 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
   auto base = compile_document(ex.documents.front(), {}, d0, false);
   if (!base) throw BatchError("the experiment's first scenario does not compile:\n" + d0.format());
   const RecordLayout layout(*base, outcome_variables());
-  const std::size_t per_run = layout.per_step;
+  BatchFileInfo info = batch_file_info(ex, *base, opt.shard, opt.shards);
+  info.check_every_step = check_every_step;
+  experiment_draws(ex, info.draw_names, info.draw_units);
+  const std::size_t width = row_width(info);  // outcomes (layout.per_step), then draws
 
-  Journal journal(st.journal, journal_header(ex.fingerprint, opt.shard, opt.shards, first_point, end_point, R, per_run, check_every_step));
+  Journal journal(st.journal, journal_header(ex.fingerprint, opt.shard, opt.shards, first_point, end_point, R, width, check_every_step));
   st.runs_resumed = journal.open(opt.fresh);
   st.runs_done = st.runs_resumed;
   const auto point_done = [&](std::size_t p) {
@@ -197,10 +243,10 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
   const std::size_t slots = std::min(C, static_cast<std::size_t>(st.runs_total - st.runs_resumed));
   ChunkBuffers buf;
   for (std::size_t k = 0; k < slots; ++k) buf.states.push_back(std::make_unique<RunState>(*base));
-  buf.values.resize(slots * per_run);
+  buf.values.resize(slots * width);
   buf.status.resize(slots);
   buf.messages.resize(slots);
-  PointScenarios points(ex);
+  PointScenarios points(ex, info.draw_names);
   StepOptions sopt;
   sopt.check_invariants = check_every_step;
   std::vector<std::size_t> chunk;  // shard rows of the chunk (found lazily: no list of every run)
@@ -216,7 +262,7 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
       if (!journal.done(cursor)) chunk.push_back(cursor);
     if (chunk.empty()) break;
     points.prepare(chunk, first_point, R);
-    run_chunk(ex, chunk, first_point, points, layout, sopt, opt, buf);
+    run_chunk(ex, chunk, first_point, points, layout, width, sopt, opt, buf);
     journal.append(chunk, buf.status.data(), buf.values.data(), buf.messages);  // records in row order
     for (std::size_t k = 0; k < chunk.size(); ++k) st.runs_failed += buf.status[k] != kRunOk;
     // a point with runs in this chunk was not done before it; count those it completes
@@ -231,9 +277,7 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
 
   // every run is in the journal: the file (synced), then the journal goes
   const auto w0 = Clock::now();
-  JournalSource src(journal, per_run);
-  BatchFileInfo info = batch_file_info(ex, *base, opt.shard, opt.shards);
-  info.check_every_step = check_every_step;
+  JournalSource src(journal, width);
   st.writing = true;
   write_batch_file(out, info, src, meta, "", [&](std::size_t done, std::size_t) {
     st.rows_written = static_cast<std::int64_t>(done);

@@ -36,8 +36,7 @@ void merge_shards(const std::vector<std::string>& paths, const std::string& out,
   merged.first_point = 0;
   merged.end_point = merged.points;
   const Scenario shape = shape_only(merged);
-  const std::size_t per_run = outcome_columns(shape).size() * shape.actor_ids.size();
-  const auto src = shard_rows(shards, per_run, shape);
+  const auto src = shard_rows(shards, shape);
   std::string from;
   for (const auto& [info, path] : shards) from += (from.empty() ? "" : " ") + path;
   write_batch_file(out, merged, *src, meta, from);

@@ -211,11 +211,49 @@ struct ColumnIndex {
   std::size_t at(std::size_t c, std::size_t i) const { return start[c] + i * columns[c].seconds + columns[c].second; }
 };
 
-// one block of rows into /runs (ids, point, replicate, status, outcome columns); failures noted
-void write_run_block(const RunSets& sets, const BatchFileInfo& f, const ColumnIndex& ix, std::size_t first, std::size_t count,
-                     const std::vector<double>& values, const std::vector<std::uint8_t>& status,
+// /draws: the runs' drawn uncertain inputs, (run, quantity), as a run file's draws/ group
+struct DrawSets {
+  h5::Handle group, run, quantity, value;
+};
+
+DrawSets create_draw_sets(hid_t root, const BatchFileInfo& f, std::size_t runs) {
+  DrawSets x;
+  if (f.draw_names.empty()) return x;
+  x.group = h5::create_group(root, "draws");
+  const hid_t g = x.group.id();
+  const hsize_t hr = static_cast<hsize_t>(runs), hq = static_cast<hsize_t>(f.draw_names.size());
+  x.run = h5::create_int_dataset(g, "run", {hr}, {std::max<hsize_t>(1, std::min<hsize_t>(hr, 65536))});
+  h5::make_scale(x.run.id(), "run");
+  h5::describe(x.run.id(), "run index within the experiment (as /runs/run)", "1");
+  x.quantity = h5::coordinate(g, "quantity", f.draw_names);
+  h5::describe(x.quantity.id(), "uncertain input (its scenario path, interests.ACTOR.DIMENSION, or events.NAME@STEP.size|step)", "1");
+  auto units = h5::strings(g, "units", f.draw_units);
+  h5::attr_string(units.id(), "long_name", "unit of each uncertain input's drawn value");
+  h5::attach(units.id(), {x.quantity.id()});
+  x.value = h5::create_dataset(g, "value", {hr, hq}, {std::max<hsize_t>(1, std::min<hsize_t>(hr, 4096)), hq}, 4);
+  h5::describe(x.value.id(), "the run's drawn value (in the quantity's unit: units(quantity); NaN: the point does not draw it)", "1");
+  h5::attach(x.value.id(), {x.run.id(), x.quantity.id()});
+  return x;
+}
+
+void write_draw_block(const DrawSets& sets, const BatchFileInfo& f, std::size_t per_run, std::size_t width, std::size_t first,
+                      std::size_t count, const std::vector<double>& values) {
+  const std::size_t q = f.draw_names.size(), R = static_cast<std::size_t>(f.runs_per_point);
+  if (q == 0) return;
+  std::vector<std::int64_t> ids(count);
+  for (std::size_t r = 0; r < count; ++r) ids[r] = static_cast<std::int64_t>(f.first_point * R + first + r);
+  h5::write_int_slab(sets.run.id(), first, count, ids.data());
+  std::vector<double> block(count * q);
+  for (std::size_t r = 0; r < count; ++r) std::copy_n(values.data() + r * width + per_run, q, block.data() + r * q);
+  h5::write_slab(sets.value.id(), {static_cast<hsize_t>(first), 0}, {static_cast<hsize_t>(count), static_cast<hsize_t>(q)}, block.data());
+}
+
+// one block of rows into /runs (ids, point, replicate, status, outcome columns); failures noted;
+// row r's values start at values[r * width]
+void write_run_block(const RunSets& sets, const BatchFileInfo& f, const ColumnIndex& ix, std::size_t width, std::size_t first,
+                     std::size_t count, const std::vector<double>& values, const std::vector<std::uint8_t>& status,
                      const std::vector<std::string>& messages, Failures& failures) {
-  const std::size_t R = static_cast<std::size_t>(f.runs_per_point), n = ix.n, per_run = ix.columns.size() * n;
+  const std::size_t R = static_cast<std::size_t>(f.runs_per_point), n = ix.n;
   std::vector<std::int64_t> ints(count);
   for (std::size_t r = 0; r < count; ++r) ints[r] = static_cast<std::int64_t>(f.first_point * R + first + r);
   h5::write_int_slab(sets.run.id(), first, count, ints.data());
@@ -233,7 +271,7 @@ void write_run_block(const RunSets& sets, const BatchFileInfo& f, const ColumnIn
   std::vector<double> col(count * n);
   for (std::size_t c = 0; c < ix.columns.size(); ++c) {
     for (std::size_t r = 0; r < count; ++r)
-      for (std::size_t i = 0; i < n; ++i) col[r * n + i] = values[r * per_run + ix.at(c, i)];
+      for (std::size_t i = 0; i < n; ++i) col[r * n + i] = values[r * width + ix.at(c, i)];
     h5::write_slab(sets.outcomes[c].id(), {static_cast<hsize_t>(first), 0}, {static_cast<hsize_t>(count), static_cast<hsize_t>(n)}, col.data());
   }
 }
@@ -242,8 +280,8 @@ void write_run_block(const RunSets& sets, const BatchFileInfo& f, const ColumnIn
 // a point's statistics are written when its last run has been added
 class PointStatistics {
  public:
-  PointStatistics(const PointSets& sets, const ColumnIndex& ix, std::size_t R, std::size_t runs)
-      : sets_(sets), ix_(ix), R_(R), runs_(runs), per_run_(ix.columns.size() * ix.n) {}
+  PointStatistics(const PointSets& sets, const ColumnIndex& ix, std::size_t R, std::size_t runs, std::size_t width)
+      : sets_(sets), ix_(ix), R_(R), runs_(runs), per_run_(ix.columns.size() * ix.n), width_(width) {}
 
   void add_block(std::size_t first, std::size_t count, const std::vector<double>& values, const std::vector<std::uint8_t>& status) {
     const std::size_t last_point = (first + count - 1) / R_;  // local point index
@@ -253,7 +291,7 @@ class PointStatistics {
     for (std::size_t r = 0; r < count; ++r) {
       const std::size_t q = (first + r) / R_ - open_first_;
       ok_[q] += status[r] == kRunOk;
-      const double* x = values.data() + r * per_run_;
+      const double* x = values.data() + r * width_;
       RunningMoments* m = acc_.data() + q * per_run_;
       for (std::size_t v = 0; v < per_run_; ++v)
         if (std::isfinite(x[v])) m[v].add(x[v]);
@@ -292,7 +330,7 @@ class PointStatistics {
 
   const PointSets& sets_;
   const ColumnIndex& ix_;
-  std::size_t R_, runs_, per_run_;
+  std::size_t R_, runs_, per_run_, width_;  // outcome values of a row, and the row's width
   std::size_t open_first_ = 0;         // first point whose statistics are not yet written
   std::vector<RunningMoments> acc_;    // (open points) x per_run
   std::vector<std::int64_t> ok_;       // finished runs per open point
@@ -305,6 +343,7 @@ void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const R
   const auto columns = outcome_columns(shape_only(f));
   const ColumnIndex ix{columns, detail::column_starts(columns, f.actor_ids.size()), f.actor_ids.size()};
   const std::size_t per_run = columns.size() * ix.n;  // == RecordLayout(outcomes).per_step
+  const std::size_t width = per_run + f.draw_names.size();
   const std::size_t R = static_cast<std::size_t>(f.runs_per_point);
   const std::size_t points = f.end_point - f.first_point;
   const std::size_t runs = points * R;
@@ -318,21 +357,23 @@ void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const R
   write_design_group(root, f);
   const RunSets run_sets = create_run_sets(root, f, columns, runs);
   const PointSets point_sets = create_point_sets(root, f, columns, points);
+  const DrawSets draw_sets = create_draw_sets(root, f, runs);
 
   const std::size_t block = 4096;
   std::vector<double> values;
   std::vector<std::uint8_t> status;
   std::vector<std::string> messages;
   Failures failures;
-  PointStatistics stats(point_sets, ix, R, runs);
+  PointStatistics stats(point_sets, ix, R, runs, width);
   for (std::size_t first = 0; first < runs; first += block) {
     const std::size_t count = std::min(block, runs - first);
-    values.assign(count * per_run, kNaN);
+    values.assign(count * width, kNaN);
     status.assign(count, kRunOk);
     messages.assign(count, std::string());
     if (progress) progress(first, runs);
     rows.read(first, count, values.data(), status.data(), messages);
-    write_run_block(run_sets, f, ix, first, count, values, status, messages, failures);
+    write_run_block(run_sets, f, ix, width, first, count, values, status, messages, failures);
+    write_draw_block(draw_sets, f, per_run, width, first, count, values);
     stats.add_block(first, count, values, status);
   }
   if (progress) progress(runs, runs);
@@ -403,6 +444,10 @@ BatchFileInfo batch_file_info(const Experiment& ex, const Scenario& sc, std::siz
     f.seed_of.push_back(static_cast<std::int64_t>(ex.point_seed(p)));
   }
   return f;
+}
+
+std::size_t row_width(const BatchFileInfo& f) {
+  return outcome_columns(shape_only(f)).size() * f.actor_ids.size() + f.draw_names.size();
 }
 
 // the outcome columns from names alone (a stand-in Scenario with the world's shape)

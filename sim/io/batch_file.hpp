@@ -37,6 +37,11 @@ struct BatchFileInfo {
   std::vector<double> factor_lower, factor_upper;
   std::vector<std::vector<double>> factor_levels;
   std::vector<std::string> outcomes;
+  // the uncertain inputs of the experiment's scenarios (the union of their uncertainty_names(),
+  // in order of first appearance) and their units: /draws. A row from a RowSource holds the run's
+  // outcome values, then one value per name (NaN where its point does not draw it: a factor fixes
+  // it, or its scenario does not declare it)
+  std::vector<std::string> draw_names, draw_units;
   bool check_every_step = false;
   // per point (all points of the experiment)
   std::vector<double> unit;    // points x k
@@ -51,11 +56,14 @@ BatchFileInfo batch_file_info(const Experiment& ex, const Scenario& shape, std::
 // a stand-in scenario with the world's shape (for the outcome columns)
 Scenario shape_only(const BatchFileInfo& f);
 
+// the values of one row: the outcome values of the world's shape, then the draws
+std::size_t row_width(const BatchFileInfo& f);
+
 // the rows of a shard, read in order
 class RowSource {
  public:
   virtual ~RowSource() = default;
-  // rows [first, first + count) of the shard: values (count x per_run), status, messages
+  // rows [first, first + count) of the shard: values (count x row_width), status, messages
   virtual void read(std::size_t first, std::size_t count, double* values, std::uint8_t* status,
                     std::vector<std::string>& messages) = 0;
 };
@@ -82,9 +90,9 @@ BatchFileInfo read_batch_shard(const std::string& path);
 // the message recorded for a failed run ("" when the run did not fail)
 std::string recorded_failure(const std::string& path, std::size_t point, std::int64_t replicate);
 
-// the rows of several shard files that together cover an experiment's points, in order
-std::unique_ptr<RowSource> shard_rows(const std::vector<std::pair<BatchFileInfo, std::string>>& shards,
-                                      std::size_t per_run, const Scenario& shape);
+// the rows of several shard files that together cover an experiment's points, in order (rows of
+// row_width(shards.front().first) values)
+std::unique_ptr<RowSource> shard_rows(const std::vector<std::pair<BatchFileInfo, std::string>>& shards, const Scenario& shape);
 
 // what sensitivity analysis reads of a batch file: the design and the per-point means
 struct BatchDesignTable {

@@ -11,6 +11,8 @@ namespace sixparty {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// more uncertain inputs than any scenario within the limits declares: a damaged file
+constexpr std::size_t kMaxDrawQuantities = 1'000'000;
 
 BatchFileInfo read_info(const std::string& path, hid_t root) {
   if (h5::read_attr_string(root, "kind") != "experiment")
@@ -80,14 +82,22 @@ BatchFileInfo read_info(const std::string& path, hid_t root) {
   h5::Handle rg = h5::open_group(root, "runs");
   f.actor_ids = h5::read_strings(rg.id(), "actor");
   if (f.actor_names.size() != f.actor_ids.size()) throw BatchError("'" + path + "': actor names do not match the actors");
+  if (h5::exists(root, "draws")) {
+    h5::Handle dg = h5::open_group(root, "draws");
+    f.draw_names = h5::read_strings(dg.id(), "quantity");
+    f.draw_units = h5::read_strings(dg.id(), "units");
+    if (f.draw_names.empty() || f.draw_units.size() != f.draw_names.size() || f.draw_names.size() > kMaxDrawQuantities)
+      throw BatchError("'" + path + "': /draws has inconsistent quantities");
+  }
   return f;
 }
 
 // rows of several shard files, which together cover the experiment's points in order
 class ShardSource : public RowSource {
  public:
-  ShardSource(const std::vector<std::pair<BatchFileInfo, std::string>>& shards, std::size_t per_run, const Scenario& shape)
-      : per_run_(per_run), columns_(outcome_columns(shape)), n_(shape.actor_ids.size()), start_(detail::column_starts(columns_, n_)) {
+  ShardSource(const std::vector<std::pair<BatchFileInfo, std::string>>& shards, const Scenario& shape)
+      : width_(row_width(shards.front().first)), columns_(outcome_columns(shape)), n_(shape.actor_ids.size()),
+        start_(detail::column_starts(columns_, n_)), per_run_(columns_.size() * n_), q_(width_ - per_run_) {
     for (const auto& [info, path] : shards) {
       Part part;
       part.file = h5::open_file_read(path);
@@ -97,6 +107,9 @@ class ShardSource : public RowSource {
       h5::Handle g = h5::open_group(part.file.id(), "runs");
       part.status = h5::open_dataset(g.id(), "status");
       for (const auto& c : columns_) part.sets.push_back(h5::open_dataset(g.id(), c.name));
+      if (info.draw_names != shards.front().first.draw_names)
+        throw BatchError("'" + path + "' has other uncertain inputs than '" + shards.front().second + "'");
+      if (q_) part.draws = h5::open_dataset(part.file.id(), "draws/value");
       if (h5::exists(part.file.id(), "failures")) {
         h5::Handle fg = h5::open_group(part.file.id(), "failures");
         const auto pts = h5::read_ints(fg.id(), "point");
@@ -127,7 +140,12 @@ class ShardSource : public RowSource {
         const auto& oc = columns_[c];
         h5::read_slab(part->sets[c].id(), {local, 0}, {take, n_}, col.data());
         for (std::size_t r = 0; r < take; ++r)
-          for (std::size_t i = 0; i < n_; ++i) values[(done + r) * per_run_ + start_[c] + i * oc.seconds + oc.second] = col[r * n_ + i];
+          for (std::size_t i = 0; i < n_; ++i) values[(done + r) * width_ + start_[c] + i * oc.seconds + oc.second] = col[r * n_ + i];
+      }
+      if (q_) {
+        std::vector<double> d(take * q_);
+        h5::read_slab(part->draws.id(), {local, 0}, {take, q_}, d.data());
+        for (std::size_t r = 0; r < take; ++r) std::copy_n(d.data() + r * q_, q_, values + (done + r) * width_ + per_run_);
       }
       for (std::size_t r = 0; r < take; ++r) {
         status[done + r] = static_cast<std::uint8_t>(st[r]);
@@ -140,16 +158,17 @@ class ShardSource : public RowSource {
 
  private:
   struct Part {
-    h5::Handle file, status;
+    h5::Handle file, status, draws;
     std::vector<h5::Handle> sets;
     std::size_t first_row = 0, rows = 0;
     std::string path;
     std::map<std::size_t, std::string> messages;
   };
-  std::size_t per_run_;
+  std::size_t width_;  // values of a row: outcomes, then draws
   std::vector<OutcomeColumn> columns_;
   std::size_t n_;
   std::vector<std::size_t> start_;
+  std::size_t per_run_, q_;  // outcome values and draws of a row
   std::vector<Part> parts_;
 };
 
@@ -211,9 +230,8 @@ std::string recorded_failure(const std::string& path, std::size_t point, std::in
   return failure;
 }
 
-std::unique_ptr<RowSource> shard_rows(const std::vector<std::pair<BatchFileInfo, std::string>>& shards, std::size_t per_run,
-                                      const Scenario& shape) {
-  return std::make_unique<ShardSource>(shards, per_run, shape);
+std::unique_ptr<RowSource> shard_rows(const std::vector<std::pair<BatchFileInfo, std::string>>& shards, const Scenario& shape) {
+  return std::make_unique<ShardSource>(shards, shape);
 }
 
 BatchDesignTable read_batch_design(const std::string& path) {

@@ -2,6 +2,7 @@
 #include "batch/batch.hpp"
 
 #include "core/parallel.hpp"
+#include "engine/step.hpp"
 #include "scenario/load.hpp"
 #include "io/h5.hpp"
 #include "experiment/record.hpp"
@@ -9,6 +10,8 @@
 
 #include "../test_support.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -69,6 +72,13 @@ std::vector<double> data_of(const std::string& path) {
       all.insert(all.end(), v.begin(), v.end());
     }
   }
+  // the runs' draws of the status quo's uncertain inputs
+  REQUIRE(h5::exists(f.id(), "draws"));
+  h5::Handle draws = h5::open_group(f.id(), "draws");
+  for (auto v : h5::read_ints(draws.id(), "run")) all.push_back(static_cast<double>(v));
+  const auto v = h5::read_doubles(draws.id(), "value");
+  REQUIRE(!v.empty());
+  all.insert(all.end(), v.begin(), v.end());
   return all;
 }
 
@@ -309,6 +319,44 @@ TEST_CASE("replay reruns one run of a batch exactly", "[batch]") {
   for (int i = 0; i < 6; ++i) CHECK(keep.o[layout.offset[v] + static_cast<std::size_t>(i)] == util[row * 6 + static_cast<std::size_t>(i)]);
   CHECK_THROWS_AS(plan_replay(ReplayRequest{out, 3, 0}), BatchError);
   CHECK_THROWS_AS(plan_replay(ReplayRequest{out, 0, 5}), BatchError);
+}
+
+TEST_CASE("a batch stores each run's draws; a factor on a declared input leaves its column empty", "[batch]") {
+  TempDir dir;
+  const Experiment ex = load(dir, "name: d\nscenarios: " + status_quo() +
+                                      "\nseed: 6\nruns_per_point: 3\ndesign: {kind: factorial}\nfactors:\n"
+                                      "  - {name: temp, path: parameters.aid.temperature, levels: [0.2, 0.3]}\n");
+  const std::string out = dir.path("d.h5");
+  run(ex, out, 2);
+  h5::Handle f = h5::open_file_read(out);
+  h5::Handle g = h5::open_group(f.id(), "draws");
+  const auto names = h5::read_strings(g.id(), "quantity");
+  const auto units = h5::read_strings(g.id(), "units");
+  Diagnostics d;
+  const auto sq = load_scenario(status_quo(), {}, d);
+  REQUIRE(sq.has_value());
+  CHECK(names == uncertainty_names(*sq));  // every input the status quo declares, in its order
+  CHECK(units == uncertainty_units(*sq));
+  const auto values = h5::read_doubles(g.id(), "value");
+  const std::size_t q = names.size(), temp = static_cast<std::size_t>(std::find(names.begin(), names.end(), "parameters.aid.temperature") - names.begin());
+  REQUIRE(temp < q);
+  REQUIRE(values.size() == 6 * q);
+  for (std::size_t row = 0; row < 6; ++row) {
+    const std::size_t point = row / 3;
+    const auto replicate = static_cast<std::uint32_t>(row % 3);
+    // the factor fixes the temperature: not drawn; every other input is, as the run drew it
+    CHECK(std::isnan(values[row * q + temp]));
+    const ReplayPlan plan = plan_replay(ReplayRequest{out, point, replicate});
+    RunState s(plan.scenario);
+    s.reset(plan.scenario, replicate);
+    draw_inputs(plan.scenario, s, Rng(plan.seed));
+    const auto own = uncertainty_names(plan.scenario);
+    REQUIRE(own.size() + 1 == q);
+    for (std::size_t m = 0; m < own.size(); ++m) {
+      const std::size_t col = static_cast<std::size_t>(std::find(names.begin(), names.end(), own[m]) - names.begin());
+      CHECK(values[row * q + col] == s.draws[m]);
+    }
+  }
 }
 
 TEST_CASE("shards written apart merge into the file of one batch", "[batch]") {

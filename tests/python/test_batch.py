@@ -70,6 +70,22 @@ def test_design_runs_and_points_join(batch):
     assert np.allclose(sd["min_stability"].sort_index(), by_hand_sd.sort_index(), rtol=0, atol=1e-12)
 
 
+def test_batch_draws_join_the_runs(batch):
+    """the status quo declares uncertain inputs: every run's draws, one row per run, join the
+    runs on ``run``; inputs no factor fixes are drawn in every run and differ between runs"""
+    out = batch["out"]
+    d = sr.batch_draws(out)
+    runs = sr.runs(out)
+    assert d.index.name == "run" and list(d.index) == sorted(set(runs.index.get_level_values("run")))
+    assert "parameters.aid.temperature" in d.columns and d.attrs["units"]["parameters.war.base_hazard"] == "1/yr"
+    assert d.notna().all().all()  # no factor of this experiment is a declared input
+    joined = runs.xs("RUS", level="actor").join(d)
+    assert len(joined) == len(d) and joined["parameters.aid.temperature"].notna().all()
+    # common seeds: replicate r of every point draws the same inputs, and replicates differ
+    by_rep = joined.groupby("replicate")["parameters.aid.temperature"]
+    assert (by_rep.nunique() == 1).all() and joined["parameters.aid.temperature"].nunique() == RUNS
+
+
 def test_sobol_indices_recomputed_by_hand(batch):
     """The stored indices equal the Saltelli (2010) / Jansen (1999) formulas applied with numpy."""
     out = batch["out"]
