@@ -107,22 +107,6 @@ void set_world_value(World& w, const EventTarget& t, double x) {
 
 }  // namespace
 
-std::vector<std::string> uncertainty_names(const Scenario& sc) {
-  std::vector<std::string> out;
-  const Uncertainty& u = sc.uncertainty;
-  for (int i = 0; i < sc.n() && i < static_cast<int>(u.concentration.size()); ++i)
-    if (u.concentration[i] > 0)
-      for (int d = 0; d < sc.n_dimensions(); ++d)
-        if (sc.interests(i, d) > 0) out.push_back("interests." + sc.actor_ids[i] + "." + sc.dimensions[d]);
-  for (const auto& v : u.values) out.push_back(v.name);
-  const auto keys = event_keys(sc);
-  if (u.event_size > 0)
-    for (const auto& k : keys) out.push_back(k + ".size");
-  if (u.event_date_steps > 0)
-    for (const auto& k : keys) out.push_back(k + ".step");
-  return out;
-}
-
 namespace {
 // the unit of a world value, as the scenario schema gives it (scenarios/README.md, "Variable ranges")
 std::string target_unit(const Scenario& sc, const EventTarget& t) {
@@ -139,21 +123,29 @@ std::string target_unit(const Scenario& sc, const EventTarget& t) {
     default: return "1";
   }
 }
-}  // namespace
 
-std::vector<std::string> uncertainty_units(const Scenario& sc) {
+// the uncertain quantities in the order they are drawn: names, or units
+std::vector<std::string> quantities(const Scenario& sc, bool units) {
   std::vector<std::string> out;
   const Uncertainty& u = sc.uncertainty;
   for (int i = 0; i < sc.n() && i < static_cast<int>(u.concentration.size()); ++i)
     if (u.concentration[i] > 0)
       for (int d = 0; d < sc.n_dimensions(); ++d)
-        if (sc.interests(i, d) > 0) out.emplace_back("1");
-  for (const auto& v : u.values) out.push_back(v.parameter >= 0 ? parameter_catalogue()[static_cast<std::size_t>(v.parameter)].unit : target_unit(sc, v.target));
-  const std::size_t events = event_keys(sc).size();
-  if (u.event_size > 0) out.insert(out.end(), events, "1");
-  if (u.event_date_steps > 0) out.insert(out.end(), events, "step");
+        if (sc.interests(i, d) > 0) out.push_back(units ? "1" : "interests." + sc.actor_ids[i] + "." + sc.dimensions[d]);
+  for (const auto& v : u.values)
+    out.push_back(!units ? v.name : v.parameter >= 0 ? parameter_catalogue()[static_cast<std::size_t>(v.parameter)].unit : target_unit(sc, v.target));
+  const auto keys = event_keys(sc);
+  if (u.event_size > 0)
+    for (const auto& k : keys) out.push_back(units ? "1" : k + ".size");
+  if (u.event_date_steps > 0)
+    for (const auto& k : keys) out.push_back(units ? "step" : k + ".step");
   return out;
 }
+}  // namespace
+
+std::vector<std::string> uncertainty_names(const Scenario& sc) { return quantities(sc, false); }
+
+std::vector<std::string> uncertainty_units(const Scenario& sc) { return quantities(sc, true); }
 
 void draw_inputs(const Scenario& sc, RunState& s, const Rng& rng) {
   const Uncertainty& u = sc.uncertainty;
