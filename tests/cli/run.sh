@@ -30,6 +30,12 @@ contains "$tmp/err" "unknown_key.yaml:13:5: error: actors.B.outptu" "run reports
 [ ! -e "$tmp/bad.h5" ] && ok || bad "a bad scenario left an output file"
 ls "$tmp"/bad.h5.tmp-* >/dev/null 2>&1 && bad "a bad scenario left a temporary file" || ok
 
+# a bad uncertainty block: located errors, exit 2, nothing written
+expect 2 "run a bad uncertainty block" -- "$bin" run tests/data/bad/bad_uncertainty.yaml -n 5 -o "$tmp/badu.h5"
+contains "$tmp/err" "bad_uncertainty.yaml:22:24: error: uncertainty.events.date_steps" "run locates the uncertainty error"
+[ ! -e "$tmp/badu.h5" ] && ok || bad "a bad uncertainty block left an output file"
+ls "$tmp"/badu.h5.tmp-* >/dev/null 2>&1 && bad "a bad uncertainty block left a temporary file" || ok
+
 # --set errors are reported against the command line
 expect 2 "bad --set value" -- "$bin" run "$sq" -n 5 -o "$tmp/s.h5" --set actors.RUS.output=-3
 contains "$tmp/err" "actors.RUS.output: found -3" "--set value error"
