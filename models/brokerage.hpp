@@ -7,7 +7,7 @@
 //   willing_ik = (1 - rivalry_ik) (1 + a_ki) / 2
 // k pays the offers out of its spendable diplomatic budget (scaled down pro rata if short) to i's
 // diplomatic stock (conserved); i gains as much prestige; k's affinity to i rises a little.
-// P_ij is i's perceived influence over j (indicators.hpp): actual influence plus visibility.
+// P_ij is i's perceived influence over j (indicators.hpp): actual influence plus i's share of j's courtship.
 #pragma once
 
 #include "scenario/scenario.hpp"

@@ -91,8 +91,8 @@ void apply_gestures(const Scenario& sc, RunState& s) {
       if (!(g > 0)) continue;
       const double Dj = diplomatic_scale(sc, w, j);
       if (relations) w.affinity(j, i) = std::clamp(w.affinity(j, i) + p.affinity_gain * g / Dj, -1.0, 1.0);
-      const double v = std::min(1.0, w.visibility(i, j) + p.visibility_gain * g / Di);
-      w.visibility(i, j) = w.visibility(j, i) = v;
+      // courtship is the giver's: i's gifts make i visible as a partner of j, never j's (issue 12)
+      w.visibility(i, j) += p.visibility_gain * g / Di;
       w.prestige[i] += p.prestige_gain * g;
       w.prestige[j] += p.prestige_gain * g;
     }

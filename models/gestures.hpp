@@ -12,7 +12,7 @@
 // Cost per unit: (w_i[status] + c0) / D_i. Shares: softmax over {keep} and partners of B/C - 1.
 // (a0: the giver's baseline affinity, so that gestures do not feed on themselves)
 // Effects of g_ij per year: a_ji += g_a g_ij / D_j dt (the receiver warms);
-// visibility_ij, visibility_ji += g_v g_ij / D_i dt; prestige_i, prestige_j += g_p g_ij dt.
+// visibility_ij += g_v g_ij / D_i dt (the giver's courtship of j, directed, uncapped); prestige_i, prestige_j += g_p g_ij dt.
 #pragma once
 
 #include "core/rng.hpp"

@@ -13,6 +13,13 @@ void perceive_influence(const Scenario& sc, RunState& s) {
     for (int k = 0; k < n; ++k) f += s.trade_potential(k, j) + s.subsidy_flow(k, j) + (e >= 0 ? s.aid[e](k, j) : 0.0);
     s.inflow[j] = f;
   }
+  // the courtship of each j by everyone: i's visibility toward j is a share of it (1 + total)
+  for (int j = 0; j < n; ++j) {
+    double courted = 1.0;
+    for (int k = 0; k < n; ++k)
+      if (k != j) courted += w.visibility(k, j);
+    s.courted[j] = courted;
+  }
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       if (i == j) {
@@ -22,7 +29,8 @@ void perceive_influence(const Scenario& sc, RunState& s) {
       const double through = s.trade_potential(i, j) + s.subsidy_flow(i, j) + (e >= 0 ? s.aid[e](i, j) : 0.0);
       s.dependence(i, j) = through / (w.output[j] + s.inflow[j]);
       s.influence(i, j) = (1.0 - w.autonomy[j]) * s.dependence(i, j);
-      s.perceived(i, j) = std::min(1.0, s.influence(i, j) + w.visibility(i, j));
+      // what third parties see: actual influence, and of the rest the giver's share of j's courtship
+      s.perceived(i, j) = s.influence(i, j) + (1.0 - s.influence(i, j)) * w.visibility(i, j) / s.courted[j];
     }
   }
 }

@@ -3,7 +3,7 @@
 //
 //   dependence D_ij = (V_ij + aid_ij + subsidy_ij) / (Y_j + F_j), F_j = all j receives
 //   influence  I_ij = (1 - autonomy_j) D_ij
-//   perceived  P_ij = min(1, I_ij + visibility_ij)         (what third parties see; gestures.hpp)
+//   perceived  P_ij = I_ij + (1 - I_ij) vis_ij / (1 + sum_k vis_kj)   (what third parties see: i's share of j's courtship; gestures.hpp)
 //   security           (1 - mean_j rivalry_ij m_j / (M_i + m_j + eps)) (1/2 at war)
 //                      m: military stock; M_i = m_i + sum_k commitment_ki m_k (allies' pledged forces)
 //   economy            adequacy / (1 + adequacy)

@@ -25,7 +25,8 @@ void check_invariants(const Scenario& sc, const RunState& s) {
       if (!((*share)[i] >= 0 && (*share)[i] <= 1)) fail("a share or flag outside [0, 1]", i, (*share)[i]);
     if (!(w.prestige[i] >= 0) || !std::isfinite(w.prestige[i])) fail("prestige", i, w.prestige[i]);
     for (int j = 0; j < n; ++j) {
-      for (const auto* share : {&w.sanction, &w.subsidy, &w.visibility, &w.rivalry, &w.commitment})
+      if (!(w.visibility(i, j) >= 0) || !std::isfinite(w.visibility(i, j))) fail("visibility", i, w.visibility(i, j));
+      for (const auto* share : {&w.sanction, &w.subsidy, &w.rivalry, &w.commitment})
         if (!((*share)(i, j) >= 0 && (*share)(i, j) <= 1)) fail("a dyad share outside [0, 1]", i, (*share)(i, j));
       if (!(s.perceived(i, j) >= 0 && s.perceived(i, j) <= 1)) fail("perceived influence", i, s.perceived(i, j));
       for (const auto& flow : s.aid)

@@ -45,7 +45,7 @@ struct World {
   Eigen::MatrixXd sanction;         // [0,1] share of trade i cuts toward j (pressure moves it)
   Eigen::MatrixXd sanction_floor;   // [0,1] the sanction i keeps whatever it decides (exogenous)
   Eigen::MatrixXd border;           // [0,1] share of i's refugees that would go to j
-  Eigen::MatrixXd visibility;       // [0,1] how visible the i-j relationship is, from gestures
+  Eigen::MatrixXd visibility;       // >= 0: how visibly i courts j, from i's gestures to j (fading)
   Eigen::MatrixXd distance;         // thousand km between the economic centres (symmetric)
   Eigen::MatrixXd expected_return;  // [0,1] i's learned return on aid to j
 

@@ -31,6 +31,7 @@ RunState::RunState(const Scenario& sc) {
   dependence.setZero(n, n);
   influence.setZero(n, n);
   inflow.setZero(n);
+  courted.setOnes(n);
   trade_gain.setZero(n);
   adequacy.setOnes(n);
   indicators.setZero(n, D);
@@ -74,6 +75,7 @@ void RunState::reset(const Scenario& sc, std::uint32_t run_index) {
   dependence.setZero();
   influence.setZero();
   inflow.setZero();
+  courted.setOnes();
   trade_gain.setZero();
   adequacy.setOnes();
   indicators.setZero();

@@ -42,6 +42,7 @@ struct RunState {
   Eigen::MatrixXd dependence;  // n x n: share of j's economy that comes through i
   Eigen::MatrixXd influence;   // n x n: i's actual influence over j, [0,1]
   Eigen::VectorXd inflow;      // n: trade + aid + subsidies received, US$ bn/yr
+  Eigen::VectorXd courted;     // n: 1 + the visibility of every courtship of j (perceived influence is a share of it)
   Eigen::MatrixXd leverage;    // n x n: client j's leverage over patron i, stored at (i, j), [0,1]
   Eigen::MatrixXd perceived;   // n x n: i's influence over j as third parties see it, [0,1]
   // per-step products shared by the decisions (computed once in perceive; n x n each)

@@ -1,6 +1,7 @@
 // direction-of-effect tests for leverage, gestures, brokerage, pressure, commitments, collapse,
 // war and reform, on a small four-actor world: two rival patrons (A, C), a client (B), a third
 // party that worries about the client (D)
+#include "engine/run.hpp"
 #include "engine/step.hpp"
 #include "scenario/load.hpp"
 #include "models/brokerage.hpp"
@@ -116,6 +117,65 @@ TEST_CASE("perceived influence exceeds actual influence when a relationship is v
   const RunState s = run_to_end(compile_text(dir, four_world()));
   CHECK(s.perceived(0, 1) >= s.influence(0, 1));
   CHECK(s.world.visibility.maxCoeff() > 0);
+}
+
+TEST_CASE("perception is directed: the client's gestures toward a patron do not raise the patron's perceived influence (issue 12)") {
+  TempDir dir;
+  const Scenario sc = compile_text(dir, four_world());
+  const int A = sc.actor_index("A"), B = sc.actor_index("B");
+  RunState s(sc);
+  s.reset(sc, 0);
+  perceive(sc, s);
+  const double before_ab = s.perceived(A, B), before_ba = s.perceived(B, A);
+  // only B gives, to A
+  s.gesture_plan.setZero();
+  s.gesture_plan(B, A) = 0.5;
+  apply_gestures(sc, s);
+  perceive(sc, s);
+  CHECK(s.world.visibility(A, B) == 0.0);
+  CHECK(s.world.visibility(B, A) > 0.0);
+  CHECK(s.perceived(A, B) == Approx(before_ab).epsilon(1e-12));  // A gains nothing from being courted
+  CHECK(s.perceived(B, A) > before_ba);                          // the courtship is B's
+  CHECK(s.perceived(B, A) < 1.0);
+}
+
+TEST_CASE("perception is a share of a client's courtship: another patron's courting lowers a broker's perceived influence and income (issue 12)") {
+  TempDir dir;
+  const Scenario sc = compile_text(dir, four_world());
+  const int A = sc.actor_index("A"), B = sc.actor_index("B"), C = sc.actor_index("C");
+  RunState base(sc);
+  base.reset(sc, 0);
+  base.world.visibility(A, B) = 0.5;
+  RunState rival = base;
+  rival.world.visibility(C, B) = 2.0;  // C courts B far more
+  for (RunState* s : {&base, &rival}) {
+    perceive(sc, *s);
+    trade_mediation(sc, *s);
+  }
+  CHECK(rival.perceived(A, B) < base.perceived(A, B));
+  CHECK(rival.perceived(C, B) > base.perceived(C, B));
+  REQUIRE(base.brokerage.row(A).sum() > 0);
+  CHECK(rival.brokerage.row(A).sum() < base.brokerage.row(A).sum());
+  // however much one courts, perceived influence stays below 1 (a share of 1 + all courtship)
+  rival.world.visibility(A, B) = 1e6;
+  perceive(sc, rival);
+  CHECK(rival.perceived(A, B) < 1.0);
+}
+
+TEST_CASE("perception: in neither future does any perceived influence reach 0.99 (no cap as before issue 12)") {
+  Diagnostics d;
+  for (const char* name : {"status_quo", "collapse"}) {
+    const auto sc = load_scenario(source_dir() + "/scenarios/" + name + ".yaml", {}, d);
+    REQUIRE(sc.has_value());
+    RunState s(*sc);
+    const Rng rng(sc->seed);
+    double highest = 0;
+    for (std::uint32_t r = 0; r < 20; ++r)
+      run_one(*sc, s, r, rng, StepOptions{}, NoRunHook{}, [&](int, const RunState& x) { highest = std::max(highest, x.perceived.maxCoeff()); });
+    INFO(name);
+    CHECK(highest > 0.1);  // perception is there
+    CHECK(highest < 0.99);
+  }
 }
 
 TEST_CASE("brokerage: a third party pays for mediation over a worrying client; transfers are conserved") {
