@@ -25,7 +25,10 @@ void update_domestic(const Scenario& sc, RunState& s, const Rng& rng) {
     if (e >= 0) received += s.aid[e].col(i).sum();
     s.adequacy[i] = (w.output[i] + s.trade_gain[i] + received) / w.need[i];
 
-    for (int r = 0; r < sc.n_resources(); ++r) w.stock(i, r) = w.stock(i, r) * keep + w.income(i, r) * dt;
+    // a collapsed regime has no foreign ministry: no diplomatic income (issue 12, item 6)
+    const bool silent = w.collapsed[i] > 0 && sc.on(Mechanism::collapse_consequences);
+    for (int r = 0; r < sc.n_resources(); ++r)
+      w.stock(i, r) = w.stock(i, r) * keep + (silent && r == sc.diplomatic ? 0.0 : w.income(i, r)) * dt;
     w.output[i] *= 1.0 + (w.growth[i] + reform_growth * w.reform[i]) * dt;
 
     if (w.collapsed[i] > 0) {

@@ -39,8 +39,15 @@ void score_indicators(const Scenario& sc, RunState& s) {
   const World& w = s.world;
   const int n = sc.n();
   const int D = sc.n_dimensions();
+  // a collapsed regime leaves the field its status is measured in (issue 12, item 6)
+  const bool gone = sc.on(Mechanism::collapse_consequences);
+  const auto counts = [&](int k) { return !(gone && w.collapsed[k] > 0); };
   double status_total = 0;
-  if (sc.diplomatic >= 0) status_total = w.stock.col(sc.diplomatic).sum() + w.prestige.sum();
+  if (sc.diplomatic >= 0) {
+    status_total = w.stock.col(sc.diplomatic).sum() + w.prestige.sum();
+    for (int k = 0; k < n; ++k)
+      if (!counts(k)) status_total -= w.stock(k, sc.diplomatic) + w.prestige[k];
+  }
   const double stability_total = w.stability.sum();
   const bool any_war = w.war.maxCoeff() > 0;
   for (int i = 0; i < n; ++i) {
@@ -68,7 +75,8 @@ void score_indicators(const Scenario& sc, RunState& s) {
           v = s.adequacy[i] / (1.0 + s.adequacy[i]);
           break;
         case Indicator::status:
-          v = (sc.diplomatic >= 0 && status_total > 0) ? (w.stock(i, sc.diplomatic) + w.prestige[i]) / status_total : 1.0 / n;
+          if (!counts(i)) v = 0;
+          else v = (sc.diplomatic >= 0 && status_total > 0) ? (w.stock(i, sc.diplomatic) + w.prestige[i]) / status_total : 1.0 / n;
           break;
         case Indicator::regional_stability:
           v = n > 1 ? (stability_total - w.stability[i]) / (n - 1) : w.stability[i];

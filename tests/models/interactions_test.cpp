@@ -232,6 +232,31 @@ TEST_CASE("collapse: refugees by border share, a successor aligned with an influ
   CHECK(s.indicators(3, 3) < run_to_end(compile_text(dir, four_world())).indicators(3, 3));
 }
 
+TEST_CASE("collapse: the fallen regime leaves the status field and earns no diplomatic capital (issue 12, item 6)") {
+  TempDir dir;
+  const Scenario sc = compile_text(dir, four_world("", "  - {at: 2003, collapse: B}\n"));
+  const Scenario kept = compile_text(dir, four_world("mechanisms: {collapse_consequences: off}\n", "  - {at: 2003, collapse: B}\n"));
+  const int B = sc.actor_index("B"), status = [&] {
+    for (int d = 0; d < sc.n_dimensions(); ++d)
+      if (sc.indicators[d] == Indicator::status) return d;
+    return -1;
+  }();
+  REQUIRE(status >= 0);
+  const RunState s = run_to_end(sc), k = run_to_end(kept);
+  REQUIRE(s.world.collapsed[B] == 1);
+  CHECK(s.indicators(B, status) == 0.0);
+  CHECK(k.indicators(B, status) > 0.0);
+  double others = 0;
+  for (int i = 0; i < sc.n(); ++i)
+    if (i != B) {
+      others += s.indicators(i, status);
+      CHECK(s.indicators(i, status) > k.indicators(i, status));  // the others' shares rise
+    }
+  CHECK(others == Approx(1.0));
+  // B's diplomatic capital only depreciates after the fall (income 4/yr kept it at 4 before)
+  CHECK(s.world.stock(B, sc.diplomatic) < 0.5 * k.world.stock(B, sc.diplomatic));
+}
+
 TEST_CASE("war: rivalry and collapse raise its hazard; committed allies join") {
   TempDir dir;
   const Scenario hot = compile_text(dir, four_world("  A->D: {commitment: 1.0}\n"), {"parameters.war.base_hazard=2.0"});
