@@ -29,7 +29,8 @@ enum class Mechanism : int {
   collapse_hazard,      // a regime of low stability can collapse
   collapse_consequences,// a collapse breaks trade, sends refugees and raises the war hazard
   reform,               // reform grows with its drive and raises output, legitimacy and trade
-  motives,              // choices weigh motives; off: the null model (every choice uniform)
+  relation_memory,      // baselines follow what actors do to each other; mutual sanctions breed rivalry
+  motives,              // choices weigh motives; off: the null model (every choice uniform); last
   count_
 };
 

@@ -111,6 +111,12 @@ const std::vector<ParameterInfo>& parameter_catalogue() {
       SP_PARAM(decision, acts_per_year, "1/yr", 12.0, 1.0, 10000.0,
                "discrete acts per year into which a sampled decision splits each budget (run.decisions: sampled); sets how lumpy acts are, not their mean",
                "reasoning: about one distinct initiative a month per instrument (a delegation, a credit line, a shipment, a sanction review)"),
+      SP_PARAM(affinity, memory, "1/yr", 0.0, 0.0, 52.0,
+               "rate at which the baseline affinity follows the current one (relation_memory): what actors do to each other becomes a standing attitude",
+               "not yet calibrated: at 0.05/yr (a generation's half-life) the PRC-DPRK warmth becomes baseline and China's share of DPRK trade in 2003 (Q4) rises to 0.56, above its range; 0 until the historical scenario is recalibrated on it (issue 12, item 7)"),
+      SP_PARAM(affinity, rivalry_gain, "1/yr", 0.05, 0.0, 52.0,
+               "rivalry gained per year at full mutual sanctions, times the rivalry still missing (relation_memory)",
+               "reasoning: a decade of full mutual sanctions closes about 40 % of the way to full rivalry"),
   };
   return table;
 }

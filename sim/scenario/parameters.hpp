@@ -31,7 +31,9 @@ struct AidParams {
 };
 
 struct AffinityParams {
-  double relaxation;  // rate at which affinity returns to its baseline, 1/yr
+  double relaxation;    // rate at which affinity returns to its baseline, 1/yr
+  double memory;        // rate at which the baseline follows the current affinity, 1/yr (relation_memory)
+  double rivalry_gain;  // rivalry gained per year at full mutual sanctions, 1/yr (relation_memory)
 };
 
 struct ResourceParams {

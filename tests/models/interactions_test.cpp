@@ -75,8 +75,10 @@ relations:
 
 TEST_CASE("leverage: more rivalry between the patrons gives the client more leverage and more aid (P2)") {
   TempDir dir;
-  const Scenario calm = compile_text(dir, four_world());
-  const Scenario rival = compile_text(dir, four_world("  A<->C: {rivalry: 0.9}\n"));
+  // rivalry as given: none bred by sanctions (relation_memory)
+  const std::string fixed = "mechanisms: {relation_memory: off}\n";
+  const Scenario calm = compile_text(dir, four_world(fixed));
+  const Scenario rival = compile_text(dir, four_world("  A<->C: {rivalry: 0.9}\n" + fixed));
   const RunState c = run_to_end(calm, 0, 3), r = run_to_end(rival, 0, 3);
   CHECK(c.leverage(0, 1) == 0);
   CHECK(r.leverage(0, 1) > 0.2);
@@ -255,6 +257,49 @@ TEST_CASE("collapse: the fallen regime leaves the status field and earns no dipl
   CHECK(others == Approx(1.0));
   // B's diplomatic capital only depreciates after the fall (income 4/yr kept it at 4 before)
   CHECK(s.world.stock(B, sc.diplomatic) < 0.5 * k.world.stock(B, sc.diplomatic));
+}
+
+TEST_CASE("relation memory: mutual sanctions raise a rivalry that stays after they are lifted (issue 12, item 5)") {
+  TempDir dir;
+  // A and C sanction each other fully until 2005, when an event lifts the sanctions
+  const std::string rel = "  A<->C: {sanction: 1.0}\n";
+  const std::string lift = "  - {at: 2005, set: {relations.A<->C.sanction: 0}}\n";
+  const Scenario on = compile_text(dir, four_world(rel, lift));
+  const Scenario off = compile_text(dir, four_world(rel + "mechanisms: {relation_memory: off}\n", lift));
+  const int A = on.actor_index("A"), C = on.actor_index("C");
+  RunState s(on);
+  s.reset(on, 0);
+  const Rng rng(1);
+  double at_lift = -1;
+  for (int t = 0; t < on.steps; ++t) {
+    step(on, s, rng);
+    if (on.year(t + 1) == 2005.0) at_lift = s.world.rivalry(A, C);
+  }
+  CHECK(at_lift > 0.15);                          // five years of full sanctions from no rivalry
+  CHECK(s.world.rivalry(A, C) >= at_lift);        // it stays once they are lifted
+  CHECK(s.world.rivalry(A, C) == s.world.rivalry(C, A));
+  CHECK(run_to_end(off).world.rivalry(A, C) == 0.0);  // off: rivalry only by events
+}
+
+TEST_CASE("relation memory: sanctions lower the standing attitude, which stays low after they are lifted (issue 12, item 5)") {
+  TempDir dir;
+  const std::string rel = "  A->C: {sanction: 1.0}\n";
+  const std::string lift = "  - {at: 2005, set: {relations.A->C.sanction: 0}}\n";
+  const std::string memory = "parameters: {affinity: {memory: 0.2}}\n";
+  const int A = 0, C = 2;
+  // C's affinity toward A at the end, five years after A's sanctions were lifted, against a world
+  // without them; with memory and without (the default, 0)
+  const RunState sanctioned_m = run_to_end(compile_text(dir, four_world(rel + memory, lift)));
+  const RunState spared_m = run_to_end(compile_text(dir, four_world(memory, lift)));
+  const RunState sanctioned = run_to_end(compile_text(dir, four_world(rel, lift)));
+  const RunState spared = run_to_end(compile_text(dir, four_world("", lift)));
+  // with memory the sanctions lowered C's standing attitude toward A, and it stays lower
+  CHECK(sanctioned_m.world.affinity_base(C, A) < spared_m.world.affinity_base(C, A) - 0.05);
+  CHECK(sanctioned_m.world.affinity(C, A) < spared_m.world.affinity(C, A) - 0.05);
+  // without memory the baseline does not move; the current affinity is still lowered by the
+  // sanctions (pressure.affinity_cost) and relaxes toward that fixed baseline
+  CHECK(sanctioned.world.affinity_base(C, A) == spared.world.affinity_base(C, A));
+  CHECK(sanctioned.world.affinity(C, A) < spared.world.affinity(C, A));
 }
 
 TEST_CASE("war: rivalry and collapse raise its hazard; committed allies join") {

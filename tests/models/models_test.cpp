@@ -138,6 +138,7 @@ TEST_CASE("events change the state at their step") {
   const Scenario sc = compile_text(dir, tiny_world() + R"(events:
   - {at: 2001, set: {actors.A.resources.economic.income: 0}, shock: {B: -0.3}}
   - {at: 2002, add: {relations.A<->B.rivalry: 0.5}}
+mechanisms: {relation_memory: off}  # rivalry by this event only
 )");
   RunState s(sc);
   s.reset(sc, 0);
