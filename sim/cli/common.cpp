@@ -60,7 +60,12 @@ RecordLevel record_level(const std::string& record) {
 
 std::string refuse_existing(const std::string& out, bool force) {
   std::error_code ec;
-  if (std::filesystem::exists(out, ec) && !force) return "'" + out + "' exists; expected a new path, or --force to overwrite it";
+  const auto st = std::filesystem::status(out, ec);  // through a link: what would be replaced is its target's kind
+  if (ec || !std::filesystem::exists(st)) return "";
+  // a device, pipe, socket or directory is never replaced, not even with --force (-o /dev/null as root)
+  if (!std::filesystem::is_regular_file(st))
+    return "'" + out + "' exists and is not a regular file (a directory, device, pipe or socket); expected a path for a new or regular file";
+  if (!force) return "'" + out + "' exists; expected a new path, or --force to overwrite it";
   return "";
 }
 

@@ -65,11 +65,17 @@ void add_file_commands(CLI::App& app, std::vector<Command>& out) {
   generate->add_option("-n,--actors", gen->actors, "number of actors")->check(CLI::Range(2, sp::ScenarioLimits::max_actors));
   generate->add_option("--seed", gen->seed, "seed of the world");
   generate->add_option("-o,--output", *gen_out, "file to write (default: standard output)");
+  auto gen_force = std::make_shared<bool>(false);
+  generate->add_flag("--force", *gen_force, "overwrite an existing file");
   out.push_back({generate, [=] {
                    const std::string text = sp::generate_world(*gen);
                    if (gen_out->empty()) {
                      std::cout << text;
                      return int{kOk};
+                   }
+                   if (const std::string why = refuse_existing(*gen_out, *gen_force); !why.empty()) {
+                     std::cerr << "sixparty generate: " << why << "\n";
+                     return int{kBadInput};
                    }
                    try {
                      files::write_atomically(*gen_out, text);

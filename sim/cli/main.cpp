@@ -9,12 +9,16 @@
 #include "io/results_info.hpp"
 #include "version.hpp"
 
+#include <csignal>
 #include <iostream>
 #include <new>
 
 namespace cli = sixparty::cli;
 
 int main(int argc, char** argv) {
+  // past a file-size limit (ulimit -f) a write fails with EFBIG, which every writer reports as a
+  // write error (exit 3, no half file), instead of the default SIGXFSZ killing the process
+  std::signal(SIGXFSZ, SIG_IGN);
   sixparty::prepare_results_library();
   CLI::App app{"sixparty: an agent-based simulator of North East Asian relations"};
   app.set_version_flag("--version", std::string("sixparty ") + sixparty::kVersion + " (" + sixparty::kGitRevision + ")");

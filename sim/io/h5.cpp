@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include <sys/stat.h>
+
 namespace sixparty::h5 {
 
 namespace {
@@ -37,11 +39,20 @@ Handle create_file(const std::string& path) {
                 H5Fclose);
 }
 
+// opening a FIFO blocks until a writer comes, and a device is no HDF5 file: regular files only
+void require_regular(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw Error("'" + path + "' is not a regular file (a directory, device, pipe or socket); expected an HDF5 file");
+}
+
 Handle open_file_read(const std::string& path) {
+  require_regular(path);
   return Handle(check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open '" + path + "'"), H5Fclose);
 }
 
 Handle open_file_rw(const std::string& path) {
+  require_regular(path);
   return Handle(check(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "open '" + path + "' for writing"), H5Fclose);
 }
 

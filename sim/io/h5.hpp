@@ -56,6 +56,8 @@ void quiet();
 void no_cleanup_at_exit();
 
 Handle create_file(const std::string& path);
+// throws Error if path exists and is not a regular file (a FIFO would block the open)
+void require_regular(const std::string& path);
 Handle open_file_read(const std::string& path);
 Handle open_file_rw(const std::string& path);
 Handle create_group(hid_t parent, const std::string& name);

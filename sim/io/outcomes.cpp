@@ -33,6 +33,7 @@ std::vector<std::string> read_strings(hid_t g, const std::string& name) {
 
 OutcomeTable read_outcomes(const std::string& file, const std::string& group) {
   h5::quiet();
+  h5::require_regular(file);
   if (H5Fis_hdf5(file.c_str()) <= 0) throw h5::Error("'" + file + "' is not an HDF5 results file");
   h5::Handle f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!f.valid()) throw h5::Error("cannot open '" + file + "'");

@@ -112,6 +112,7 @@ std::string describe_results(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw h5::Error("'" + path + "': no such file");
   if (std::filesystem::is_directory(path, ec)) throw h5::Error("'" + path + "' is a directory; expected an HDF5 results file");
+  h5::require_regular(path);
   if (H5Fis_hdf5(path.c_str()) <= 0) throw h5::Error("'" + path + "' is not an HDF5 file; expected a results file written by sixparty run");
   h5::Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!f.valid()) throw h5::Error("'" + path + "' cannot be opened as HDF5 (damaged?)");

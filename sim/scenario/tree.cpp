@@ -124,6 +124,12 @@ bool read_file(const std::string& path, std::string& text, Diagnostics& diags,
                 "'" + path + "' is a directory; expected a YAML scenario file");
     return false;
   }
+  // a device, FIFO or socket would block or never end (/dev/zero, a named pipe): files only
+  if (!fs::is_regular_file(status)) {
+    diags.error(from.file.empty() ? SourceLocation{path, 0, 0} : from, "",
+                "'" + path + "' is not a regular file (a device, pipe or socket); expected a YAML file");
+    return false;
+  }
   const auto size = fs::file_size(path, ec);
   if (!ec && size > limits.max_file_bytes) {
     diags.error({path, 0, 0}, "",
@@ -136,9 +142,13 @@ bool read_file(const std::string& path, std::string& text, Diagnostics& diags,
     diags.error({path, 0, 0}, "", "cannot open '" + path + "' for reading");
     return false;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  text = ss.str();
+  // read with a limit: the file may have grown since its size was taken
+  text.clear();
+  char chunk[65536];
+  while (in && text.size() <= limits.max_file_bytes) {
+    in.read(chunk, sizeof chunk);
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
   if (text.size() > limits.max_file_bytes) {
     diags.error({path, 0, 0}, "", "file larger than " + std::to_string(limits.max_file_bytes) + " bytes");
     return false;

@@ -38,6 +38,18 @@ done
 # generate: a synthetic world that validates and runs
 expect 0 "generate" -- "$bin" generate -n 9 --seed 4 -o "$tmp/g.yaml"
 expect 0 "validate a generated world" -- "$bin" validate "$tmp/g.yaml"
+cp "$tmp/g.yaml" "$tmp/g.copy"
+expect 2 "generate over an existing file" -- "$bin" generate -n 5 -o "$tmp/g.yaml"
+contains "$tmp/err" "exists; expected a new path, or --force" "generate refuses to overwrite"
+cmp -s "$tmp/g.yaml" "$tmp/g.copy" && ok || bad "generate changed the existing file"
+expect 0 "generate --force" -- "$bin" generate -n 5 -o "$tmp/g5.yaml" --force
+# no output replaces a device or a pipe, even with --force
+mkfifo "$tmp/outpipe"
+expect 2 "run -o a FIFO --force" -- "$bin" run "$sq" -n 2 -o "$tmp/outpipe" --force -q
+contains "$tmp/err" "is not a regular file" "run refuses a FIFO as output"
+[ -p "$tmp/outpipe" ] && ok || bad "the FIFO was replaced"
+expect 2 "generate -o a FIFO --force" -- "$bin" generate -n 5 -o "$tmp/outpipe" --force
+[ -p "$tmp/outpipe" ] && ok || bad "generate replaced the FIFO"
 expect 0 "run a generated world" -- "$bin" run "$tmp/g.yaml" -n 4 -o "$tmp/g.h5" -q
 "$bin" generate -n 9 --seed 4 >"$tmp/g2.yaml"
 cmp -s "$tmp/g.yaml" "$tmp/g2.yaml" && ok || bad "generate is not deterministic for a seed"
