@@ -233,6 +233,12 @@ int cmd_replay(const ReplayArgs& a, const std::string& cmdline) {
     std::cerr << "sixparty replay: " << why << "\n";
     return kBadInput;
   }
+  std::unique_ptr<files::OutputLock> lock;
+  int lock_rc = kOk;
+  if (const std::string why = claim_output(out, lock, lock_rc); !why.empty()) {
+    std::cerr << "sixparty replay: " << why << "\n";
+    return lock_rc;
+  }
   if (!plan.failure.empty() && !a.quiet) std::cout << "the batch recorded this run as failed: " << plan.failure << "\n";
   sp::EnsembleOptions opt;
   opt.runs = 1;
@@ -269,6 +275,12 @@ int cmd_merge(const std::vector<std::string>& shards, const std::string& out, bo
   if (const std::string why = refuse_existing(out, force); !why.empty()) {
     std::cerr << "sixparty merge: " << why << "\n";
     return kBadInput;
+  }
+  std::unique_ptr<files::OutputLock> lock;
+  int lock_rc = kOk;
+  if (const std::string why = claim_output(out, lock, lock_rc); !why.empty()) {
+    std::cerr << "sixparty merge: " << why << "\n";
+    return lock_rc;
   }
   try {
     sp::merge_shards(shards, out, sp::RunMetadata{cmdline, sp::utc_now(), 1});

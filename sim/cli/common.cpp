@@ -69,6 +69,20 @@ std::string refuse_existing(const std::string& out, bool force) {
   return "";
 }
 
+std::string claim_output(const std::string& out, std::unique_ptr<files::OutputLock>& lock, int& rc) {
+  try {
+    lock = std::make_unique<files::OutputLock>(out);
+  } catch (const files::Busy&) {
+    rc = kBadInput;
+    return "another sixparty process is writing '" + out + "' (it holds '" + out + ".lock'); expected one writer per output";
+  } catch (const files::WriteError& e) {
+    rc = kCannotWrite;
+    return std::string("cannot write results: ") + e.what();
+  }
+  files::remove_stale_temporaries(out, {"."});
+  return "";
+}
+
 TallySink::TallySink(const Scenario& sc, EnsembleSink& inner, PatternLeaves* leaves)
     : sc_(sc), inner_(inner), layout_(sc, outcome_variables()), leaves_(leaves) {
   const std::size_t n = sc.n();

@@ -5,12 +5,14 @@
 
 #include "experiment/ensemble.hpp"
 #include "experiment/record.hpp"
+#include "core/files.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -54,6 +56,11 @@ RecordLevel record_level(const std::string& record);
 
 // the output path check of commands that refuse to overwrite: empty when fine, else the message
 std::string refuse_existing(const std::string& out, bool force);
+
+// takes the output's lock for the life of `lock` (a second process writing the same output is
+// refused) and removes the temporaries killed writers left next to it. Returns "" or why not,
+// with the exit code in rc (kBadInput: another process writes it; kCannotWrite: no lock file)
+std::string claim_output(const std::string& out, std::unique_ptr<files::OutputLock>& lock, int& rc);
 
 // forwards blocks to the file and tallies per-actor means for the printed summary
 class TallySink : public EnsembleSink {

@@ -107,6 +107,12 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<in
     std::cerr << "sixparty run: the output directory '" << dir.string() << "' does not exist\n";
     return kCannotWrite;
   }
+  std::unique_ptr<files::OutputLock> lock;
+  int lock_rc = kOk;
+  if (const std::string why = claim_output(out, lock, lock_rc); !why.empty()) {
+    std::cerr << "sixparty run: " << why << "\n";
+    return lock_rc;
+  }
 
   sp::ThreadScope threads(a.threads);
   install_signal_handlers();

@@ -10,8 +10,10 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <random>
 #include <fstream>
 #include <system_error>
 #include <vector>
@@ -20,7 +22,40 @@ namespace sixparty::files {
 
 namespace fs = std::filesystem;
 
-std::string temp_path(const std::string& final_path) { return final_path + ".tmp-" + std::to_string(::getpid()); }
+namespace {
+constexpr std::size_t kNameMax = 255;                  // longest file name (NAME_MAX on Linux)
+constexpr std::size_t kTagRoom = 5 + 10 + 1 + 8;       // ".tmp-", a pid, '-', 8 hex digits
+
+std::string random_tag() {
+  std::random_device rd;
+  char b[16];
+  std::snprintf(b, sizeof b, "%08x", static_cast<unsigned>(rd()));
+  return b;
+}
+
+// the pid in a temporary's name after its prefix, or -1
+long temp_pid(const std::string& name, const std::string& prefix) {
+  const std::size_t at = prefix.size(), dash = name.find('-', at);
+  if (dash == std::string::npos || dash == at) return -1;
+  long pid = 0;
+  for (std::size_t k = at; k < dash; ++k) {
+    if (name[k] < '0' || name[k] > '9' || pid > 1'000'000'000) return -1;
+    pid = pid * 10 + (name[k] - '0');
+  }
+  return pid;
+}
+}  // namespace
+
+std::string temp_prefix(const std::string& final_path) {
+  const fs::path p(final_path);
+  std::string name = p.filename().string();
+  if (name.size() > kNameMax - kTagRoom) name.resize(kNameMax - kTagRoom);  // a legal long name keeps a legal temporary
+  return (p.parent_path() / (name + ".tmp-")).string();
+}
+
+std::string temp_path(const std::string& final_path) {
+  return temp_prefix(final_path) + std::to_string(::getpid()) + "-" + random_tag();
+}
 
 bool sync(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -30,7 +65,20 @@ bool sync(const std::string& path) {
   return ok;
 }
 
-TempFile::TempFile(std::string final_path) : final_(std::move(final_path)), temp_(temp_path(final_)) {}
+TempFile::TempFile(std::string final_path) : final_(std::move(final_path)) {
+  // an unpredictable name, created exclusively and never through a link, so that nobody can make
+  // the writer overwrite a file of their choosing; if the place cannot be written at all, the
+  // writer's own create fails and reports it
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    temp_ = temp_path(final_);
+    const int fd = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      ::close(fd);
+      return;
+    }
+    if (errno != EEXIST) return;
+  }
+}
 
 TempFile::~TempFile() {
   if (committed_) return;
@@ -80,13 +128,23 @@ void remove_stale_temporaries(const std::string& out, std::initializer_list<cons
   const fs::path p(out);
   const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
   std::vector<std::string> prefixes;
-  for (const char* s : suffixes) prefixes.push_back(p.filename().string() + s + "tmp-");
+  for (const char* s : suffixes) {
+    // "." stands for the output itself, ".journal." for "<out>.journal"
+    std::string final_name = p.filename().string() + s;
+    final_name.pop_back();
+    prefixes.push_back(fs::path(temp_prefix(final_name)).filename().string());
+  }
   std::error_code ec;
   std::vector<fs::path> stale;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    for (const auto& prefix : prefixes)
-      if (name.rfind(prefix, 0) == 0) stale.push_back(it->path());
+    for (const auto& prefix : prefixes) {
+      if (name.rfind(prefix, 0) != 0) continue;
+      // only a regular file whose writer is gone: never a link, never a living process's file
+      const long pid = temp_pid(name, prefix);
+      const bool alive = pid > 0 && pid != ::getpid() && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+      if (!alive && fs::is_regular_file(fs::symlink_status(it->path(), ec))) stale.push_back(it->path());
+    }
   }
   for (const auto& f : stale) fs::remove(f, ec);
 }

@@ -1,7 +1,8 @@
 // files: writing outputs so that a reader never sees half a file, and guarding them.
 //
 // Every output of sixparty (results files, batch files, journals, exported designs, generated
-// scenarios) is written to "<final>.tmp-<pid>" next to its final path, flushed to the disk
+// scenarios) is written to "<final>.tmp-<pid>-<random>" next to its final path (created
+// exclusively, never through a symbolic link), flushed to the disk
 // (fsync), renamed into place and the directory entry synced, so that after a crash or power
 // loss the final path holds either the old file or the whole new one.
 //
@@ -22,7 +23,10 @@ struct WriteError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// "<final>.tmp-<pid>"
+// "<final>.tmp-": the start of every temporary of a final path (its name shortened when a long
+// legal name would make the temporary's name too long)
+std::string temp_prefix(const std::string& final_path);
+// "<final>.tmp-<pid>-<8 random hex digits>": a fresh, unpredictable temporary name
 std::string temp_path(const std::string& final_path);
 
 // flush a file's (or a directory's) data to the disk; false if it cannot be opened or synced
@@ -68,8 +72,9 @@ class OutputLock {
   int fd_ = -1;
 };
 
-// removes "<out><suffix>tmp-PID" files a killed writer of `out` left behind, for each suffix
-// ("." for the output's own temporaries, ".journal." for a journal's); call with the lock held
+// removes the temporaries a killed writer of `out` left behind ("<out>.tmp-PID-..." whose process
+// is gone; regular files only), for each suffix ("." for the output's own temporaries,
+// ".journal." for a journal's); call with the output's lock held
 void remove_stale_temporaries(const std::string& out, std::initializer_list<const char*> suffixes);
 
 // runs `work` in a forked child with a time limit and returns what it returned. A crash of the

@@ -54,9 +54,19 @@ cp "$tmp/k.h5" "$tmp/k.copy"
 "$bin" run "$sq" -n 100000000 --record outcomes -o "$tmp/k.h5" --force -q &
 pid=$!
 wait_for_file "$tmp/k.h5.tmp-*" 1 || bad "the overwriting run never started writing"
+# a second writer of the same output is refused while the first runs (issue 19)
+expect 2 "a second run on the same output" -- "$bin" run "$sq" -n 2 -o "$tmp/k.h5" --force -q
+contains "$tmp/err" "another sixparty process is writing" "the second writer is told why"
 kill -9 $pid
 wait $pid 2>/dev/null
 cmp -s "$tmp/k.h5" "$tmp/k.copy" && ok || bad "SIGKILL changed the previous results file"
 "$bin" info "$tmp/k.h5" >"$tmp/info" 2>&1 && ok || bad "the previous file is unreadable after SIGKILL"
-rm -f "$tmp"/k.h5.tmp-*
+ls "$tmp"/k.h5.tmp-* >/dev/null 2>&1 && ok || bad "SIGKILL should leave the killed run's temporary"
+# the next writer of that output removes what the killed one left
+expect 0 "a run after the killed one" -- "$bin" run "$sq" -n 2 -o "$tmp/k.h5" --force -q
+ls "$tmp"/k.h5.tmp-* >/dev/null 2>&1 && bad "the stale temporary of a killed run is still there" || ok
+# a legal 250-character output name works (the temporary's name is shortened to fit)
+long="$tmp/$(printf 'x%.0s' $(seq 1 247)).h5"
+expect 0 "a 250-character output name" -- "$bin" run "$sq" -n 2 --record outcomes -o "$long" -q
+[ -f "$long" ] && ok || bad "no file at the long name"
 finish
