@@ -120,7 +120,7 @@ void add_audit_command(CLI::App& app, std::vector<Command>& out, const std::stri
       ->check(CLI::ExistingPath);
   audit->add_option("-n,--runs", a->runs, "runs per scenario and ablation (default 100)")
       ->check(CLI::Range(std::int64_t{2}, std::int64_t{1000000}));
-  auto* seed = audit->add_option("--seed", a->seed, "seed shared by every ablation (default: the first scenario's run.seed)");
+  auto* seed = audit->add_option("--seed", a->seed, "seed shared by every ablation (default: the first scenario's run.seed)")->check(seed_validator());
   add_threads_option(audit, a->threads);
   audit->add_option("-o,--output", a->output, "results file for the matrix (audit/patterns)");
   audit->add_option("--csv", a->csv, "CSV file for the matrix (one row per pattern, one column per ablation)");

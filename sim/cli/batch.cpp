@@ -322,7 +322,7 @@ void add_batch_commands(CLI::App& app, std::vector<Command>& out, const std::str
   sens->add_option("--estimator", sa->estimator, "first-order estimator: saltelli2010 (default) or jansen")->check(CLI::IsMember({"saltelli2010", "jansen"}));
   sens->add_option("--resamples", sa->req.resamples, "bootstrap resamples (default 1000)")->check(CLI::Range(10, 100000));
   sens->add_option("--confidence", sa->req.confidence, "interval level (default 0.95)")->check(CLI::Range(0.5, 0.999));
-  sens->add_option("--seed", sa->req.seed, "bootstrap seed (default 1)");
+  sens->add_option("--seed", sa->req.seed, "bootstrap seed (default 1)")->check(seed_validator());
   sens->add_option("--format", sa->format, "table (default), csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
   sens->add_flag("--no-store", sa->no_store, "print only; do not store the indices in the file");
   out.push_back({sens, [=] { return cmd_sensitivity(*sa); }});

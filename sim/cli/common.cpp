@@ -58,6 +58,18 @@ RecordLevel record_level(const std::string& record) {
   return RecordLevel::traces;
 }
 
+CLI::Validator seed_validator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const bool digits = !text.empty() && text.size() <= 19 &&
+                            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits || std::stoull(text) > 9223372036854775807ull)
+          return "found '" + text + "'; expected a whole number in [0, 2^63) written as digits";
+        return "";
+      },
+      "SEED");
+}
+
 std::string refuse_existing(const std::string& out, bool force) {
   std::error_code ec;
   const auto st = std::filesystem::status(out, ec);  // through a link: what would be replaced is its target's kind

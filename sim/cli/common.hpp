@@ -50,6 +50,10 @@ struct Command {
 // options shared by commands, so they read the same everywhere
 void add_threads_option(CLI::App* sub, int& threads);
 void add_force_flag(CLI::App* sub, bool& force);
+
+// a seed on the command line: a whole number in [0, 2^63) written as digits (results files store
+// seeds as int64; "-1" or "1e23" are refused instead of wrapping or rounding)
+CLI::Validator seed_validator();
 void add_quiet_flag(CLI::App* sub, bool& quiet, const char* what = "print nothing but errors");
 void add_record_option(CLI::App* sub, std::string& record, const char* what);
 RecordLevel record_level(const std::string& record);

@@ -63,7 +63,7 @@ void add_file_commands(CLI::App& app, std::vector<Command>& out) {
   auto gen_out = std::make_shared<std::string>();
   auto* generate = app.add_subcommand("generate", "write a synthetic N-actor world (a scenario) for scaling studies");
   generate->add_option("-n,--actors", gen->actors, "number of actors")->check(CLI::Range(2, sp::ScenarioLimits::max_actors));
-  generate->add_option("--seed", gen->seed, "seed of the world");
+  generate->add_option("--seed", gen->seed, "seed of the world")->check(seed_validator());
   generate->add_option("-o,--output", *gen_out, "file to write (default: standard output)");
   auto gen_force = std::make_shared<bool>(false);
   generate->add_flag("--force", *gen_force, "overwrite an existing file");

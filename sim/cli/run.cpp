@@ -319,7 +319,7 @@ void add_scenario_commands(CLI::App& app, std::vector<Command>& out, const std::
   auto* run = app.add_subcommand("run", "run each scenario's Monte Carlo ensemble into one HDF5 file");
   run->add_option("scenario", ra->scenarios, "scenario YAML files")->required()->check(CLI::ExistingPath);
   run->add_option("-n,--runs", ra->runs, "runs per scenario (default: the scenario's run.runs)")->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
-  auto* seed_opt = run->add_option("--seed", ra->seed, "ensemble seed (default: the scenario's run.seed)");
+  auto* seed_opt = run->add_option("--seed", ra->seed, "ensemble seed (default: the scenario's run.seed)")->check(seed_validator());
   add_threads_option(run, ra->threads);
   run->add_option("-o,--output", ra->output, "results file (default: results/<first scenario>.h5)");
   add_record_option(run, ra->record, "what to record: outcomes, summary (default) or traces");
@@ -344,7 +344,7 @@ void add_scenario_commands(CLI::App& app, std::vector<Command>& out, const std::
   auto* compare = app.add_subcommand("compare", "compare two scenarios (run as a paired ensemble) or two results groups");
   compare->add_option("inputs", ca->inputs, "A B: scenario files, or FILE.h5:GROUP (default: scenarios/status_quo.yaml scenarios/collapse.yaml)");
   compare->add_option("-n,--runs", ca->run.runs, "runs per scenario (default: the scenarios' run.runs)")->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
-  auto* cseed = compare->add_option("--seed", ca->run.seed, "ensemble seed shared by A and B (default: A's run.seed)");
+  auto* cseed = compare->add_option("--seed", ca->run.seed, "ensemble seed shared by A and B (default: A's run.seed)")->check(seed_validator());
   add_threads_option(compare, ca->run.threads);
   compare->add_option("-o,--output", ca->run.output, "results file for scenario inputs (default: results/comparison.h5)");
   compare->add_option("--format", ca->format, "table (default), csv or json")->check(CLI::IsMember({"table", "csv", "json"}));

@@ -435,6 +435,8 @@ void check_uncertainty(Checker& c, const ScenarioSpec& s, const std::vector<std:
 
 // run defaults
 void check_run(Checker& c, const ScenarioSpec& s) {
+  if (s.seed.given && s.seed.value > 9223372036854775807ull)
+    c.diags.error(s.seed.where, "run.seed", "found " + std::to_string(s.seed.value) + "; expected a whole number in [0, 2^63) (results files store it as int64)");
   if (s.runs.given && (s.runs.value < 1 || s.runs.value > ScenarioLimits::max_runs))
     c.diags.error(s.runs.where, "run.runs", "found " + std::to_string(s.runs.value) + "; expected a whole number in [1, " +
                                                 std::to_string(ScenarioLimits::max_runs) + "]");

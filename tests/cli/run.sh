@@ -36,6 +36,16 @@ contains "$tmp/err" "bad_uncertainty.yaml:22:24: error: uncertainty.events.date_
 [ ! -e "$tmp/badu.h5" ] && ok || bad "a bad uncertainty block left an output file"
 ls "$tmp"/badu.h5.tmp-* >/dev/null 2>&1 && bad "a bad uncertainty block left a temporary file" || ok
 
+# seeds are whole numbers in [0, 2^63), written as digits: no wrap-around, no rounding (issue 19)
+for s in -1 1e23 9223372036854775808; do
+  expect 2 "--seed $s" -- "$bin" run "$sq" -n 2 --seed "$s" -o "$tmp/seed.h5" -q
+  contains "$tmp/err" "expected a whole number in [0, 2^63)" "--seed $s message"
+done
+[ ! -e "$tmp/seed.h5" ] && ok || bad "a bad seed left an output file"
+printf 'extends: %s\nrun: {seed: 9223372036854775808}\n' "$PWD/$sq" >"$tmp/bigseed.yaml"
+expect 2 "run.seed of 2^63" -- "$bin" validate "$tmp/bigseed.yaml"
+contains "$tmp/err" "bigseed.yaml:2:" "run.seed error is located"
+
 # --set errors are reported against the command line
 expect 2 "bad --set value" -- "$bin" run "$sq" -n 5 -o "$tmp/s.h5" --set actors.RUS.output=-3
 contains "$tmp/err" "actors.RUS.output: found -3" "--set value error"
