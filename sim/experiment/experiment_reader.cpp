@@ -308,6 +308,23 @@ std::optional<Scenario> load_scenarios(const Located& scen, Experiment& ex, Diag
   return first;
 }
 
+// a factor must set something a run reads, a whole-number setting takes levels, and its name
+// must not collide with an outcome column (runs(path).join(design(path)) would break)
+void check_factor_paths(const Experiment& ex, const Scenario& first, Diagnostics& diags) {
+  std::vector<std::string> columns;
+  for (const auto& c : outcome_columns(first)) columns.push_back(c.name);
+  for (std::size_t k = 0; k < ex.factors.size(); ++k) {
+    const Factor& f = ex.factors[k];
+    const std::string at = "factors." + std::to_string(k);
+    if (f.path == "name" || f.path == "description" || f.path.rfind("run.", 0) == 0 || f.path.rfind("patterns", 0) == 0)
+      diags.error(f.where, at + ".path", "'" + f.path + "' changes nothing a run of the point reads (the experiment sets runs and seeds); expected a model input");
+    else if ((f.path == "time.steps_per_year" || f.path == "time.start" || f.path == "time.end") && f.distribution != Distribution::levels)
+      diags.error(f.where, at + ".path", "'" + f.path + "' is a whole-number setting; expected levels: [...] instead of a range");
+    if (std::find(columns.begin(), columns.end(), f.name) != columns.end())
+      diags.error(f.where, at + ".name", "'" + f.name + "' is also an outcome column of the runs table; expected another name (give the factor a name:)");
+  }
+}
+
 // every factor, at each end of its range (or each level), gives a valid scenario
 void check_factor_ends(const Experiment& ex, const Scenario& first, Diagnostics& diags) {
   for (std::size_t s = 0; s < ex.documents.size(); ++s)
@@ -457,6 +474,7 @@ std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::
   ex.actor_ids = first->actor_ids;
   ex.dimensions = first->dimensions;
   ex.resource_names = first->resource_names;
+  check_factor_paths(ex, *first, diags);
   check_factor_ends(ex, *first, diags);
   check_outcomes(outcome_nodes, *first, ex, diags);
   if (diags.size() > before) return std::nullopt;

@@ -159,6 +159,15 @@ TEST_CASE("bad experiment files get located errors", "[batch]") {
                                "outcomes: [mean_utilty.RUS, mean_utility.XXX]\n");
   CHECK(e8.find("unknown outcome 'mean_utilty' (did you mean 'mean_utility'?)") != std::string::npos);
   CHECK(e8.find("unknown actor 'XXX'") != std::string::npos);
+  // issue 19: factors that change nothing, a range on a whole-number setting, an outcome's name
+  auto e9 = errors_of(dir, head + "design: {kind: latin_hypercube, points: 4}\nfactors:\n"
+                               "  - {path: run.runs, range: [1, 10]}\n  - {path: time.steps_per_year, range: [2, 12]}\n"
+                               "  - {name: collapsed, path: parameters.leverage.value, range: [1, 2]}\n");
+  CHECK_THAT(e9, Catch::Contains("factors.0.path: 'run.runs' changes nothing a run of the point reads"));
+  CHECK_THAT(e9, Catch::Contains("factors.1.path: 'time.steps_per_year' is a whole-number setting; expected levels"));
+  CHECK_THAT(e9, Catch::Contains("factors.2.name: 'collapsed' is also an outcome column of the runs table"));
+  auto e10 = errors_of(dir, head + "design: {kind: factorial}\nfactors:\n  - {path: name, levels: [1, 2]}\n");
+  CHECK_THAT(e10, Catch::Contains("'name' changes nothing a run of the point reads"));
 }
 
 TEST_CASE("the batch tests run with uncertain inputs and sampled decisions", "[batch]") {
