@@ -227,6 +227,10 @@ int cmd_replay(const ReplayArgs& a, const std::string& cmdline) {
     std::cerr << "sixparty replay: '" << a.req.file << "': " << e.what() << "\n";
     return kBadInput;
   }
+  if (const std::string why = summary_guard(plan.scenario, record_level(a.record)); !why.empty()) {
+    std::cerr << "sixparty replay: " << why << "\n";
+    return kBadInput;
+  }
   std::string out = a.output;
   if (out.empty()) out = "results/replay_point" + std::to_string(a.req.point) + "_run" + std::to_string(a.req.replicate) + ".h5";
   if (const std::string why = refuse_existing(out, a.force); !why.empty()) {

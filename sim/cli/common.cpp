@@ -58,6 +58,13 @@ RecordLevel record_level(const std::string& record) {
   return RecordLevel::traces;
 }
 
+std::string summary_guard(const Scenario& sc, RecordLevel level) {
+  if (level == RecordLevel::outcomes || summary_bytes(sc) <= kSummaryLimitBytes) return "";
+  return "per-step summaries of '" + sc.name + "' (" + std::to_string(sc.n()) + " actors, " + std::to_string(sc.steps) +
+         " steps) would need about " + std::to_string(summary_bytes(sc) / (1u << 20)) + " MiB, over the limit of " +
+         std::to_string(kSummaryLimitBytes >> 20) + " MiB; expected --record outcomes for a world this large (or fewer steps)";
+}
+
 CLI::Validator seed_validator() {
   return CLI::Validator(
       [](std::string& text) -> std::string {

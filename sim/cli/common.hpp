@@ -51,6 +51,10 @@ struct Command {
 void add_threads_option(CLI::App* sub, int& threads);
 void add_force_flag(CLI::App* sub, bool& force);
 
+// the memory guard of every command that records per-step summaries (run, compare, replay): a
+// message naming the way out if the scenario's summaries would pass kSummaryLimitBytes, else ""
+std::string summary_guard(const Scenario& sc, RecordLevel level);
+
 // a seed on the command line: a whole number in [0, 2^63) written as digits (results files store
 // seeds as int64; "-1" or "1e23" are refused instead of wrapping or rounding)
 CLI::Validator seed_validator();

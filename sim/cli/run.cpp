@@ -81,15 +81,11 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<in
   patterns.link();
   const sp::RecordLevel level = record_level(a.record);
 
-  if (level != sp::RecordLevel::outcomes)
-    for (const auto& sc : scenarios)
-      if (sp::summary_bytes(sc) > sp::kSummaryLimitBytes) {
-        std::cerr << "sixparty run: per-step summaries of '" << sc.name << "' (" << sc.n() << " actors, " << sc.steps
-                  << " steps) would need about " << sp::summary_bytes(sc) / (1u << 20)
-                  << " MiB, over the limit of " << (sp::kSummaryLimitBytes >> 20)
-                  << " MiB; expected --record outcomes for a world this large (or fewer steps)\n";
-        return kBadInput;
-      }
+  for (const auto& sc : scenarios)
+    if (const std::string why = summary_guard(sc, level); !why.empty()) {
+      std::cerr << "sixparty run: " << why << "\n";
+      return kBadInput;
+    }
   std::string out = a.output;
   if (out.empty()) out = "results/" + std::filesystem::path(a.scenarios.front()).stem().string() + ".h5";
   namespace fs = std::filesystem;

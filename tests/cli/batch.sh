@@ -65,6 +65,15 @@ assert rn == pn and len(rn) > 10, (len(rn), len(pn))
 assert np.array_equal(rv, pv), "replayed draws differ"
 PY
 then ok; else bad "the replay does not reproduce the run's draws"; fi
+# replay has run's memory guard: a 10,000-step world's summaries are refused, outcomes are not
+printf 'extends: %s\nname: long\ntime: {start: 2005, end: 4505, steps_per_year: 4}\n' "$src/scenarios/status_quo.yaml" >"$tmp/long_world.yaml"
+printf 'name: long\nscenarios: %s\nruns_per_point: 1\ndesign: {kind: factorial}\nfactors:\n  - {path: parameters.leverage.value, levels: [5, 10]}\n' \
+  "$tmp/long_world.yaml" >"$tmp/long_ex.yaml"
+expect 0 "batch of a long world" -- "$bin" batch "$tmp/long_ex.yaml" -o "$tmp/long_b.h5" -q
+expect 2 "replay over the memory guard" -- "$bin" replay "$tmp/long_b.h5" --point 0 --run 0 -o "$tmp/long_r.h5"
+contains "$tmp/err" "expected --record outcomes for a world this large" "replay names the way out"
+[ ! -e "$tmp/long_r.h5" ] && ok || bad "a refused replay left a file"
+expect 0 "replay with --record outcomes" -- "$bin" replay "$tmp/long_b.h5" --point 0 --run 0 -o "$tmp/long_r.h5" --record outcomes -q
 expect 2 "replay of a missing point" -- "$bin" replay "$tmp/batch.h5" --point 32 --run 0 -o "$tmp/replay2.h5"
 contains "$tmp/err" "expected 0 to 31" "replay names the valid points"
 expect 2 "batch with a bad shard" -- "$bin" batch "$tmp/ex.yaml" --shard 3/2 -o "$tmp/shard.h5"
