@@ -286,7 +286,7 @@ std::optional<Scenario> load_scenarios(const Located& scen, Experiment& ex, Diag
   std::optional<Scenario> first;
   for (std::size_t k = 0; k < scen.size(); ++k) {
     const std::size_t mark = diags.size();
-    LoadedDocument sd = load_tree(scen[k].first, diags);
+    LoadedDocument sd = load_tree(scen[k].first, diags, scenario_limits());
     if (diags.size() > mark) {
       diags.error(scen[k].second, "scenarios", "the scenario '" + scen[k].first + "' cannot be read (errors above)");
       continue;

@@ -420,7 +420,7 @@ std::optional<Scenario> compile_document(const LoadedDocument& doc, const std::v
 std::optional<Scenario> load_scenario(const std::string& path, const std::vector<std::string>& overrides,
                                       Diagnostics& diags) {
   const std::size_t before = diags.size();
-  LoadedDocument doc = load_tree(path, diags);
+  LoadedDocument doc = load_tree(path, diags, scenario_limits());
   if (diags.size() > before) return std::nullopt;
   return compile_document(doc, overrides, diags);
 }

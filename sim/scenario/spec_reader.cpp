@@ -587,8 +587,7 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
   ScenarioSpec s;
   Reader r(diags);
   s.root = root.where;
-  static const std::vector<std::string> top = {"name", "description", "time", "dimensions", "resources",
-                                               "actors", "relations", "events", "parameters", "mechanisms", "uncertainty", "patterns", "run"};
+  static const std::vector<std::string>& top = kScenarioKeys;
   if (!r.map(root, "", top, "a map of scenario keys")) return s;
 
   r.string(root.find("name"), "name", s.name);

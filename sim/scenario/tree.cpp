@@ -193,6 +193,11 @@ void load_recursive(const std::string& path, std::vector<std::string>& stack, Lo
                                       "; expected a map of scenario keys");
     return;
   }
+  if (limits.scenario && !looks_like_scenario(tree)) {
+    diags.error(from.file.empty() ? tree.where : from, from.file.empty() ? "" : "extends",
+                "'" + path + "' does not look like a scenario (none of its top-level keys is a scenario key; its content is not shown); expected a YAML scenario file");
+    return;
+  }
   const TreeEntry* ext = tree.find_entry("extends");
   if (ext) {
     const TreeNode& v = ext->node();
@@ -412,6 +417,13 @@ std::string emit_tree(const TreeNode& root) {
   YAML::Emitter em;
   emit_node(em, root);
   return std::string(em.c_str()) + "\n";
+}
+
+bool looks_like_scenario(const TreeNode& root) {
+  if (!root.is_map()) return false;
+  for (const auto& e : root.entries)
+    if (e.key == "extends" || std::find(kScenarioKeys.begin(), kScenarioKeys.end(), e.key) != kScenarioKeys.end()) return true;
+  return false;
 }
 
 }  // namespace sixparty

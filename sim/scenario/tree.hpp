@@ -52,6 +52,9 @@ struct TreeLimits {
   int max_depth = 64;               // nesting of maps and sequences
   std::size_t max_file_bytes = 16u << 20;
   int max_extends_depth = 16;
+  // scenario documents: a file (or an extends target) with none of the scenario keys is refused
+  // without showing its content (it may be any file the user can read: `extends: /etc/shadow`)
+  bool scenario = false;
 };
 
 // parse YAML text; `file` is used in locations. Errors go to diags; returns a null node on error.
@@ -78,5 +81,20 @@ std::string emit_tree(const TreeNode& root);
 
 // the keys whose sequences are appended when merging
 inline const std::vector<std::string> kAppendKeys = {"events", "patterns"};
+
+// the top-level keys of a scenario (besides extends); a document with none of them is not shown
+// in error messages (it may be any file: `extends: /etc/shadow`)
+inline const std::vector<std::string> kScenarioKeys = {"name", "description", "time", "dimensions", "resources", "actors", "relations",
+                                                        "events", "parameters", "mechanisms", "uncertainty", "patterns", "run"};
+
+// true if a map has at least one scenario key or extends
+bool looks_like_scenario(const TreeNode& root);
+
+// the limits of a scenario document (scenario = true)
+inline TreeLimits scenario_limits() {
+  TreeLimits l;
+  l.scenario = true;
+  return l;
+}
 
 }  // namespace sixparty

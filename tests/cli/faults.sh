@@ -38,6 +38,15 @@ for args in "validate $tmp/pipe" "run /dev/zero -n 2 -o $tmp/z.h5" "validate $tm
 done
 [ ! -e "$tmp/z.h5" ] && [ ! -e "$tmp/p.h5" ] && ok || bad "a special input left an output file"
 
+# a file that is not a scenario, reached by extends or named as a scenario, is not quoted back
+printf 'root:$6$s3cr3tsalt$hash:19000:0:99999:7:::\n' >"$tmp/not_a_scenario"
+printf 'extends: %s\nname: x\n' "$tmp/not_a_scenario" >"$tmp/ext_secret.yaml"
+for f in "$tmp/ext_secret.yaml" "$tmp/not_a_scenario"; do
+  expect 2 "not a scenario: $f" -- "$bin" validate "$f"
+  contains "$tmp/err" "does not look like a scenario" "not a scenario: $f"
+  grep -q "s3cr3t" "$tmp/err" && bad "the content of a file that is not a scenario was printed" || ok
+done
+
 # faults: an output place that cannot be written, a full disk, SIGKILL
 expect 3 "unwritable output" -- "$bin" run "$sq" -n 5 -o /proc/sixparty-test.h5
 contains "$tmp/err" "cannot write results" "unwritable output message"

@@ -383,7 +383,9 @@ def test_enums_follow_spec_reader(schema):
 def test_keys_follow_spec_reader(schema):
     src = _cpp("sim/scenario/spec_reader.cpp")
     props = schema["properties"]
-    assert set(props) - {"extends"} == set(_key_list(src, "ScenarioSpec read_spec(", "top"))
+    top = re.search(r"\bkScenarioKeys\s*=\s*\{(.*?)\};", _cpp("sim/scenario/tree.hpp"), re.S).group(1)
+    assert "kScenarioKeys" in _body(src, "ScenarioSpec read_spec(")
+    assert set(props) - {"extends"} == set(_strings(top))
     assert set(_actor_schema(schema)["properties"]) == set(_key_list(src, "void read_actor("))
     relation_keys = set(_key_list(src, "void read_relation_values("))
     for entry in _relation_schemas(schema):
