@@ -99,27 +99,34 @@ class ShardSource : public RowSource {
       : width_(row_width(shards.front().first)), columns_(outcome_columns(shape)), n_(shape.actor_ids.size()),
         start_(detail::column_starts(columns_, n_)), per_run_(columns_.size() * n_), q_(width_ - per_run_) {
     for (const auto& [info, path] : shards) {
-      Part part;
-      part.file = h5::open_file_read(path);
-      part.first_row = info.first_point * static_cast<std::size_t>(info.runs_per_point);
-      part.rows = (info.end_point - info.first_point) * static_cast<std::size_t>(info.runs_per_point);
-      part.path = path;
-      h5::Handle g = h5::open_group(part.file.id(), "runs");
-      part.status = h5::open_dataset(g.id(), "status");
-      for (const auto& c : columns_) part.sets.push_back(h5::open_dataset(g.id(), c.name));
-      if (info.draw_names != shards.front().first.draw_names)
-        throw BatchError("'" + path + "' has other uncertain inputs than '" + shards.front().second + "'");
-      if (q_) part.draws = h5::open_dataset(part.file.id(), "draws/value");
-      if (h5::exists(part.file.id(), "failures")) {
-        h5::Handle fg = h5::open_group(part.file.id(), "failures");
-        const auto pts = h5::read_ints(fg.id(), "point");
-        const auto reps = h5::read_ints(fg.id(), "replicate");
-        const auto msgs = h5::read_strings(fg.id(), "message", 100'000'000);
-        for (std::size_t i = 0; i < pts.size() && i < reps.size() && i < msgs.size(); ++i)
-          part.messages[static_cast<std::size_t>(pts[i]) * static_cast<std::size_t>(info.runs_per_point) + static_cast<std::size_t>(reps[i])] = msgs[i];
+      try {
+        open_part(info, path, shards.front());
+      } catch (const h5::Error& e) {
+        throw BatchError("the shard '" + path + "' is damaged: " + e.what());  // bad input (exit 2), not a write error
       }
-      parts_.push_back(std::move(part));
     }
+  }
+  void open_part(const BatchFileInfo& info, const std::string& path, const std::pair<BatchFileInfo, std::string>& first) {
+    Part part;
+    part.file = h5::open_file_read(path);
+    part.first_row = info.first_point * static_cast<std::size_t>(info.runs_per_point);
+    part.rows = (info.end_point - info.first_point) * static_cast<std::size_t>(info.runs_per_point);
+    part.path = path;
+    h5::Handle g = h5::open_group(part.file.id(), "runs");
+    part.status = h5::open_dataset(g.id(), "status");
+    for (const auto& c : columns_) part.sets.push_back(h5::open_dataset(g.id(), c.name));
+    if (info.draw_names != first.first.draw_names)
+      throw BatchError("'" + path + "' has other uncertain inputs than '" + first.second + "'");
+    if (q_) part.draws = h5::open_dataset(part.file.id(), "draws/value");
+    if (h5::exists(part.file.id(), "failures")) {
+      h5::Handle fg = h5::open_group(part.file.id(), "failures");
+      const auto pts = h5::read_ints(fg.id(), "point");
+      const auto reps = h5::read_ints(fg.id(), "replicate");
+      const auto msgs = h5::read_strings(fg.id(), "message", 100'000'000);
+      for (std::size_t i = 0; i < pts.size() && i < reps.size() && i < msgs.size(); ++i)
+        part.messages[static_cast<std::size_t>(pts[i]) * static_cast<std::size_t>(info.runs_per_point) + static_cast<std::size_t>(reps[i])] = msgs[i];
+    }
+    parts_.push_back(std::move(part));
   }
   void read(std::size_t first, std::size_t count, double* values, std::uint8_t* status,
             std::vector<std::string>& messages) override {
@@ -132,31 +139,43 @@ class ShardSource : public RowSource {
         if (row >= p.first_row && row < p.first_row + p.rows) part = &p;
       if (!part) throw BatchError("no shard holds run " + std::to_string(row));
       const std::size_t take = std::min(count - done, part->first_row + part->rows - row);
-      const hsize_t local = row - part->first_row;
-      std::vector<std::int64_t> st(take);
-      h5::read_int_slab(part->status.id(), local, take, st.data());
-      std::vector<double> col(take * n_);
-      for (std::size_t c = 0; c < columns_.size(); ++c) {
-        const auto& oc = columns_[c];
-        h5::read_slab(part->sets[c].id(), {local, 0}, {take, n_}, col.data());
-        for (std::size_t r = 0; r < take; ++r)
-          for (std::size_t i = 0; i < n_; ++i) values[(done + r) * width_ + start_[c] + i * oc.seconds + oc.second] = col[r * n_ + i];
-      }
-      if (q_) {
-        std::vector<double> d(take * q_);
-        h5::read_slab(part->draws.id(), {local, 0}, {take, q_}, d.data());
-        for (std::size_t r = 0; r < take; ++r) std::copy_n(d.data() + r * q_, q_, values + (done + r) * width_ + per_run_);
-      }
-      for (std::size_t r = 0; r < take; ++r) {
-        status[done + r] = static_cast<std::uint8_t>(st[r]);
-        auto it = part->messages.find(row + r);
-        messages[done + r] = it == part->messages.end() ? "" : it->second;
+      try {
+        read_part(*part, row, take, done, values, status, messages);
+      } catch (const h5::Error& e) {
+        throw BatchError("the shard '" + part->path + "' is damaged: " + e.what());  // bad input (exit 2), not a write error
       }
       done += take;
     }
   }
 
  private:
+  struct Part;
+  // rows [row, row + take) of one shard into the buffers at `done`
+  void read_part(const Part& p, std::size_t row, std::size_t take, std::size_t done, double* values, std::uint8_t* status,
+                 std::vector<std::string>& messages) const {
+    const Part* part = &p;
+    const hsize_t local = row - part->first_row;
+    std::vector<std::int64_t> st(take);
+    h5::read_int_slab(part->status.id(), local, take, st.data());
+    std::vector<double> col(take * n_);
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+      const auto& oc = columns_[c];
+      h5::read_slab(part->sets[c].id(), {local, 0}, {take, n_}, col.data());
+      for (std::size_t r = 0; r < take; ++r)
+        for (std::size_t i = 0; i < n_; ++i) values[(done + r) * width_ + start_[c] + i * oc.seconds + oc.second] = col[r * n_ + i];
+    }
+    if (q_) {
+      std::vector<double> d(take * q_);
+      h5::read_slab(part->draws.id(), {local, 0}, {take, q_}, d.data());
+      for (std::size_t r = 0; r < take; ++r) std::copy_n(d.data() + r * q_, q_, values + (done + r) * width_ + per_run_);
+    }
+    for (std::size_t r = 0; r < take; ++r) {
+      status[done + r] = static_cast<std::uint8_t>(st[r]);
+      auto it = part->messages.find(row + r);
+      messages[done + r] = it == part->messages.end() ? "" : it->second;
+    }
+  }
+
   struct Part {
     h5::Handle file, status, draws;
     std::vector<h5::Handle> sets;

@@ -79,6 +79,12 @@ contains "$tmp/err" "expected 0 to 31" "replay names the valid points"
 expect 2 "batch with a bad shard" -- "$bin" batch "$tmp/ex.yaml" --shard 3/2 -o "$tmp/shard.h5"
 expect 0 "shard 1/2" -- "$bin" batch "$tmp/ex.yaml" --shard 1/2 -o "$tmp/s1.h5" -q
 expect 0 "shard 2/2" -- "$bin" batch "$tmp/ex.yaml" --shard 2/2 -o "$tmp/s2.h5" -q
+# a damaged shard is bad input (exit 2) and is named
+cp "$tmp/s2.h5" "$tmp/s2_damaged.h5"
+/usr/bin/python3 -c "import h5py, sys; f = h5py.File(sys.argv[1], 'r+'); del f['runs/status']" "$tmp/s2_damaged.h5"
+expect 2 "merge with a damaged shard" -- "$bin" merge "$tmp/s1.h5" "$tmp/s2_damaged.h5" -o "$tmp/md.h5"
+contains "$tmp/err" "s2_damaged.h5' is damaged" "merge names the damaged shard"
+[ ! -e "$tmp/md.h5" ] && ok || bad "a failed merge left a file"
 expect 2 "merge with a shard missing" -- "$bin" merge "$tmp/s1.h5" -o "$tmp/m.h5"
 contains "$tmp/err" "shard 2/2 is missing" "merge names the missing shard"
 echo "not hdf5" >"$tmp/not_a_shard.h5"
