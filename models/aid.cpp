@@ -129,7 +129,6 @@ void learn_from_aid(const Scenario& sc, RunState& s, const Rng& rng) {
   const double boost = sc.on(Mechanism::goodwill) ? p.affinity_boost : 0.0;
   const bool remember = sc.on(Mechanism::relation_memory) && sc.on(Mechanism::relation_dynamics);
   const double memory = remember ? std::min(1.0, s.params.affinity.memory * dt) : 0.0;
-  const double rivalry_gain = remember ? s.params.affinity.rivalry_gain * dt : 0.0;
   for (int i = 0; sc.on(Mechanism::relation_dynamics) && i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       if (i == j) continue;
@@ -141,14 +140,6 @@ void learn_from_aid(const Scenario& sc, RunState& s, const Rng& rng) {
       if (memory > 0) w.affinity_base(i, j) = std::clamp(w.affinity_base(i, j) + memory * (w.affinity(i, j) - w.affinity_base(i, j)), -1.0, 1.0);
     }
   }
-  // mutual sanctions breed rivalry, which persists (events may still lower it)
-  for (int i = 0; rivalry_gain > 0 && i < n; ++i)
-    for (int j = i + 1; j < n; ++j) {
-      const double sanctions = 0.5 * (w.sanction(i, j) + w.sanction(j, i));
-      if (!(sanctions > 0)) continue;
-      const double r = std::min(1.0, w.rivalry(i, j) + rivalry_gain * sanctions * (1.0 - w.rivalry(i, j)));
-      w.rivalry(i, j) = w.rivalry(j, i) = r;
-    }
   // learning from what the aid bought. A donor learns in proportion to what it gave, at full
   // speed from 5 % of its step's budget (set by plan_aid) up: a token amount teaches nothing.
   const double rate = std::min(1.0, p.learning_rate * dt);

@@ -37,6 +37,15 @@ void apply_pressure(const Scenario& sc, RunState& s) {
   const int n = sc.n();
   const double rate = std::min(1.0, p.adjustment_rate * sc.dt);
   const bool relations = sc.on(Mechanism::relation_dynamics);
+  // the sanctions in force breed rivalry, which persists (relation_memory, issue 12; events may
+  // still lower it); then the sanctions move
+  const double rivalry_gain = relations && sc.on(Mechanism::relation_memory) ? s.params.affinity.rivalry_gain * sc.dt : 0.0;
+  for (int i = 0; rivalry_gain > 0 && i < n; ++i)
+    for (int j = i + 1; j < n; ++j) {
+      const double sanctions = 0.5 * (w.sanction(i, j) + w.sanction(j, i));
+      if (!(sanctions > 0)) continue;
+      w.rivalry(i, j) = w.rivalry(j, i) = std::min(1.0, w.rivalry(i, j) + rivalry_gain * sanctions * (1.0 - w.rivalry(i, j)));
+    }
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j < n; ++j) {
       if (i == j) continue;

@@ -68,16 +68,11 @@ void apply_events(const Scenario& sc, RunState& s, const Rng& rng) {
     const Event& e = sc.events[k];
     if (s.event_step[k] != s.step) continue;
     const double f = s.event_factor[k];
-    for (const EventChange& written : e.changes) {
+    for (EventChange c : e.changes) {
       // a jittered size: set and add values times f; a scale factor x to the power f (a scale is
       // multiplicative, so its size is log x: 0.05 becomes 0.037-0.067 for f in [0.9, 1.1],
       // never negative)
-      EventChange jittered;
-      if (f != 1.0) {
-        jittered = written;
-        jittered.value = written.op == EventOp::scale ? std::pow(written.value, f) : written.value * f;
-      }
-      const EventChange& c = f != 1.0 ? jittered : written;
+      if (f != 1.0) c.value = c.op == EventOp::scale ? std::pow(c.value, f) : c.value * f;
       if (c.op == EventOp::trigger) {
         // a scheduled collapse: consequences use the influence of the step before
         collapse_regime(sc, s, rng, c.target.i);

@@ -411,7 +411,7 @@ void read_mechanisms(Reader& r, const TreeNode& root, std::vector<MechanismSpec>
 
 // uncertainty.values.PATH: exactly one distribution and a source
 void read_distribution(Reader& r, const TreeEntry& e, DistributionSpec& d) {
-  static const std::vector<std::string> kinds = {"uniform", "log_uniform", "normal", "triangular"};
+  const std::vector<std::string>& kinds = kDistributionKeys;
   std::vector<std::string> keys = kinds;
   keys.push_back("source");
   d.where = e.key_where;
@@ -587,8 +587,7 @@ ScenarioSpec read_spec(const TreeNode& root, Diagnostics& diags) {
   ScenarioSpec s;
   Reader r(diags);
   s.root = root.where;
-  static const std::vector<std::string>& top = kScenarioKeys;
-  if (!r.map(root, "", top, "a map of scenario keys")) return s;
+  if (!r.map(root, "", kScenarioKeys, "a map of scenario keys")) return s;
 
   r.string(root.find("name"), "name", s.name);
   r.string(root.find("description"), "description", s.description);

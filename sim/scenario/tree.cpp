@@ -3,12 +3,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 
 namespace sixparty {
@@ -312,10 +310,8 @@ namespace {
 // an uncertain value's distribution ({uniform: [..], source: ..}) replaces the base's whole, so
 // that a file can redeclare a value its parent declares with another distribution
 bool declares_distribution(const TreeNode& n) {
-  static const std::array<const char*, 4> kinds = {"uniform", "log_uniform", "normal", "triangular"};
   for (const auto& e : n.entries)
-    for (const char* k : kinds)
-      if (e.key == k) return true;
+    if (std::find(kDistributionKeys.begin(), kDistributionKeys.end(), e.key) != kDistributionKeys.end()) return true;
   return false;
 }
 }  // namespace

@@ -87,6 +87,10 @@ inline const std::vector<std::string> kAppendKeys = {"events", "patterns"};
 inline const std::vector<std::string> kScenarioKeys = {"name", "description", "time", "dimensions", "resources", "actors", "relations",
                                                         "events", "parameters", "mechanisms", "uncertainty", "patterns", "run"};
 
+// the distributions of an uncertain value (uncertainty.values.PATH.KIND); in an extends overlay a
+// map that declares one replaces the base's map whole
+inline const std::vector<std::string> kDistributionKeys = {"uniform", "log_uniform", "normal", "triangular"};
+
 // true if a map has at least one scenario key or extends
 bool looks_like_scenario(const TreeNode& root);
 

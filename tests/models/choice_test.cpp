@@ -103,15 +103,25 @@ TEST_CASE("choice: a partner with no weight is never chosen, and all-keep gives 
   TempDir dir;
   const Scenario sc = compile_text(dir, tiny_world("parameters: {decision: {acts_per_year: 400}}\n"));
   const Rng rng(3);
+  double to_c = 0;
   for (std::uint32_t r = 0; r < 200; ++r) {
     Eigen::MatrixXd plan = Eigen::MatrixXd::Zero(sc.n(), sc.n());
     plan(0, 2) = 1e-300;  // a tiny weight still only goes where it is positive
     allocate_budget(sc, at_step(sc, r, 0), rng, plan, 0, 1.0, 1.0 + 1e-300, kBudget, 1);
     CHECK(plan(0, 1) == 0.0);
+    // keep and C weigh 1 each, A itself and B 0: half the acts go to C, none to A or B
+    Eigen::MatrixXd half = Eigen::MatrixXd::Zero(sc.n(), sc.n());
+    half(0, 2) = 1.0;
+    allocate_budget(sc, at_step(sc, r, 0), rng, half, 0, 1.0, 2.0, kBudget, 1);
+    CHECK(half(0, 0) == 0.0);
+    CHECK(half(0, 1) == 0.0);
+    to_c += half(0, 2);
     Eigen::MatrixXd none = Eigen::MatrixXd::Zero(sc.n(), sc.n());
     allocate_budget(sc, at_step(sc, r, 0), rng, none, 0, 1.0, 1.0, kBudget, 1);
     CHECK(none.isZero());
   }
+  // 200 draws of 100 acts at p = 1/2: the mean share has sd 0.0035
+  CHECK(to_c / 200 == Approx(kBudget / 2).epsilon(0.03));
 }
 
 TEST_CASE("choice: a sampled sanction is a share of reviews whose mean is the logistic probability") {
