@@ -50,6 +50,7 @@ void write_experiment_group(hid_t root, const BatchFileInfo& f) {
   h5::attr_strings(g.id(), "dimensions", f.dimensions);
   h5::attr_strings(g.id(), "resources", f.resources);
   h5::attr_string(g.id(), "invariant_checks", f.check_every_step ? "every step" : "end of each run");
+  h5::attr_int(g.id(), h5::kTextDigest, batch_text_digest(f));
 }
 
 // /design: one row per point of the whole experiment
@@ -444,6 +445,16 @@ BatchFileInfo batch_file_info(const Experiment& ex, const Scenario& sc, std::siz
     f.seed_of.push_back(static_cast<std::int64_t>(ex.point_seed(p)));
   }
   return f;
+}
+
+std::int64_t batch_text_digest(const BatchFileInfo& f) {
+  h5::TextDigest d;
+  d.add(f.name).add(f.description).add(f.experiment_file).add(f.experiment_text).add(std::to_string(f.fingerprint)).add(f.design_kind);
+  d.add(f.common_seeds ? "common" : "independent").add(f.check_every_step ? "every step" : "end of each run");
+  d.add(f.scenario_files).add(f.scenario_names).add(f.scenario_resolved).add(f.outcomes).add(f.actor_names).add(f.dimensions);
+  d.add(f.resources).add(f.factor_names).add(f.factor_paths).add(f.factor_distributions).add(f.actor_ids).add(f.draw_names);
+  d.add(f.draw_units);
+  return d.value();
 }
 
 std::size_t row_width(const BatchFileInfo& f) {

@@ -75,6 +75,10 @@ using WriteProgress = std::function<void(std::size_t rows_done, std::size_t rows
 void write_batch_file(const std::string& out, const BatchFileInfo& f, RowSource& rows, const RunMetadata& meta,
                       const std::string& merged_from = "", const WriteProgress& progress = nullptr);
 
+// the digest of a batch file's texts (experiment, scenario texts and names, factor names and
+// paths, actors, uncertain inputs), stored as /experiment's text_digest and checked by the readers
+std::int64_t batch_text_digest(const BatchFileInfo& f);
+
 // the fingerprint and shard of an existing complete experiment file, if it is one
 bool complete_batch_file(const std::string& path, std::uint64_t& fingerprint, std::int64_t& shard, std::int64_t& shards);
 

@@ -2,7 +2,9 @@
 // io (the CLI, Python bindings) catch it without seeing the HDF5 library.
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
+#include <string>
 
 namespace sixparty::h5 {
 
@@ -11,6 +13,13 @@ namespace sixparty::h5 {
 struct Error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// the most memory a reader allocates from what a file declares (compare's outcome columns, a
+// batch file's design and point tables): 4096 MiB, or SIXPARTY_READ_LIMIT_MB where set. A file
+// that would need more is refused with a message that names this way out.
+std::size_t read_limit_bytes();
+// "<what> would need N MiB, over the readers' limit of M MiB (raise it with SIXPARTY_READ_LIMIT_MB)"
+std::string over_read_limit(const std::string& what, double bytes);
 
 }  // namespace sixparty::h5
 

@@ -1,7 +1,10 @@
 #include "io/h5.hpp"
 
+#include <cstdlib>
+
 #include <hdf5_hl.h>
 
+#include <algorithm>
 #include <limits>
 
 #include <sys/stat.h>
@@ -27,6 +30,37 @@ Handle vlen_string_type() {
 
 }  // namespace
 
+std::size_t read_limit_bytes() {
+  std::size_t mb = 4096;
+  if (const char* env = std::getenv("SIXPARTY_READ_LIMIT_MB")) {
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(env, &end, 10);
+    if (end != env && *end == '\0' && v > 0 && v < (1ull << 40)) mb = static_cast<std::size_t>(v);
+  }
+  return mb << 20;
+}
+
+std::string over_read_limit(const std::string& what, double bytes) {
+  return what + " would need " + std::to_string(static_cast<long long>(bytes / (1 << 20))) + " MiB, over the readers' limit of " +
+         std::to_string(read_limit_bytes() >> 20) + " MiB (raise it with SIXPARTY_READ_LIMIT_MB if the file is sound)";
+}
+
+TextDigest& TextDigest::add(const std::string& s) {
+  auto mix = [&](unsigned char c) {
+    h_ ^= c;
+    h_ *= 1099511628211ull;
+  };
+  for (unsigned char c : s) mix(c);
+  mix(0xff);  // a separator that no UTF-8 text holds, so ("ab","c") and ("a","bc") differ
+  return *this;
+}
+
+TextDigest& TextDigest::add(const std::vector<std::string>& v) {
+  add(std::to_string(v.size()));
+  for (const auto& s : v) add(s);
+  return *this;
+}
+
 void quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
 void no_cleanup_at_exit() { H5dont_atexit(); }
@@ -35,7 +69,12 @@ Handle create_file(const std::string& path) {
   // track creation order so that tools list groups in the order they were written
   Handle fcpl(check(H5Pcreate(H5P_FILE_CREATE), "create property list"), H5Pclose);
   H5Pset_link_creation_order(fcpl.id(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-  return Handle(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.id(), H5P_DEFAULT), "create '" + path + "'"),
+  // the 1.10 file format: superblock, object headers, group and chunk indexes carry checksums,
+  // so a damaged index is reported by the library as a checksum error instead of being followed
+  // (readers with HDF5 >= 1.10 -- h5py, h5netcdf, netCDF-C 4.9 -- read it)
+  Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create property list"), H5Pclose);
+  H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V110, H5F_LIBVER_V110);
+  return Handle(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.id(), fapl.id()), "create '" + path + "'"),
                 H5Fclose);
 }
 
@@ -144,8 +183,27 @@ bool read_attr_int(hid_t obj, const std::string& name, std::int64_t& out) {
   return H5Aread(a.id(), H5T_NATIVE_INT64, &out) >= 0;
 }
 
+namespace {
+
+// the chunks of a dataset stored whole: one chunk of about a mebibyte or less along the first
+// dimension, so that every non-empty dataset is chunked and its bytes carry a checksum; an
+// empty dataset (nothing to damage) stays contiguous
+std::vector<hsize_t> whole_chunks(const std::vector<hsize_t>& dims) {
+  for (hsize_t d : dims)
+    if (d == 0) return {};
+  std::vector<hsize_t> chunk = dims;
+  if (chunk.empty()) return chunk;
+  hsize_t rest = 1;
+  for (std::size_t k = 1; k < dims.size(); ++k) rest *= dims[k];
+  chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(dims[0], (hsize_t{1} << 17) / std::max<hsize_t>(rest, 1)));
+  return chunk;
+}
+
+}  // namespace
+
 Handle create_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
-                      const std::vector<hsize_t>& chunk, int deflate) {
+                      const std::vector<hsize_t>& chunk_asked, int deflate) {
+  const std::vector<hsize_t> chunk = chunk_asked.empty() ? whole_chunks(dims) : chunk_asked;
   Handle space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "create dataspace"), H5Sclose);
   Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "create property list"), H5Pclose);
   const double fill = std::numeric_limits<double>::quiet_NaN();
@@ -156,6 +214,7 @@ Handle create_dataset(hid_t parent, const std::string& name, const std::vector<h
       H5Pset_shuffle(dcpl.id());
       H5Pset_deflate(dcpl.id(), static_cast<unsigned>(deflate));
     }
+    H5Pset_fletcher32(dcpl.id());  // last: a checksum of the bytes on disk, checked on every read
   }
   return Handle(check(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
                       "create dataset '" + name + "'"),
@@ -163,14 +222,17 @@ Handle create_dataset(hid_t parent, const std::string& name, const std::vector<h
 }
 
 Handle create_int_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
-                          const std::vector<hsize_t>& chunk) {
+                          const std::vector<hsize_t>& chunk_asked) {
+  const std::vector<hsize_t> chunk = chunk_asked.empty() ? whole_chunks(dims) : chunk_asked;
+  const bool compress = !chunk_asked.empty();
   Handle space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "create dataspace"), H5Sclose);
   Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "create property list"), H5Pclose);
   const std::int64_t fill = -1;  // rows not (yet) written read as -1
   H5Pset_fill_value(dcpl.id(), H5T_NATIVE_INT64, &fill);
   if (!chunk.empty()) {
     H5Pset_chunk(dcpl.id(), static_cast<int>(chunk.size()), chunk.data());
-    H5Pset_deflate(dcpl.id(), 4);
+    if (compress) H5Pset_deflate(dcpl.id(), 4);
+    H5Pset_fletcher32(dcpl.id());
   }
   return Handle(check(H5Dcreate2(parent, name.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
                       "create dataset '" + name + "'"),
@@ -252,7 +314,10 @@ Handle open_dataset(hid_t parent, const std::string& name) {
 
 namespace {
 
-std::vector<hsize_t> shape_of(hid_t d, const std::string& name, std::size_t max, std::size_t& total) {
+std::vector<hsize_t> shape_of(hid_t d, const std::string& name, std::size_t max, std::size_t& total, H5T_class_t cls) {
+  Handle type(H5Dget_type(d), H5Tclose);
+  if (!type.valid() || H5Tget_class(type.id()) != cls)
+    throw Error("'" + name + "' is not " + (cls == H5T_FLOAT ? "a floating-point" : "an integer") + " dataset");
   Handle space(H5Dget_space(d), H5Sclose);
   const int rank = space.valid() ? H5Sget_simple_extent_ndims(space.id()) : -1;
   if (rank < 0 || rank > 8) throw Error("'" + name + "' has an unreadable shape");
@@ -304,7 +369,7 @@ std::vector<std::string> read_attr_strings(hid_t obj, const std::string& name, s
 std::vector<double> read_doubles(hid_t parent, const std::string& name, std::vector<hsize_t>* dims, std::size_t max) {
   Handle d = open_dataset(parent, name);
   std::size_t total = 0;
-  auto shape = shape_of(d.id(), name, max, total);
+  auto shape = shape_of(d.id(), name, max, total, H5T_FLOAT);
   std::vector<double> v(total);
   if (total && H5Dread(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
     throw Error("cannot read '" + name + "'");
@@ -315,7 +380,7 @@ std::vector<double> read_doubles(hid_t parent, const std::string& name, std::vec
 std::vector<std::int64_t> read_ints(hid_t parent, const std::string& name, std::size_t max) {
   Handle d = open_dataset(parent, name);
   std::size_t total = 0;
-  shape_of(d.id(), name, max, total);
+  shape_of(d.id(), name, max, total, H5T_INTEGER);
   std::vector<std::int64_t> v(total);
   if (total && H5Dread(d.id(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
     throw Error("cannot read '" + name + "'");

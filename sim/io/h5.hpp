@@ -71,10 +71,11 @@ void attr_strings(hid_t obj, const std::string& name, const std::vector<std::str
 std::string read_attr_string(hid_t obj, const std::string& name);  // "" when missing
 bool read_attr_int(hid_t obj, const std::string& name, std::int64_t& out);
 
-// a float64 dataset; chunk empty = contiguous; deflate 0 = none; fill = NaN
+// a float64 dataset; chunk empty = stored whole (chunks of about 1 MiB, contiguous when empty);
+// deflate 0 = none; fill = NaN. Every chunked dataset carries a Fletcher-32 checksum
 Handle create_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
                       const std::vector<hsize_t>& chunk = {}, int deflate = 0);
-// an int64 dataset; chunk empty = contiguous
+// an int64 dataset; chunk empty = stored whole, uncompressed (given chunks: deflated); checksummed
 Handle create_int_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
                           const std::vector<hsize_t>& chunk = {});
 // write a float64 hyperslab [start, start + count)
@@ -96,6 +97,21 @@ void attach(hid_t dset, const std::vector<hid_t>& scales);
 // name, units and long_name in one call
 void describe(hid_t obj, const std::string& long_name, const std::string& units);
 void flush(hid_t file);
+
+// A digest of the texts a reader depends on (names, units, scenario texts). HDF5 keeps
+// variable-length strings in its global heap, which has no checksum, so a damaged byte there
+// would silently rename an actor or change a replayed scenario; the writer stores this digest as
+// an integer attribute (inside a checksummed object header) and the reader recomputes it.
+class TextDigest {
+ public:
+  TextDigest& add(const std::string& s);
+  TextDigest& add(const std::vector<std::string>& v);
+  std::int64_t value() const { return static_cast<std::int64_t>(h_ >> 1); }  // positive: reads back as itself anywhere
+
+ private:
+  std::uint64_t h_ = 1469598103934665603ull;
+};
+constexpr const char* kTextDigest = "text_digest";
 
 // reading (each throws Error when the object is missing, of another type, or larger than max)
 std::vector<std::string> read_strings(hid_t parent, const std::string& name, std::size_t max = 100000);

@@ -123,6 +123,15 @@ class GroupSink : public EnsembleSink {
       h5::attach(d.id(), {out_coords_->run.id(), out_coords_->actor.id()});
       out_sets_.push_back(std::move(d));
     }
+    {  // the texts compare reads (scenario name, actors, columns and units), for its check
+      std::vector<std::pair<std::string, std::string>> cols;
+      for (const auto& c : outcome_columns(sc)) cols.emplace_back(c.name, c.units);
+      std::sort(cols.begin(), cols.end());
+      h5::TextDigest digest;
+      digest.add(sc.name).add(sc.actor_ids);
+      for (const auto& [name, units] : cols) digest.add(name).add(units);
+      h5::attr_int(g, h5::kTextDigest, digest.value());
+    }
     // draws: (run, quantity), the run's values of the scenario's uncertain inputs
     if (sc.uncertainty.any()) {
       draw_names_ = uncertainty_names(sc);

@@ -49,6 +49,54 @@ TEST_CASE("a committed file holds metadata, outcomes and summaries") {
   CHECK(h5::exists(g.id(), "outcomes"));
   CHECK(h5::exists(g.id(), "summary"));
   CHECK_FALSE(h5::exists(g.id(), "traces"));
+  // integrity (issue 19): the 1.10 format, Fletcher-32 on every numeric dataset, a text digest
+  h5::Handle fapl(H5Fget_access_plist(f.id()), H5Pclose);
+  H5F_libver_t low{}, high{};
+  REQUIRE(H5Pget_libver_bounds(fapl.id(), &low, &high) >= 0);
+  CHECK(low == H5F_LIBVER_V110);
+  std::int64_t digest = 0;
+  CHECK(h5::read_attr_int(g.id(), h5::kTextDigest, digest));
+  CHECK(digest > 0);
+  for (const char* name : {"outcomes/final_utility", "outcomes/run", "summary/stability"}) {
+    INFO(name);
+    REQUIRE(h5::exists(g.id(), name));
+    h5::Handle d(H5Dopen2(g.id(), name, H5P_DEFAULT), H5Dclose);
+    h5::Handle dcpl(H5Dget_create_plist(d.id()), H5Pclose);
+    CHECK(H5Pget_layout(dcpl.id()) == H5D_CHUNKED);
+    const int filters = H5Pget_nfilters(dcpl.id());
+    REQUIRE(filters >= 1);
+    unsigned flags = 0;
+    std::size_t nelmts = 0;
+    unsigned config = 0;
+    CHECK(H5Pget_filter2(dcpl.id(), static_cast<unsigned>(filters - 1), &flags, &nelmts, nullptr, 0, nullptr, &config) ==
+          H5Z_FILTER_FLETCHER32);  // last in the pipeline: the checksum of the bytes on disk
+  }
+}
+
+TEST_CASE("text digests tell apart what a damaged byte could make of the texts") {
+  auto of = [](std::initializer_list<std::string> v) {
+    h5::TextDigest d;
+    for (const auto& s : v) d.add(s);
+    return d.value();
+  };
+  CHECK(of({"ab", "c"}) != of({"a", "bc"}));
+  CHECK(of({"RUS", "DPRK"}) != of({"DPRK", "RUS"}));
+  CHECK(of({"final_utility"}) != of({"final_utilitz"}));
+  CHECK(of({}) > 0);
+  CHECK(h5::TextDigest().add(std::vector<std::string>{"a"}).value() != h5::TextDigest().add(std::vector<std::string>{"a", ""}).value());
+}
+
+TEST_CASE("the readers' memory limit is 4096 MiB unless SIXPARTY_READ_LIMIT_MB says otherwise") {
+  ::unsetenv("SIXPARTY_READ_LIMIT_MB");
+  CHECK(h5::read_limit_bytes() == std::size_t{4096} << 20);
+  ::setenv("SIXPARTY_READ_LIMIT_MB", "16", 1);
+  CHECK(h5::read_limit_bytes() == std::size_t{16} << 20);
+  CHECK(h5::over_read_limit("x", 100.0 * (1 << 20)).find("100 MiB, over the readers' limit of 16 MiB") != std::string::npos);
+  for (const char* bad : {"0", "-5", "12abc", ""}) {
+    ::setenv("SIXPARTY_READ_LIMIT_MB", bad, 1);
+    CHECK(h5::read_limit_bytes() == std::size_t{4096} << 20);
+  }
+  ::unsetenv("SIXPARTY_READ_LIMIT_MB");
 }
 
 TEST_CASE("an uncommitted file leaves nothing behind") {

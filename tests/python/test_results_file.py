@@ -118,11 +118,17 @@ def test_storage_chunking_and_fill(traces_file):
         g = f[GROUP]
         o = g["outcomes/final_stability"]
         assert o.dtype == np.float64 and o.chunks == (RUNS, 6)
-        assert o.compression == "gzip" and o.compression_opts == 4 and o.shuffle
+        assert o.compression == "gzip" and o.compression_opts == 4 and o.shuffle and o.fletcher32
         assert np.isnan(o.fillvalue)
         t = g["traces/trade"]
-        assert t.chunks == (1, 100, 6, 6) and t.compression == "gzip" and t.shuffle
-        assert g["summary/trade"].chunks is None  # contiguous
+        assert t.chunks == (1, 100, 6, 6) and t.compression == "gzip" and t.shuffle and t.fletcher32
+        s = g["summary/trade"]  # written once: chunked whole (at most 131072 values a chunk) for the checksum
+        assert s.chunks is not None and np.prod(s.chunks) <= 131072 and s.compression is None and s.fletcher32
+        assert g.attrs["text_digest"] > 0
+    # the 1.10 file format: checksummed superblock, headers and indexes
+    with open(traces_file, "rb") as raw:
+        head = raw.read(9)
+    assert head[:8] == b"\x89HDF\r\n\x1a\n" and head[8] >= 2  # superblock version 2 or 3
 
 
 # --- xarray: dimensions, coordinates, attributes --------------------------------------------
