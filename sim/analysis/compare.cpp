@@ -50,6 +50,14 @@ std::string comparable(const OutcomeTable& a, const OutcomeTable& b) {
   std::sort(db.begin(), db.end());
   if (da != db) return "the scenarios do not share a world: interests " + join(da) + " against " + join(db);
   if (a.runs == 0 || b.runs == 0) return "an ensemble has no finished runs";
+  // a column on one side only would silently drop its rows
+  for (const auto* t : {&a, &b}) {
+    const auto* other = t == &a ? &b : &a;
+    for (const auto& [name, v] : t->columns)
+      if (!other->columns.count(name))
+        return "the outcome column '" + name + "' is in " + t->file + ":" + t->group + " but not in " + other->file + ":" +
+               other->group;
+  }
   return {};
 }
 

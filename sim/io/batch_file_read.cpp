@@ -1,6 +1,7 @@
 #include "io/batch_file.hpp"
 
 #include "io/detail.hpp"
+#include "io/results_info.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -13,6 +14,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // more uncertain inputs than any scenario within the limits declares: a damaged file
 constexpr std::size_t kMaxDrawQuantities = 1'000'000;
+// more actors than any scenario within the limits declares
+constexpr std::size_t kMaxActors = 100'000;
 
 BatchFileInfo read_info(const std::string& path, hid_t root) {
   if (h5::read_attr_string(root, "kind") != "experiment")
@@ -56,31 +59,27 @@ BatchFileInfo read_info(const std::string& path, hid_t root) {
   f.resources = h5::read_attr_strings(g.id(), "resources");
   f.check_every_step = h5::read_attr_string(g.id(), "invariant_checks") == "every step";
   h5::Handle d = h5::open_group(root, "design");
-  f.factor_names = h5::read_strings(d.id(), "factor");
-  f.factor_paths = h5::read_strings(d.id(), "factor_path");
-  f.factor_distributions = h5::read_strings(d.id(), "factor_distribution");
-  f.factor_lower = h5::read_doubles(d.id(), "factor_lower");
-  f.factor_upper = h5::read_doubles(d.id(), "factor_upper");
+  // every size is checked against the file's own counts before anything is allocated from it
+  const std::size_t kmax = ExperimentLimits::max_factors;
+  f.factor_names = h5::read_strings(d.id(), "factor", kmax);
+  f.factor_paths = h5::read_strings(d.id(), "factor_path", kmax);
+  f.factor_distributions = h5::read_strings(d.id(), "factor_distribution", kmax);
+  f.factor_lower = h5::read_doubles(d.id(), "factor_lower", nullptr, kmax);
+  f.factor_upper = h5::read_doubles(d.id(), "factor_upper", nullptr, kmax);
   const std::size_t k = f.factor_names.size();
   if (k == 0 || k > ExperimentLimits::max_factors || f.factor_paths.size() != k || f.factor_distributions.size() != k ||
       f.factor_lower.size() != k || f.factor_upper.size() != k || f.points * k > static_cast<std::size_t>(ExperimentLimits::max_design_cells))
     throw BatchError("'" + path + "': /design's factor tables are inconsistent");
-  f.unit = h5::read_doubles(d.id(), "unit");
-  f.scenario = h5::read_ints(d.id(), "scenario");
-  f.seed_of = h5::read_ints(d.id(), "seed");
-  f.role = h5::read_ints(d.id(), "role");
-  f.group = h5::read_ints(d.id(), "group");
-  f.values.assign(f.points * k, kNaN);
-  for (std::size_t i = 0; i < k; ++i) {
-    const auto col = h5::read_doubles(d.id(), f.factor_names[i]);
-    if (col.size() != f.points) throw BatchError("'" + path + "': /design/" + f.factor_names[i] + " has the wrong length");
-    for (std::size_t p = 0; p < f.points; ++p) f.values[p * k + i] = col[p];
-  }
+  f.unit = h5::read_doubles(d.id(), "unit", nullptr, f.points * k);
+  f.scenario = h5::read_ints(d.id(), "scenario", f.points);
+  f.seed_of = h5::read_ints(d.id(), "seed", f.points);
+  f.role = h5::read_ints(d.id(), "role", f.points);
+  f.group = h5::read_ints(d.id(), "group", f.points);
   if (f.factor_paths.size() != k || f.unit.size() != f.points * k || f.scenario.size() != f.points || f.seed_of.size() != f.points ||
       f.role.size() != f.points || f.group.size() != f.points)
     throw BatchError("'" + path + "': /design has inconsistent lengths");
   h5::Handle rg = h5::open_group(root, "runs");
-  f.actor_ids = h5::read_strings(rg.id(), "actor");
+  f.actor_ids = h5::read_strings(rg.id(), "actor", kMaxActors);
   if (f.actor_names.size() != f.actor_ids.size()) throw BatchError("'" + path + "': actor names do not match the actors");
   if (h5::exists(root, "draws")) {
     h5::Handle dg = h5::open_group(root, "draws");
@@ -88,6 +87,17 @@ BatchFileInfo read_info(const std::string& path, hid_t root) {
     f.draw_units = h5::read_strings(dg.id(), "units");
     if (f.draw_names.empty() || f.draw_units.size() != f.draw_names.size() || f.draw_names.size() > kMaxDrawQuantities)
       throw BatchError("'" + path + "': /draws has inconsistent quantities");
+  }
+  std::int64_t digest = 0;
+  if (!h5::read_attr_int(g.id(), h5::kTextDigest, digest) || digest != batch_text_digest(f))
+    throw BatchError("'" + path + "' is damaged: the texts of /experiment, /design, /runs/actor and /draws do not match their digest "
+                     "(/experiment/text_digest)");
+  // the factor columns, by the names just checked
+  f.values.assign(f.points * k, kNaN);
+  for (std::size_t i = 0; i < k; ++i) {
+    const auto col = h5::read_doubles(d.id(), f.factor_names[i], nullptr, f.points);
+    if (col.size() != f.points) throw BatchError("'" + path + "': /design/" + f.factor_names[i] + " has the wrong length");
+    for (std::size_t p = 0; p < f.points; ++p) f.values[p * k + i] = col[p];
   }
   return f;
 }
@@ -120,11 +130,16 @@ class ShardSource : public RowSource {
     if (q_) part.draws = h5::open_dataset(part.file.id(), "draws/value");
     if (h5::exists(part.file.id(), "failures")) {
       h5::Handle fg = h5::open_group(part.file.id(), "failures");
-      const auto pts = h5::read_ints(fg.id(), "point");
-      const auto reps = h5::read_ints(fg.id(), "replicate");
-      const auto msgs = h5::read_strings(fg.id(), "message", 100'000'000);
-      for (std::size_t i = 0; i < pts.size() && i < reps.size() && i < msgs.size(); ++i)
+      const auto pts = h5::read_ints(fg.id(), "point", part.rows);
+      const auto reps = h5::read_ints(fg.id(), "replicate", part.rows);
+      const auto msgs = h5::read_strings(fg.id(), "message", part.rows);
+      if (pts.size() != reps.size() || pts.size() != msgs.size()) throw h5::Error("/failures has columns of different lengths");
+      for (std::size_t i = 0; i < pts.size(); ++i) {
+        if (pts[i] < static_cast<std::int64_t>(info.first_point) || pts[i] >= static_cast<std::int64_t>(info.end_point) || reps[i] < 0 ||
+            reps[i] >= info.runs_per_point)
+          throw h5::Error("/failures names a run outside the shard (point " + std::to_string(pts[i]) + ", run " + std::to_string(reps[i]) + ")");
         part.messages[static_cast<std::size_t>(pts[i]) * static_cast<std::size_t>(info.runs_per_point) + static_cast<std::size_t>(reps[i])] = msgs[i];
+      }
     }
     parts_.push_back(std::move(part));
   }
@@ -170,6 +185,8 @@ class ShardSource : public RowSource {
       for (std::size_t r = 0; r < take; ++r) std::copy_n(d.data() + r * q_, q_, values + (done + r) * width_ + per_run_);
     }
     for (std::size_t r = 0; r < take; ++r) {
+      if (st[r] != kRunOk && st[r] != kRunFailed)
+        throw h5::Error("/runs/status of run " + std::to_string(row + r) + " is " + std::to_string(st[r]) + "; expected 0 (ok) or 1 (failed)");
       status[done + r] = static_cast<std::uint8_t>(st[r]);
       auto it = part->messages.find(row + r);
       messages[done + r] = it == part->messages.end() ? "" : it->second;
@@ -190,6 +207,43 @@ class ShardSource : public RowSource {
   std::size_t per_run_, q_;  // outcome values and draws of a row
   std::vector<Part> parts_;
 };
+
+
+BatchFileInfo read_shard_info(const std::string& p) {
+  h5::Handle f;
+  try {
+    f = h5::open_file_read(p);
+  } catch (const h5::Error& e) {
+    throw BatchError("cannot read the shard '" + p + "': " + e.what());  // bad input (exit 2), not a write error
+  }
+  if (h5::read_attr_string(f.id(), "status") != "complete") throw BatchError("'" + p + "' is not a complete batch file");
+  try {
+    return read_info(p, f.id());
+  } catch (const h5::Error& e) {
+    throw BatchError("'" + p + "' is not a readable batch file: " + e.what());
+  }
+}
+
+
+// the failed runs of a batch file: (point, replicate, message); empty when none failed
+struct Failures {
+  std::vector<std::int64_t> point, replicate;
+  std::vector<std::string> message;
+};
+Failures read_failures(const std::string& path) {
+  h5::Handle file = h5::open_file_read(path);
+  Failures out;
+  if (h5::exists(file.id(), "failures")) {
+    h5::Handle g = h5::open_group(file.id(), "failures");
+    const auto max = static_cast<std::size_t>(ExperimentLimits::max_runs);
+    out.point = h5::read_ints(g.id(), "point", max);
+    out.replicate = h5::read_ints(g.id(), "replicate", max);
+    out.message = h5::read_strings(g.id(), "message", max);
+    if (out.point.size() != out.replicate.size() || out.point.size() != out.message.size())
+      throw BatchError("'" + path + "': /failures has columns of different lengths");
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -213,78 +267,94 @@ std::int64_t batch_file_failed_runs(const std::string& path) {
 }
 
 BatchFileInfo read_batch_file_info(const std::string& path) {
+  // what replay reads, first in a child process (a damaged index can crash HDF5)
+  check_readable_isolated(path, [&] {
+    h5::Handle file = h5::open_file_read(path);
+    (void)read_info(path, file.id());
+    (void)read_failures(path);
+  });
   h5::Handle file = h5::open_file_read(path);
   return read_info(path, file.id());
 }
 
 BatchFileInfo read_batch_shard(const std::string& p) {
-  h5::Handle f;
+  // all of the shard, rows included, first in a child process: a damaged index can crash HDF5
   try {
-    f = h5::open_file_read(p);
+    check_readable_isolated(p, [&] {
+      const BatchFileInfo info = read_shard_info(p);
+      const std::vector<std::pair<BatchFileInfo, std::string>> one = {{info, p}};
+      ShardSource src(one, shape_only(info));
+      const std::size_t first = info.first_point * static_cast<std::size_t>(info.runs_per_point);
+      const std::size_t rows = (info.end_point - info.first_point) * static_cast<std::size_t>(info.runs_per_point);
+      const std::size_t block = 4096;
+      std::vector<double> values(block * row_width(info));
+      std::vector<std::uint8_t> status(block);
+      std::vector<std::string> messages(block);
+      for (std::size_t r = 0; r < rows; r += block) src.read(first + r, std::min(block, rows - r), values.data(), status.data(), messages);
+    }, 600);
   } catch (const h5::Error& e) {
-    throw BatchError("cannot read the shard '" + p + "': " + e.what());  // bad input (exit 2), not a write error
+    throw BatchError(std::string("the shard ") + e.what());  // bad input (exit 2)
   }
-  if (h5::read_attr_string(f.id(), "status") != "complete") throw BatchError("'" + p + "' is not a complete batch file");
-  try {
-    return read_info(p, f.id());
-  } catch (const h5::Error& e) {
-    throw BatchError("'" + p + "' is not a readable batch file: " + e.what());
-  }
+  return read_shard_info(p);
 }
 
+
+
 std::string recorded_failure(const std::string& path, std::size_t point, std::int64_t replicate) {
-  h5::Handle file = h5::open_file_read(path);
-  std::string failure;
-  if (h5::exists(file.id(), "failures")) {
-    h5::Handle g = h5::open_group(file.id(), "failures");
-    const auto pts = h5::read_ints(g.id(), "point");
-    const auto reps = h5::read_ints(g.id(), "replicate");
-    std::vector<std::string> msgs;
-    for (std::size_t i = 0; i < pts.size() && i < reps.size(); ++i)
-      if (pts[i] == static_cast<std::int64_t>(point) && reps[i] == replicate) {
-        if (msgs.empty()) msgs = h5::read_strings(g.id(), "message", 100'000'000);
-        if (i < msgs.size()) failure = msgs[i];
-      }
-  }
-  return failure;
+  const Failures f = read_failures(path);
+  for (std::size_t i = 0; i < f.point.size(); ++i)
+    if (f.point[i] == static_cast<std::int64_t>(point) && f.replicate[i] == replicate) return f.message[i];
+  return "";
 }
 
 std::unique_ptr<RowSource> shard_rows(const std::vector<std::pair<BatchFileInfo, std::string>>& shards, const Scenario& shape) {
   return std::make_unique<ShardSource>(shards, shape);
 }
 
-BatchDesignTable read_batch_design(const std::string& path) {
+namespace {
+
+BatchDesignTable read_design_table(const std::string& path) {
   h5::Handle file = h5::open_file_read(path);
   const hid_t root = file.id();
   if (h5::read_attr_string(root, "kind") != "experiment")
     throw BatchError("'" + path + "' is not a batch experiment file (written by sixparty batch)");
+  if (!h5::exists(root, "experiment") || !h5::exists(root, "design") || !h5::exists(root, "points/mean"))
+    throw BatchError("'" + path + "' lacks /experiment, /design or /points/mean (damaged, or not finished?)");
+  const BatchFileInfo info = read_info(path, root);  // verifies the texts' digest
   h5::Handle g = h5::open_group(root, "experiment");
   BatchDesignTable t;
   t.kind = h5::read_attr_string(g.id(), "design");
   if (t.kind != "sobol" && t.kind != "morris")
     throw BatchError("'" + path + "' holds a " + t.kind + " design; sensitivity indices need a sobol or morris design");
-  h5::read_attr_int(g.id(), "points", t.points);
-  h5::read_attr_int(g.id(), "rows_per_scenario", t.rows);
-  h5::read_attr_int(g.id(), "first_point", t.first);
-  h5::read_attr_int(g.id(), "end_point", t.end);
+  if (!h5::read_attr_int(g.id(), "points", t.points) || !h5::read_attr_int(g.id(), "rows_per_scenario", t.rows) ||
+      !h5::read_attr_int(g.id(), "first_point", t.first) || !h5::read_attr_int(g.id(), "end_point", t.end) || t.points < 1 ||
+      t.points > ExperimentLimits::max_points || t.rows < 1 || t.rows > t.points || t.first < 0 || t.end < t.first || t.end > t.points)
+    throw BatchError("'" + path + "': /experiment's points, rows_per_scenario, first_point and end_point are missing or inconsistent");
   if (t.first != 0 || t.end != t.points)
     throw BatchError("'" + path + "' is one shard of the experiment (points " + std::to_string(t.first) + " to " +
                      std::to_string(t.end - 1) + "); expected the whole design: join the shards with sixparty merge first");
   if (t.rows < 2 || t.points % t.rows != 0) throw BatchError("'" + path + "': the design's sizes are inconsistent");
-  t.scenario_names = h5::read_attr_strings(g.id(), "scenario_names");
+  t.scenario_names = h5::read_attr_strings(g.id(), "scenario_names", static_cast<std::size_t>(t.points / t.rows));
   t.outcomes = h5::read_attr_strings(g.id(), "outcomes");
   h5::Handle d = h5::open_group(root, "design");
-  t.factors = h5::read_strings(d.id(), "factor");
+  t.factors = h5::read_strings(d.id(), "factor", ExperimentLimits::max_factors);
   const std::size_t k = t.factors.size();
   const auto points = static_cast<std::size_t>(t.points);
-  t.unit = h5::read_doubles(d.id(), "unit");
-  t.role = h5::read_ints(d.id(), "role");
-  t.group = h5::read_ints(d.id(), "group");
+  if (k == 0 || static_cast<double>(points) * static_cast<double>(k) > static_cast<double>(ExperimentLimits::max_design_cells))
+    throw BatchError("'" + path + "': /design/factor is empty or too long for the design's points");
+  t.unit = h5::read_doubles(d.id(), "unit", nullptr, points * k);
+  t.role = h5::read_ints(d.id(), "role", points);
+  t.group = h5::read_ints(d.id(), "group", points);
   if (t.unit.size() != points * k || t.role.size() != points || t.group.size() != points)
     throw BatchError("'" + path + "': /design has inconsistent lengths");
   h5::Handle pg = h5::open_group(root, "points");
-  t.actors = h5::read_strings(pg.id(), "actor");
+  t.actors = h5::read_strings(pg.id(), "actor", kMaxActors);
+  if (t.actors.empty() || t.actors != info.actor_ids || t.factors != info.factor_names || t.scenario_names != info.scenario_names ||
+      t.outcomes != info.outcomes)
+    throw BatchError("'" + path + "' is damaged: /points/actor, /design/factor or /experiment's names differ from the checked ones");
   h5::Handle mean = h5::open_group(pg.id(), "mean");
+  H5G_info_t links{};
+  if (H5Gget_info(mean.id(), &links) < 0 || links.nlinks > 10000) throw BatchError("'" + path + "': /points/mean cannot be listed");
   H5Literate(mean.id(), H5_INDEX_NAME, H5_ITER_INC, nullptr, [](hid_t, const char* name, const H5L_info_t*, void* out) {
     static_cast<std::vector<std::string>*>(out)->push_back(name);
     return 0;
@@ -292,14 +362,36 @@ BatchDesignTable read_batch_design(const std::string& path) {
   return t;
 }
 
-std::vector<double> read_point_means(const std::string& path, const std::string& variable, std::size_t points, std::size_t actors) {
+std::vector<double> read_means(const std::string& path, const std::string& variable, std::size_t points, std::size_t actors) {
   h5::Handle file = h5::open_file_read(path);
   h5::Handle mean = h5::open_group(file.id(), "points/mean");
+  const double bytes = static_cast<double>(points) * static_cast<double>(actors) * sizeof(double);
+  if (bytes > static_cast<double>(h5::read_limit_bytes())) throw BatchError(h5::over_read_limit("'" + path + "': /points/mean/" + variable, bytes));
   std::vector<hsize_t> dims;
-  auto values = h5::read_doubles(mean.id(), variable, &dims);
+  std::vector<double> values;
+  try {
+    values = h5::read_doubles(mean.id(), variable, &dims, points * actors);
+  } catch (const h5::Error& e) {
+    throw BatchError("'" + path + "': /points/mean/" + variable + ": " + e.what());
+  }
   if (dims.size() != 2 || dims[0] != static_cast<hsize_t>(points) || dims[1] != actors)
     throw BatchError("'" + path + "': /points/mean/" + variable + " has the wrong shape");
   return values;
+}
+
+}  // namespace
+
+BatchDesignTable read_batch_design(const std::string& path) {
+  // everything sensitivity reads, first in a child process (a damaged index can crash HDF5)
+  check_readable_isolated(path, [&] {
+    const BatchDesignTable t = read_design_table(path);
+    for (const auto& v : t.mean_variables) (void)read_means(path, v, static_cast<std::size_t>(t.points), t.actors.size());
+  });
+  return read_design_table(path);
+}
+
+std::vector<double> read_point_means(const std::string& path, const std::string& variable, std::size_t points, std::size_t actors) {
+  return read_means(path, variable, points, actors);
 }
 
 }  // namespace sixparty

@@ -159,6 +159,26 @@ std::string describe_results_isolated(const std::string& path, unsigned seconds)
   }
 }
 
+void check_readable_isolated(const std::string& path, const std::function<void()>& read, unsigned seconds) {
+  try {
+    files::run_isolated(
+        [&] {
+          read();
+          return std::string();
+        },
+        seconds);
+  } catch (const files::Isolated& e) {
+    switch (e.why) {
+      case files::Isolated::Why::failed: return;
+      case files::Isolated::Why::timed_out:
+        throw h5::Error("'" + path + "' is damaged: the HDF5 library was still reading it after " + std::to_string(seconds) + " s");
+      case files::Isolated::Why::crashed: break;
+    }
+    const std::string w = e.what();
+    throw h5::Error("'" + path + "' is damaged: reading it crashed the HDF5 library" + (w.size() > 7 ? w.substr(7) : std::string()));
+  }
+}
+
 void prepare_results_library() {
   h5::no_cleanup_at_exit();
   h5::quiet();

@@ -1,6 +1,7 @@
 // results_info: a readable description of what a results file holds (`sixparty info`).
 #pragma once
 
+#include <functional>
 #include <string>
 
 namespace sixparty {
@@ -17,5 +18,12 @@ std::string describe_results(const std::string& path);
 // read that takes longer than `seconds` (HDF5 can loop on some damaged files), becomes an
 // h5::Error ("damaged") instead of taking the caller down. `sixparty info` uses this.
 std::string describe_results_isolated(const std::string& path, unsigned seconds = 20);
+
+// runs `read`, a reader of the file `path`, in a child process first: when it crashes there (the
+// HDF5 library on a damaged index) or is still reading after `seconds`, throws h5::Error saying
+// the file is damaged; otherwise returns (an ordinary error is left for the caller's own read to
+// report, with its type). compare, sensitivity, replay and merge read through it. The reading is
+// done twice, which costs little next to what they do with it.
+void check_readable_isolated(const std::string& path, const std::function<void()>& read, unsigned seconds = 60);
 
 }  // namespace sixparty

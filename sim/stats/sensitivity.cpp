@@ -30,6 +30,10 @@ void check_common(const char* fn, const UnitDesign& d, const std::vector<double>
     bad(f + ": expected one output per design row (" + std::to_string(d.points) + "), got " + std::to_string(y.size()));
   for (std::size_t p = 0; p < y.size(); ++p)
     if (!std::isfinite(y[p])) bad(f + ": output of design row " + std::to_string(p) + " is not finite");
+  // finite outputs whose squares overflow would give a variance of infinity and indices of 0
+  double ss = 0;
+  for (double v : y) ss += v * v;
+  if (!std::isfinite(ss)) bad(f + ": the outputs are too large for their variance to be finite (sums of squares overflow)");
   if (resamples < 0) bad(f + ": resamples must be >= 0, got " + std::to_string(resamples));
   if (!(confidence > 0 && confidence < 1)) bad(f + ": confidence must be in (0, 1), got " + std::to_string(confidence));
 }

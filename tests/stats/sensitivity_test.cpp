@@ -492,6 +492,13 @@ TEST_CASE("Sensitivity estimators reject bad input", "[sensitivity]") {
   bad_y[37] = std::numeric_limits<double>::infinity();
   CHECK_THROWS_AS(sobol_indices(d, bad_y, SobolEstimator::jansen, 10, 0.95, 1), std::invalid_argument);
 
+  // finite outputs whose variance overflows: an error, not indices of 0 (issue 19)
+  std::vector<double> huge_y = y;
+  for (std::size_t i = 0; i < huge_y.size(); ++i) huge_y[i] = i % 2 ? 1e300 : -1e300;
+  CHECK(invalid_argument_message([&] { sobol_indices(d, huge_y, SobolEstimator::jansen, 10, 0.95, 1); }).find("overflow") !=
+        std::string::npos);
+  CHECK_THROWS_AS(morris_effects(morris(3, 10, 4, 1), std::vector<double>(40, 1e300), 10, 0.95, 1), std::invalid_argument);
+
   std::vector<double> short_y(y.begin(), y.end() - 1);
   CHECK_THROWS_AS(sobol_indices(d, short_y, SobolEstimator::jansen, 10, 0.95, 1), std::invalid_argument);
   CHECK_THROWS_AS(sobol_indices(d, y, SobolEstimator::jansen, -1, 0.95, 1), std::invalid_argument);
