@@ -22,7 +22,7 @@ cmake --preset tsan >/dev/null
 cmake --build --preset tsan -j2
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --preset tsan -j1 -E "^python|^validation"
 
-echo "== fuzz: libFuzzer on the scenario compiler, reading results files and experiment files (bounded time)"
+echo "== fuzz: libFuzzer on the scenario compiler, the experiment reader and every reader of results and batch files (bounded time)"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j2
 fuzzdir=build/fuzz/run
@@ -33,8 +33,20 @@ cp scenarios/*.yaml tests/data/bad/*.yaml "$fuzzdir/scenarios/"
 cp tests/data/fuzz/scenarios/* "$fuzzdir/scenarios/" 2>/dev/null || true
 cp tests/data/fuzz/results/* "$fuzzdir/results/" 2>/dev/null || true
 build/release/sim/sixparty run scenarios/status_quo.yaml -n 2 --record outcomes -o "$fuzzdir/results/small.h5" --force -q
+# the readers of compare, sensitivity, replay and merge: seeds written by the program, and the
+# damaged files earlier fuzzing found (tests/data/fuzz/<target>/)
+for t in compare sensitivity replay merge; do
+  mkdir -p "$fuzzdir/$t"
+  cp tests/data/fuzz/$t/* "$fuzzdir/$t/" 2>/dev/null || true
+done
+cp "$fuzzdir/results/small.h5" "$fuzzdir/compare/"
+build/release/sim/sixparty batch tests/data/fuzz/batch_seed.yaml -o "$fuzzdir/sensitivity/batch.h5" -q
+cp "$fuzzdir/sensitivity/batch.h5" "$fuzzdir/replay/"
+for k in 1 2; do
+  build/release/sim/sixparty batch tests/data/fuzz/batch_seed.yaml --shard $k/2 -o "$fuzzdir/merge/shard$k.h5" -q
+done
 fuzz() {  # NAME SECONDS CORPUS MAXLEN
-  if ! "build/fuzz/tests/fuzz/$1" "$3" -max_total_time="$2" -max_len="$4" -timeout=10 -rss_limit_mb=2048 \
+  if ! LSAN_OPTIONS="suppressions=$root/tests/fuzz/lsan.supp" "build/fuzz/tests/fuzz/$1" "$3" -max_total_time="$2" -max_len="$4" -timeout=10 -rss_limit_mb=2048 \
        -artifact_prefix="$fuzzdir/findings/" -print_final_stats=1 >"$fuzzdir/$1.log" 2>&1; then
     echo "$1: FINDING (see $fuzzdir/findings and $fuzzdir/$1.log)"
     grep -E "ERROR|SUMMARY" "$fuzzdir/$1.log" | head -5
@@ -45,6 +57,9 @@ fuzz() {  # NAME SECONDS CORPUS MAXLEN
 fuzz fuzz_scenario 60 "$fuzzdir/scenarios" 20000
 fuzz fuzz_results 45 "$fuzzdir/results" 200000
 fuzz fuzz_experiment 40 "$fuzzdir/experiments" 8000
+for t in compare sensitivity replay merge; do
+  fuzz fuzz_$t 25 "$fuzzdir/$t" 400000
+done
 
 echo "== valgrind: a small paired ensemble"
 valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite -q \
