@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 
 #include <sys/stat.h>
 
@@ -354,7 +355,57 @@ std::vector<std::string> read_vlen(hid_t obj, const std::string& name, std::size
   return out;
 }
 
+// every variable-length text of the file (string datasets and string attributes), keyed by
+// "<object path>" or "<object path>@<attribute>" (the root's path is "")
+struct TextCollector {
+  std::map<std::string, std::vector<std::string>> texts;
+
+  void attributes(hid_t obj, const std::string& path) {
+    H5O_info_t info{};
+    if (H5Oget_info2(obj, &info, H5O_INFO_NUM_ATTRS) < 0) throw Error("cannot list the attributes of '" + path + "'");
+    for (hsize_t k = 0; k < info.num_attrs; ++k) {
+      Handle a(H5Aopen_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, k, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+      if (!a.valid()) throw Error("cannot open an attribute of '" + path + "'");
+      Handle type(H5Aget_type(a.id()), H5Tclose);
+      if (!type.valid() || H5Tget_class(type.id()) != H5T_STRING || H5Tis_variable_str(type.id()) <= 0) continue;
+      const ssize_t len = H5Aget_name(a.id(), 0, nullptr);
+      std::string name(static_cast<std::size_t>(std::max<ssize_t>(len, 0)), '\0');
+      if (len > 0) H5Aget_name(a.id(), name.size() + 1, name.data());
+      texts[path + "@" + name] = read_vlen(obj, name, std::numeric_limits<std::size_t>::max(), true);
+    }
+  }
+};
+
+herr_t collect_texts(hid_t root, const char* name, const H5O_info_t* info, void* data) {
+  auto& c = *static_cast<TextCollector*>(data);
+  const std::string path = std::string(name) == "." ? std::string() : std::string(name);
+  Handle o(H5Oopen(root, name, H5P_DEFAULT), H5Oclose);
+  if (!o.valid()) return -1;
+  try {
+    c.attributes(o.id(), path);
+    if (info->type == H5O_TYPE_DATASET) {
+      Handle type(H5Dget_type(o.id()), H5Tclose);
+      if (type.valid() && H5Tget_class(type.id()) == H5T_STRING && H5Tis_variable_str(type.id()) > 0)
+        c.texts[path] = read_vlen(root, name, std::numeric_limits<std::size_t>::max(), false);
+    }
+  } catch (const Error&) {
+    return -1;
+  }
+  return 0;
+}
+
 }  // namespace
+
+std::int64_t strings_digest(hid_t file) {
+  TextCollector c;
+  if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, collect_texts, &c, H5O_INFO_BASIC) < 0)
+    throw Error("cannot read the texts of the file");
+  TextDigest d;
+  for (const auto& [key, values] : c.texts) d.add(key).add(values);
+  return d.value();
+}
+
+void seal_texts(hid_t file) { attr_int(file, kStringsDigest, strings_digest(file)); }
 
 std::vector<std::string> read_strings(hid_t parent, const std::string& name, std::size_t max) {
   if (!exists(parent, name)) throw Error("no '" + name + "'");

@@ -113,6 +113,14 @@ class TextDigest {
 };
 constexpr const char* kTextDigest = "text_digest";
 
+// The digest of every variable-length text of a file -- string datasets and string attributes,
+// each keyed by its object path (root "") or "<path>@<attribute>", in key order, a key followed
+// by its values as a list -- stored as the root attribute strings_digest when a file is
+// committed (seal_texts), so that a reader (tools/sixparty_results.py) can tell a damaged text.
+std::int64_t strings_digest(hid_t file);
+void seal_texts(hid_t file);
+constexpr const char* kStringsDigest = "strings_digest";
+
 // reading (each throws Error when the object is missing, of another type, or larger than max)
 std::vector<std::string> read_strings(hid_t parent, const std::string& name, std::size_t max = 100000);
 std::vector<std::string> read_attr_strings(hid_t obj, const std::string& name, std::size_t max = 100000);

@@ -75,6 +75,7 @@ void store_tables(const std::string& path, const std::vector<Table>& tables) {
 }
 
 void detail::close_and_commit(h5::Handle& file, files::TempFile& temp) {
+  h5::seal_texts(file.id());  // last: the digest of every text the file now holds
   h5::flush(file.id());
   if (H5Fclose(file.release()) < 0) throw h5::Error("cannot finish '" + temp.path() + "' (disk full?)");
   try {
