@@ -30,19 +30,35 @@ after ``sixparty sensitivity``, ``sensitivity/``; pandas joins them in one line:
     sr.sensitivity(path)                                    # S1, ST with intervals, per factor
 
 Every reader raises :class:`ResultsError` (a ``ValueError``) with a message for the user when
-the file is missing, is not HDF5, is not a sixparty results file, or lacks the group asked for.
-Only the standard library, numpy, pandas, xarray and h5py are used.
+the file is missing, is not a regular file, is not HDF5, is not a sixparty results file, lacks
+the group asked for, or is damaged: a dataset that cannot be read (the files carry checksums),
+of the wrong shape, larger than the readers' memory limit (4096 MiB, or the environment variable
+``SIXPARTY_READ_LIMIT_MB``), or texts that do not match the file's ``text_digest``. The message
+names the file and the object. Only the standard library, numpy, pandas, xarray and h5py are
+used.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
+import stat
+
+import subprocess
+import sys
 
 import h5py
 import numpy as np
 import pandas as pd
 import xarray as xr
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sixparty_check import TextDigest, read_limit_bytes as _read_limit_bytes  # noqa: E402
+
+_CHECK_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sixparty_check.py")
+CHECK_SECONDS = 60
+"""How long the integrity check of a file (in its own process) may take."""
 
 __all__ = [
     "ResultsError",
@@ -72,7 +88,21 @@ _HIDDEN_ATTRS = {"CLASS", "NAME", "DIMENSION_LIST", "REFERENCE_LIST", "_Netcdf4D
 
 
 class ResultsError(ValueError):
-    """A results file cannot be read as asked (missing, not HDF5, no such group, ...)."""
+    """A results file cannot be read as asked (missing, not HDF5, no such group, damaged, ...)."""
+
+
+def _reader(fn):
+    """Public readers: a damaged file gives a ResultsError naming the file, never another error."""
+    @functools.wraps(fn)
+    def wrapper(path, *args, **kwargs):
+        try:
+            return fn(path, *args, **kwargs)
+        except ResultsError:
+            raise
+        except (OSError, KeyError, ValueError, TypeError, IndexError, RuntimeError, UnicodeDecodeError) as e:
+            raise ResultsError(f"'{os.fspath(path)}' is damaged or not as sixparty writes it: "
+                               f"{type(e).__name__}: {e}") from None
+    return wrapper
 
 
 # ----------------------------------------------------------------------------- low level
@@ -85,8 +115,11 @@ def _open(path) -> h5py.File:
         raise ResultsError(f"'{path}': no such file")
     if os.path.isdir(path):
         raise ResultsError(f"'{path}' is a directory, not a results file")
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise ResultsError(f"'{path}' is not a regular file (a pipe or a device?); expected a results file")
     if not h5py.is_hdf5(path):
         raise ResultsError(f"'{path}' is not an HDF5 file; expected a results file written by sixparty")
+    _check_isolated(path)
     try:
         f = h5py.File(path, "r")
     except OSError as e:
@@ -95,6 +128,29 @@ def _open(path) -> h5py.File:
         f.close()
         raise ResultsError(f"'{path}' is an HDF5 file but not a sixparty results file")
     return f
+
+
+_checked_files: dict = {}
+
+
+def _check_isolated(path: str) -> None:
+    """The integrity check of ``tools/sixparty_check.py`` in a separate process (the HDF5 library
+    can crash on a damaged index; here that is a ResultsError, not the end of the caller). A
+    file is checked once per (path, size, modification time)."""
+    st = os.stat(path)
+    key = (os.path.realpath(path), st.st_size, st.st_mtime_ns)
+    if key in _checked_files:
+        return
+    try:
+        r = subprocess.run([sys.executable, _CHECK_SCRIPT, path], capture_output=True, text=True, timeout=CHECK_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise ResultsError(f"'{path}' is damaged: the HDF5 library was still reading it after {CHECK_SECONDS} s") from None
+    if r.returncode < 0:
+        raise ResultsError(f"'{path}' is damaged: reading it crashed the HDF5 library (signal {-r.returncode})")
+    if r.returncode != 0:
+        lines = r.stderr.strip().splitlines()
+        raise ResultsError(lines[-1] if lines else f"'{path}' is damaged (the check exited {r.returncode})")
+    _checked_files[key] = True
 
 
 def _attr_value(v):
@@ -114,10 +170,23 @@ def _attrs(obj) -> dict:
 
 
 def _read_values(ds: h5py.Dataset) -> np.ndarray:
-    """A dataset's values; variable-length strings come back as an object array of str."""
-    if h5py.check_string_dtype(ds.dtype) is not None:
-        return np.asarray(ds.asstr()[()], dtype=object)
-    return ds[()]
+    """A dataset's values; variable-length strings come back as an object array of str. The
+    size is checked against the memory limit before reading, and a read error (a checksum or
+    decompression failure) names the object."""
+    where = f"'{ds.file.filename}': {ds.name}"
+    text = h5py.check_string_dtype(ds.dtype) is not None
+    need = ds.size * (64 if text else ds.dtype.itemsize)
+    if need > _read_limit_bytes():
+        raise ResultsError(f"{where} would need {need >> 20} MiB, over the readers' limit of "
+                           f"{_read_limit_bytes() >> 20} MiB (raise it with SIXPARTY_READ_LIMIT_MB if the file is sound)")
+    if not text and ds.dtype.kind not in "fiu":
+        raise ResultsError(f"{where} is neither numbers nor text (damaged?)")
+    try:
+        if text:
+            return np.asarray(ds.asstr()[()], dtype=object)
+        return ds[()]
+    except (OSError, ValueError, UnicodeDecodeError) as e:
+        raise ResultsError(f"{where} cannot be read (damaged: {e})") from None
 
 
 def _dims(ds: h5py.Dataset) -> tuple:
@@ -176,6 +245,7 @@ def _read_dataset(path, subgroup: str, variables=None) -> xr.Dataset:
 # ----------------------------------------------------------------------------- public API
 
 
+@_reader
 def metadata(path, group: str | None = None) -> dict:
     """Root attributes of the file (``group=None``), or a scenario group's attributes.
 
@@ -188,11 +258,13 @@ def metadata(path, group: str | None = None) -> dict:
         return _attrs(_group(f, group, "scenario group"))
 
 
+@_reader
 def list_groups(path) -> list[str]:
     """The scenario group names, in the order they were run (root attribute ``scenarios``)."""
     return [str(g) for g in metadata(path).get("scenarios", [])]
 
 
+@_reader
 def list_comparisons(path) -> dict[str, dict]:
     """Stored comparisons: ``{name: attributes}`` of every ``comparisons/<a>_vs_<b>`` group."""
     with _open(path) as f:
@@ -210,6 +282,7 @@ def _scenario_group(path, group: str) -> str:
     return group
 
 
+@_reader
 def summary(path, group: str, variables=None) -> xr.Dataset:
     """The group's ``summary/`` as an xr.Dataset: statistics across runs at every step.
 
@@ -221,6 +294,7 @@ def summary(path, group: str, variables=None) -> xr.Dataset:
     return _read_dataset(path, f"{group}/summary", variables)
 
 
+@_reader
 def traces(path, group: str, variables=None) -> xr.Dataset | None:
     """The group's ``traces/`` (every run, every step) as an xr.Dataset, or None if not recorded.
 
@@ -235,6 +309,7 @@ def traces(path, group: str, variables=None) -> xr.Dataset | None:
     return _read_dataset(path, f"{group}/traces", variables).isel(run=slice(0, done))
 
 
+@_reader
 def outcomes(path, group: str) -> pd.DataFrame:
     """The group's per-run outcomes as a DataFrame indexed by (run, actor).
 
@@ -244,7 +319,12 @@ def outcomes(path, group: str) -> pd.DataFrame:
     ``df.attrs["long_name"]`` map each column to its CF attributes.
     """
     _scenario_group(path, group)
-    done = int(metadata(path, group).get("runs_completed", 0))
+    with _open(path) as f:
+        _check_group_digest(f, group)
+        done = int(_attr_value(f[group].attrs.get("runs_completed", 0)))
+        runs = f[group]["outcomes/run"].shape[0] if "outcomes/run" in f[group] else 0
+    if not 0 <= done <= runs:
+        raise ResultsError(f"'{os.fspath(path)}:{group}': runs_completed {done} is not in [0, {runs}] (damaged?)")
     ds = _read_dataset(path, f"{group}/outcomes").isel(run=slice(0, done))
     df = ds.to_dataframe()
     # put actor_name last, keep the file's variable order otherwise
@@ -254,6 +334,7 @@ def outcomes(path, group: str) -> pd.DataFrame:
     return df
 
 
+@_reader
 def patterns(path, group: str) -> pd.DataFrame:
     """The group's ``patterns/`` as a DataFrame indexed by pattern id (empty if it has none).
 
@@ -276,6 +357,7 @@ def patterns(path, group: str) -> pd.DataFrame:
     return df
 
 
+@_reader
 def draws(path, group: str) -> pd.DataFrame:
     """The group's ``draws/``: one row per run, one column per uncertain input (empty if the
     scenario declares no uncertainty). Columns are the quantities' names: a scenario path
@@ -296,6 +378,7 @@ def draws(path, group: str) -> pd.DataFrame:
     return df
 
 
+@_reader
 def audit(path) -> xr.Dataset:
     """The pattern audit stored by ``sixparty audit -o FILE`` (``audit/patterns``).
 
@@ -338,6 +421,7 @@ def _comparison_name(path, a: str | None, b: str | None) -> str:
     raise ResultsError(f"'{os.fspath(path)}' holds several comparisons ({listing}); give a and b")
 
 
+@_reader
 def comparison(path, a: str | None = None, b: str | None = None) -> pd.DataFrame:
     """The stored comparison ``comparisons/<a>_vs_<b>`` as a DataFrame, one row per outcome.
 
@@ -378,14 +462,68 @@ def label(var: xr.DataArray | None = None, *, long_name: str | None = None, unit
 def _batch(f: h5py.File) -> None:
     if _attr_value(f.attrs.get("kind")) != "experiment":
         raise ResultsError(f"'{f.filename}' is not a batch file (written by sixparty batch)")
+    _check_batch_digest(f)
 
 
-def _columns(g: h5py.Group, n: int, skip=()) -> dict:
-    """The (row, actor) float datasets of a group, by name, in file order."""
-    return {k: d[()] for k, d in g.items()
-            if isinstance(d, h5py.Dataset) and d.ndim == 2 and d.shape[1] == n and k not in skip}
+def _columns(g: h5py.Group, n: int, rows: int, skip=()) -> dict:
+    """The (row, actor) float datasets of a group, by name, in file order. A 2-D dataset of
+    another shape or type is a damaged file, not a column to leave out."""
+    out = {}
+    for k, d in g.items():
+        if not isinstance(d, h5py.Dataset) or d.ndim != 2 or k in skip:
+            continue
+        if d.shape != (rows, n) or d.dtype.kind != "f":
+            raise ResultsError(f"'{g.file.filename}': {d.name} has shape {d.shape} and type {d.dtype}; "
+                               f"expected ({rows}, {n}) floats (damaged?)")
+        out[k] = _read_values(d)
+    return out
 
 
+def _check_batch_digest(f: h5py.File) -> None:
+    """The batch file's texts against ``/experiment/text_digest`` (as the program checks them)."""
+    e = f["experiment"]
+    a = lambda k: _attr_value(e.attrs.get(k, ""))  # noqa: E731
+    def strings(k):
+        v = _attr_value(e.attrs.get(k, []))
+        return [v] if isinstance(v, str) else list(v)
+    stored = e.attrs.get("text_digest")
+    if stored is None:
+        raise ResultsError(f"'{f.filename}' has no /experiment/text_digest (damaged, or written before it was kept)")
+    d = TextDigest()
+    d.add(a("name")).add(a("description")).add(a("file")).add(a("yaml")).add(a("fingerprint")).add(a("design"))
+    d.add("independent" if a("seeds") == "independent" else "common")
+    d.add("every step" if a("invariant_checks") == "every step" else "end of each run")
+    for k in ("scenario_files", "scenario_names", "scenario_resolved", "outcomes", "actor_names", "dimensions", "resources"):
+        d.add(strings(k))
+    for k in ("factor", "factor_path", "factor_distribution"):
+        d.add([str(x) for x in _read_values(f["design"][k])])
+    d.add([str(x) for x in _read_values(f["runs/actor"])])
+    for k in ("quantity", "units"):
+        d.add([str(x) for x in _read_values(f["draws"][k])] if "draws" in f else [])
+    if d.value() != int(stored):
+        raise ResultsError(f"'{f.filename}' is damaged: the texts of /experiment, /design, /runs/actor and /draws "
+                           f"do not match their digest (/experiment/text_digest)")
+
+
+def _check_group_digest(f: h5py.File, group: str) -> None:
+    """A scenario group's name, actors, outcome columns and units against its ``text_digest``
+    (files written before it was kept have none and are not checked)."""
+    g = f[group]
+    stored = g.attrs.get("text_digest")
+    if stored is None or "outcomes" not in g:
+        return
+    o = g["outcomes"]
+    cols = sorted((k, str(_attr_value(d.attrs.get("units", "")))) for k, d in o.items()
+                  if isinstance(d, h5py.Dataset) and k not in ("run", "actor", "actor_name"))
+    d = TextDigest().add(str(_attr_value(g.attrs.get("scenario_name", "")))).add([str(x) for x in _read_values(o["actor"])])
+    for name, units in cols:
+        d.add(name).add(units)
+    if d.value() != int(stored):
+        raise ResultsError(f"'{f.filename}:{group}' is damaged: its scenario name, actors, column names or units do "
+                           f"not match their digest (text_digest)")
+
+
+@_reader
 def experiment(path) -> dict:
     """A batch file's experiment attributes: ``name``, ``design``, ``outcomes`` (a list),
     ``scenario_names``, ``runs_per_point``, ``yaml`` (the experiment's text), ..."""
@@ -398,6 +536,7 @@ def experiment(path) -> dict:
     return info
 
 
+@_reader
 def design(path) -> pd.DataFrame:
     """A batch file's design: one row per point (index ``point``), with ``scenario`` (its
     name), ``seed``, ``role`` and ``group`` (Sobol'/Morris bookkeeping) and one column per factor
@@ -408,15 +547,16 @@ def design(path) -> pd.DataFrame:
         names = list(_read_values(d["factor"]))
         scen = _attr_value(f["experiment"].attrs["scenario_names"])
         scen = [scen] if isinstance(scen, str) else scen
-        df = pd.DataFrame({"scenario": [scen[int(k)] for k in d["scenario"][()]], "seed": d["seed"][()],
-                           "role": d["role"][()], "group": d["group"][()]},
-                          index=pd.Index(d["point"][()], name="point"))
+        df = pd.DataFrame({"scenario": [scen[int(k)] for k in _read_values(d["scenario"])], "seed": _read_values(d["seed"]),
+                           "role": _read_values(d["role"]), "group": _read_values(d["group"])},
+                          index=pd.Index(_read_values(d["point"]), name="point"))
         for name in names:
-            df[name] = d[name][()]
+            df[name] = _read_values(d[name])
         df.attrs["paths"] = dict(zip(names, _read_values(d["factor_path"])))
         return df
 
 
+@_reader
 def runs(path) -> pd.DataFrame:
     """A batch file's per-run outcomes, indexed by (run, actor): ``point``, ``replicate``,
     ``status`` (0 finished, 1 failed) and one column per outcome (NaN for failed runs)."""
@@ -425,12 +565,13 @@ def runs(path) -> pd.DataFrame:
         g = f["runs"]
         actors = list(_read_values(g["actor"]))
         n, rows = len(actors), g["run"].shape[0]
-        index = pd.MultiIndex.from_product([g["run"][()], actors], names=["run", "actor"])
-        data = {k: np.repeat(g[k][()], n) for k in ("point", "replicate", "status")}
-        data.update({k: v.reshape(rows * n) for k, v in _columns(g, n).items()})
+        index = pd.MultiIndex.from_product([_read_values(g["run"]), actors], names=["run", "actor"])
+        data = {k: np.repeat(_read_values(g[k]), n) for k in ("point", "replicate", "status")}
+        data.update({k: v.reshape(rows * n) for k, v in _columns(g, n, rows).items()})
         return pd.DataFrame(data, index=index)
 
 
+@_reader
 def batch_draws(path) -> pd.DataFrame:
     """A batch file's ``draws/``: one row per run (indexed by ``run``, as ``runs(path)``), one
     column per uncertain input of the experiment's scenarios; NaN where the run's point does not
@@ -442,11 +583,12 @@ def batch_draws(path) -> pd.DataFrame:
             return pd.DataFrame(index=pd.Index([], name="run", dtype="int64"))
         g = f["draws"]
         names = [str(q) for q in _read_values(g["quantity"])]
-        df = pd.DataFrame(g["value"][()], index=pd.Index(g["run"][()], name="run"), columns=names)
+        df = pd.DataFrame(_read_values(g["value"]), index=pd.Index(_read_values(g["run"]), name="run"), columns=names)
         df.attrs["units"] = dict(zip(names, (str(u) for u in _read_values(g["units"]))))
         return df
 
 
+@_reader
 def points(path, stat: str = "mean") -> pd.DataFrame:
     """Per-point summaries over each point's finished runs, indexed by (point, actor): one
     column per outcome (``stat`` is ``"mean"`` or ``"sd"``), plus ``runs_ok``."""
@@ -456,22 +598,23 @@ def points(path, stat: str = "mean") -> pd.DataFrame:
         _batch(f)
         g = f["points"]
         actors = list(_read_values(g["actor"]))
-        n, pts = len(actors), g["point"][()]
+        n, pts = len(actors), _read_values(g["point"])
         index = pd.MultiIndex.from_product([pts, actors], names=["point", "actor"])
-        data = {k: v.reshape(len(pts) * n) for k, v in _columns(g[stat], n).items()}
-        data["runs_ok"] = np.repeat(g["runs_ok"][()], n)
+        data = {k: v.reshape(len(pts) * n) for k, v in _columns(g[stat], n, len(pts)).items()}
+        data["runs_ok"] = np.repeat(_read_values(g["runs_ok"]), n)
         return pd.DataFrame(data, index=index)
 
 
+@_reader
 def failures(path) -> pd.DataFrame:
     """The failed runs of a batch: ``point``, ``replicate``, ``seed`` and ``message``."""
     with _open(path) as f:
         _batch(f)
         g = f["failures"]
-        return pd.DataFrame({k: (_read_values(g[k]) if k == "message" else g[k][()])
-                             for k in ("point", "replicate", "seed", "message")})
+        return pd.DataFrame({k: _read_values(g[k]) for k in ("point", "replicate", "seed", "message")})
 
 
+@_reader
 def sensitivity(path) -> pd.DataFrame:
     """Stored sensitivity indices (``sixparty sensitivity``), one row per (scenario, outcome,
     factor): ``s1``, ``s1_low``, ``s1_high``, ``st``, ``st_low``, ``st_high`` for Sobol' designs,
@@ -483,7 +626,7 @@ def sensitivity(path) -> pd.DataFrame:
         frames = []
         for scenario, sg in f["sensitivity"].items():
             for outcome, g in sg.items():
-                cols = {k: d[()] for k, d in g.items() if k != "factor" and isinstance(d, h5py.Dataset)}
+                cols = {k: _read_values(d) for k, d in g.items() if k != "factor" and isinstance(d, h5py.Dataset)}
                 df = pd.DataFrame(cols)
                 df.insert(0, "factor", _read_values(g["factor"]))
                 df.insert(0, "outcome", outcome)

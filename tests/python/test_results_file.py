@@ -34,7 +34,7 @@ GROUP_ATTRS = ["scenario_name", "description", "seed", "runs", "decisions", "run
                "start_year", "end_year", "steps_per_year", "scenario_files", "scenario_texts", "scenario_yaml",
                "scenario_resolved"]
 # attributes that legitimately differ between two runs of the same ensemble
-VOLATILE_ATTRS = {"threads", "command_line", "started", "finished"}
+VOLATILE_ATTRS = {"threads", "command_line", "started", "finished", "strings_digest"}  # the digest covers the volatile texts
 
 
 def sixparty(*args, timeout=60):
