@@ -57,6 +57,28 @@ rc=$?
 contains "$tmp/err" "cannot write results" "disk full message"
 [ ! -e "$tmp/full.h5" ] && ok || bad "disk full left a results file"
 ls "$tmp"/full.h5.tmp-* >/dev/null 2>&1 && bad "disk full left a temporary file" || ok
+# every other writer under a file-size limit: exit 3, its output absent, its inputs untouched
+mkdir "$tmp/fs"
+"$bin" run "$sq" scenarios/collapse.yaml -n 3 --record outcomes -o "$tmp/fs/run.h5" -q
+"$bin" batch tests/data/fuzz/batch_seed.yaml -o "$tmp/fs/batch.h5" -q
+for k in 1 2; do "$bin" batch tests/data/fuzz/batch_seed.yaml --shard $k/2 -o "$tmp/fs/s$k.h5" -q; done
+( cd "$tmp/fs" && sha256sum ./*.h5 >"$tmp/fs.sums" )
+while IFS='|' read -r limit out args; do
+  # shellcheck disable=SC2086
+  (cd "$tmp/fs" && ulimit -f "$limit" && "$bin" $args >"$tmp/out" 2>"$tmp/err")
+  rc=$?
+  [ $rc -eq 3 ] && ok || { bad "file-size limit, $args: exit $rc, expected 3"; sed 's/^/  | /' "$tmp/err" | head -3; }
+  [ -z "$out" ] || [ ! -e "$tmp/fs/$out" ] && ok || bad "file-size limit, $args: left $out"
+  ls "$tmp"/fs/*.tmp-* >/dev/null 2>&1 && bad "file-size limit, $args: left a temporary file" || ok
+done <<CASES
+100|m.h5|merge s1.h5 s2.h5 -o m.h5
+100|r.h5|replay batch.h5 --point 1 --run 0 -o r.h5
+100||compare run.h5:status_quo run.h5:collapse -q
+100||sensitivity batch.h5
+20|g.yaml|generate -n 200 -o g.yaml
+20|a.h5|audit $src/scenarios/historical_1980_2005.yaml -n 2 -o a.h5
+CASES
+( cd "$tmp/fs" && sha256sum -c --quiet "$tmp/fs.sums" ) && ok || bad "a writer under a file-size limit changed its input"
 # SIGKILL while overwriting with --force: the previous file stays whole
 "$bin" run "$sq" -n 10 --seed 11 -o "$tmp/k.h5" -q
 cp "$tmp/k.h5" "$tmp/k.copy"
