@@ -322,15 +322,18 @@ void read_collapse(Reader& r, const TreeNode& c, const std::string& cp, std::vec
   }
 }
 
-// events[i]; false (reported) if it is not a map
+// events[i] of its own file (the index counts the events of the file that declares it, not of
+// the list after extends merged it), with its name when it has one: events[0](E5 warming);
+// false (reported) if it is not a map
 bool read_event(Reader& r, const TreeNode& n, std::size_t i, EventSpec& e) {
   static const std::vector<std::string> ekeys = {"at", "name", "source", "note", "set", "scale", "add", "shock", "collapse"};
   e.where = n.where;
   e.path = "events[" + std::to_string(i) + "]";
   if (!r.map(n, e.path, ekeys, "an event map with 'at' and one or more of set, scale, add, shock, collapse")) return false;
+  r.string(n.find("name"), e.path + ".name", e.name);
+  if (e.name.given && !e.name.value.empty()) e.path += "(" + e.name.value + ")";
   r.number(n.find("at"), e.path + ".at", e.at);
   if (!n.find("at")) r.diags.error(n.where, e.path + ".at", "missing; expected the year the event happens");
-  r.string(n.find("name"), e.path + ".name", e.name);
   r.string(n.find("source"), e.path + ".source", e.source);
   r.string(n.find("note"), e.path + ".note", e.note);
   if (const TreeNode* c = n.find("set")) read_changes(r, *c, e.path + ".set", e.set, "a map from path to new value");
@@ -348,9 +351,14 @@ void read_events(Reader& r, const TreeNode& root, std::vector<EventSpec>& events
     if (!ev->is_sequence()) {
       r.diags.error(ev->where, "events", "found " + kind_name(*ev) + "; expected a list of events");
     } else {
+      std::string file;
+      std::size_t own = 0;  // the index among the events of the file that declares it
       for (std::size_t i = 0; i < ev->items.size(); ++i) {
+        const std::string& f = ev->items[i].where.file;
+        own = i == 0 || f != file ? 0 : own + 1;
+        file = f;
         EventSpec e;
-        if (read_event(r, ev->items[i], i, e)) events.push_back(std::move(e));
+        if (read_event(r, ev->items[i], own, e)) events.push_back(std::move(e));
       }
     }
   }

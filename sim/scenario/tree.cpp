@@ -1,8 +1,11 @@
 #include "scenario/tree.hpp"
 
+#include "core/text.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -158,6 +161,47 @@ bool read_file(const std::string& path, std::string& text, Diagnostics& diags,
   return true;
 }
 
+// An extending scenario that names an actor its base lacks adds a new actor. When that actor
+// is incomplete (no output or no interests) it is most likely a misspelt id (`Russia:` for
+// `RUS:`): one error says so, with the id whose key or display name is closest.
+void check_new_actors(const TreeNode& base, const TreeNode& overlay, const std::string& base_path, Diagnostics& diags) {
+  const TreeNode* ba = base.find("actors");
+  const TreeNode* oa = overlay.find("actors");
+  if (!ba || !oa || !ba->is_map() || !oa->is_map()) return;
+  std::vector<std::string> ids, names;
+  for (const auto& e : ba->entries) {
+    ids.push_back(e.key);
+    const TreeNode* n = e.node().is_map() ? e.node().find("name") : nullptr;
+    names.push_back(n && n->is_scalar() ? n->text : "");
+  }
+  auto lower = [](std::string t) {
+    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return t;
+  };
+  for (const auto& e : oa->entries) {
+    if (std::find(ids.begin(), ids.end(), e.key) != ids.end()) continue;
+    const TreeNode& n = e.node();
+    if (n.is_map() && n.find("output") && n.find("interests")) continue;  // a whole new actor
+    std::string hint;
+    for (std::size_t k = 0; k < ids.size() && hint.empty(); ++k)
+      if (!names[k].empty() && lower(names[k]) == lower(e.key)) hint = "; did you mean " + ids[k] + " (named '" + names[k] + "')?";
+    if (hint.empty()) {
+      std::vector<std::string> given;
+      for (const auto& nm : names)
+        if (!nm.empty()) given.push_back(nm);
+      const std::string by_id = closest_match(e.key, ids), by_name = closest_match(e.key, given);
+      if (!by_id.empty()) hint = "; did you mean " + by_id + "?";
+      else if (!by_name.empty()) {
+        const auto k = static_cast<std::size_t>(std::find(names.begin(), names.end(), by_name) - names.begin());
+        hint = "; did you mean " + ids[k] + " (named '" + names[k] + "')?";
+      }
+    }
+    diags.error(e.key_where, "actors." + e.key,
+                "'" + e.key + "' is not an actor of '" + base_path + "' (" + join(ids, ", ") +
+                    "), so this adds a new actor, which needs all its fields (output, interests, ...)" + hint);
+  }
+}
+
 void load_recursive(const std::string& path, std::vector<std::string>& stack, LoadedDocument& doc,
                     TreeNode& out, Diagnostics& diags, const TreeLimits& limits,
                     const SourceLocation& from) {
@@ -209,6 +253,7 @@ void load_recursive(const std::string& path, std::vector<std::string>& stack, Lo
     load_recursive(base.lexically_normal().string(), stack, doc, parent, diags, limits, v.where);
     stack.pop_back();
     if (!parent.is_map()) return;
+    if (limits.scenario) check_new_actors(parent, tree, v.text, diags);  // before the erase: v is an entry of tree
     tree.entries.erase(std::remove_if(tree.entries.begin(), tree.entries.end(),
                                       [](const TreeEntry& e) { return e.key == "extends"; }),
                        tree.entries.end());

@@ -238,11 +238,16 @@ void check_relations(Checker& c, const ScenarioSpec& s, const std::vector<std::s
 void check_event_year(Checker& c, const ScenarioSpec& s, const EventSpec& e, const TimeOk& time) {
   if (c.finite(e.at) && time.all() && e.at.value >= s.time.start.value &&
       e.at.value < s.time.end.value) {
-    const double k = (e.at.value - s.time.start.value) * static_cast<double>(s.time.steps_per_year.value);
-    if (std::abs(k - std::round(k)) > 1e-6)
+    const double spy = static_cast<double>(s.time.steps_per_year.value);
+    const double k = (e.at.value - s.time.start.value) * spy;
+    if (std::abs(k - std::round(k)) > 1e-6) {
+      // the starts of the steps on either side, within the span
+      const double below = s.time.start.value + std::floor(k) / spy, above = s.time.start.value + std::ceil(k) / spy;
+      const std::string nearest = above < s.time.end.value ? format_number(below) + " or " + format_number(above) : format_number(below);
       c.diags.error(e.at.where, e.at.path, "found " + format_number(e.at.value) + "; expected the start of a step: " +
                                                format_number(s.time.start.value) + " plus a multiple of 1/" +
-                                               std::to_string(s.time.steps_per_year.value) + " year");
+                                               std::to_string(s.time.steps_per_year.value) + " year (the nearest: " + nearest + ")");
+    }
   }
   if (c.finite(e.at) && time.span() &&
       (e.at.value < s.time.start.value || e.at.value >= s.time.end.value))
