@@ -299,13 +299,47 @@ int cmd_compare(CompareArgs a, const std::string& cmdline) {
     return kBadInput;
   }
   if (!c) return kBadInput;
+  // the comparison of two results groups is stored only where -o says: a new file, or one of the
+  // input files named explicitly; never silently into an input
+  const std::string& out = a.run.output;
+  if (out.empty()) {
+    if (!a.run.quiet && a.format == "table")
+      std::cout << "not stored: -o FILE keeps the comparison (a new file, or one of the inputs named explicitly)\n";
+    return kOk;
+  }
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool into_input = fs::equivalent(out, file_a, ec) || fs::equivalent(out, file_b, ec);
+  if (!into_input) {
+    if (const std::string why = refuse_existing(out, a.run.force); !why.empty()) {
+      std::cerr << "sixparty compare: " << why << "\n";
+      return kBadInput;
+    }
+    const fs::path dir = fs::path(out).parent_path();
+    if (!dir.empty() && !fs::is_directory(dir, ec)) {
+      std::cerr << "sixparty compare: the output directory '" << dir.string() << "' does not exist\n";
+      return kCannotWrite;
+    }
+  }
+  std::unique_ptr<files::OutputLock> lock;
+  int lock_rc = kOk;
+  if (const std::string why = claim_output(out, lock, lock_rc); !why.empty()) {
+    std::cerr << "sixparty compare: " << why << "\n";
+    return lock_rc;
+  }
   try {
-    sp::store_tables(file_a, {sp::comparison_table(*c)});
+    if (into_input) {
+      sp::store_tables(out, {sp::comparison_table(*c)});
+    } else {
+      sp::ResultsFile file(out, sp::RunMetadata{cmdline, sp::utc_now(), 1});
+      file.write_tables({sp::comparison_table(*c)});
+      file.commit("complete");
+    }
   } catch (const sp::h5::Error& e) {
     std::cerr << "sixparty compare: cannot store the comparison: " << e.what() << "\n";
     return kCannotWrite;
   }
-  say_stored(a, file_a, *c);
+  say_stored(a, out, *c);
   return kOk;
 }
 }  // namespace
@@ -342,7 +376,9 @@ void add_scenario_commands(CLI::App& app, std::vector<Command>& out, const std::
   compare->add_option("-n,--runs", ca->run.runs, "runs per scenario (default: the scenarios' run.runs)")->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
   auto* cseed = compare->add_option("--seed", ca->run.seed, "ensemble seed shared by A and B (default: A's run.seed)")->check(seed_validator());
   add_threads_option(compare, ca->run.threads);
-  compare->add_option("-o,--output", ca->run.output, "results file for scenario inputs (default: results/comparison.h5)");
+  compare->add_option("-o,--output", ca->run.output,
+                      "scenario inputs: the results file (default: results/comparison.h5); FILE.h5:GROUP inputs: where to store the "
+                      "comparison, a new file or an input named explicitly (default: not stored)");
   compare->add_option("--format", ca->format, "table (default), csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
   compare->add_option("--set", ca->run.sets, "override a scenario value in both, PATH=VALUE (repeatable)");
   add_force_flag(compare, ca->run.force);

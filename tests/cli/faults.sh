@@ -73,12 +73,12 @@ while IFS='|' read -r limit out args; do
 done <<CASES
 100|m.h5|merge s1.h5 s2.h5 -o m.h5
 100|r.h5|replay batch.h5 --point 1 --run 0 -o r.h5
-100||compare run.h5:status_quo run.h5:collapse -q
+100||compare run.h5:status_quo run.h5:collapse -q -o run.h5
 100||sensitivity batch.h5
 20|g.yaml|generate -n 200 -o g.yaml
 20|a.h5|audit $src/scenarios/historical_1980_2005.yaml -n 2 -o a.h5
 CASES
-( cd "$tmp/fs" && sha256sum -c --quiet "$tmp/fs.sums" ) && ok || bad "a writer under a file-size limit changed its input"
+( cd "$tmp/fs" && sha256sum -c --quiet "$tmp/fs.sums" ) && ok || bad "a writer under a file-size limit changed its input (compare and sensitivity store into theirs: it must stay whole)"
 # SIGKILL while overwriting with --force: the previous file stays whole
 "$bin" run "$sq" -n 10 --seed 11 -o "$tmp/k.h5" -q
 cp "$tmp/k.h5" "$tmp/k.copy"

@@ -96,6 +96,22 @@ expect 0 "compare groups as json" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp
   && ok || bad "compare json is not valid or incomplete"
 expect 0 "compare groups as csv" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" --format csv -q
 contains "$tmp/out" "family,metric,actor,detail,units,mean_status_quo,mean_collapse,diff,ci_low,ci_high,runs_q05,runs_q95,deterministic,effect_size" "csv header"
+# compare never changes its inputs: without -o nothing is stored; -o NEW writes a new file;
+# an input named with -o is the one place it stores into (issue 17)
+sha256sum "$tmp/c.h5" >"$tmp/c.sum"
+expect 0 "compare groups, not stored" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse"
+contains "$tmp/out" "not stored: -o FILE keeps the comparison" "compare says it did not store"
+sha256sum -c --quiet "$tmp/c.sum" && ok || bad "compare without -o changed its input"
+expect 0 "compare groups into a new file" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" -o "$tmp/cmp.h5"
+contains "$tmp/out" "comparison stored in $tmp/cmp.h5 (comparisons/status_quo_vs_collapse)" "compare -o names the new file"
+sha256sum -c --quiet "$tmp/c.sum" && ok || bad "compare -o NEW changed its input"
+"$bin" info "$tmp/cmp.h5" >"$tmp/info" 2>&1
+contains "$tmp/info" "status_quo_vs_collapse/" "the new file holds the comparison"
+expect 2 "compare -o an existing file" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" -o "$tmp/cmp.h5"
+contains "$tmp/err" "expected a new path, or --force" "compare -o existing message"
+expect 0 "compare -o an input, named" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" -o "$tmp/./c.h5" -q
+"$bin" info "$tmp/c.h5" >"$tmp/info" 2>&1
+contains "$tmp/info" "status_quo_vs_collapse/" "the named input holds the comparison"
 expect 2 "compare a missing group" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:nothing"
 contains "$tmp/err" "has no group 'nothing'" "missing group message"
 expect 2 "compare one scenario and one group" -- "$bin" compare scenarios/status_quo.yaml "$tmp/c.h5:collapse"

@@ -192,7 +192,7 @@ def test_bootstrap_is_reproducible(results, tmp_path):
     f = tmp_path / "c.h5"
     shutil.copy(results, f)
     stored = sr.comparison(f)
-    args = ["compare", f"{f}:status_quo", f"{f}:collapse", "--format", "json", "-q"]
+    args = ["compare", f"{f}:status_quo", f"{f}:collapse", "--format", "json", "-q", "-o", f]  # stored into f, named
     first, second = sixparty(*args), sixparty(*args)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert first.stdout == second.stdout
