@@ -90,6 +90,8 @@ Comparison compare_outcomes(const OutcomeTable& A, const OutcomeTable& B, std::u
   for (const auto& p : A.actors) specs.push_back({"trade_share", "final_trade_share_" + p, "share of trade with " + p + ", " + horizon});
   for (const auto& p : A.actors) specs.push_back({"influence", "final_influence_" + p, "actual influence over " + p});
   for (const auto& p : A.actors) specs.push_back({"influence", "final_perceived_influence_" + p, "perceived influence over " + p});
+  for (const auto& p : A.actors) specs.push_back({"aid", "mean_aid_" + p, "aid to " + p + ", mean over time"});
+  for (const auto& p : A.actors) specs.push_back({"gesture", "mean_gesture_" + p, "gestures to " + p + ", mean over time"});
 
   struct Row {
     ComparisonRow out;
@@ -100,7 +102,7 @@ Comparison compare_outcomes(const OutcomeTable& A, const OutcomeTable& B, std::u
     auto ia = A.columns.find(s.column), ib = B.columns.find(s.column);
     if (ia == A.columns.end() || ib == B.columns.end()) continue;
     for (std::size_t i = 0; i < n; ++i) {
-      if (s.family == "trade_share" || s.family == "influence") {
+      if (s.family == "trade_share" || s.family == "influence" || s.family == "aid" || s.family == "gesture") {
         const std::string partner = s.column.substr(s.column.rfind('_') + 1);
         if (partner == A.actors[i]) continue;
       }
@@ -187,65 +189,151 @@ Comparison compare_outcomes(const OutcomeTable& A, const OutcomeTable& B, std::u
   return c;
 }
 
-std::string format_comparison_table(const Comparison& c) {
+const std::vector<std::string>& comparison_families() {
+  static const std::vector<std::string> f = {"utility", "indicator", "event", "refugees", "trade_share", "influence", "aid", "gesture"};
+  return f;
+}
+
+std::string check_view(const Comparison& c, const ComparisonView& view) {
+  if (view.sort != "effect" && view.sort != "diff" && view.sort != "file")
+    return "--sort " + view.sort + ": expected effect, diff or file";
+  const auto& fams = comparison_families();
+  for (const auto& f : view.families)
+    if (std::find(fams.begin(), fams.end(), f) == fams.end())
+      return "--family " + f + ": no such family" + did_you_mean(f, fams) + "; expected one of: " + join(fams, ", ");
+  std::vector<std::string> actors;
+  for (const auto& r : c.rows)
+    if (std::find(actors.begin(), actors.end(), r.actor) == actors.end()) actors.push_back(r.actor);
+  for (const auto& a : view.actors)
+    if (std::find(actors.begin(), actors.end(), a) == actors.end())
+      return "--actor " + a + ": no such actor" + did_you_mean(a, actors) + "; expected one of: " + join(actors, ", ");
+  if (!(view.threshold >= 0) || !std::isfinite(view.threshold)) return "--threshold: expected a number >= 0";
+  return {};
+}
+
+namespace {
+
+// rows that are zero in both ensembles say nothing (in the table)
+bool empty_row(const ComparisonRow& r) {
+  return (r.family == "event" || r.family == "refugees" || r.family == "trade_share" || r.family == "influence" ||
+          r.family == "aid" || r.family == "gesture") &&
+         std::abs(r.mean_a) < 1e-3 && std::abs(r.mean_b) < 1e-3;
+}
+
+}  // namespace
+
+std::vector<std::size_t> view_rows(const Comparison& c, const ComparisonView& view, bool table) {
+  std::vector<std::size_t> keep;
+  auto listed = [](const std::vector<std::string>& v, const std::string& x) { return v.empty() || std::find(v.begin(), v.end(), x) != v.end(); };
+  for (std::size_t k = 0; k < c.rows.size(); ++k) {
+    const auto& r = c.rows[k];
+    if (!listed(view.actors, r.actor) || !listed(view.families, r.family)) continue;
+    if (table && (empty_row(r) || std::abs(r.diff) < view.threshold)) continue;
+    keep.push_back(k);
+  }
+  if (view.sort != "file") {
+    auto key = [&](std::size_t k) {
+      const auto& r = c.rows[k];
+      if (view.sort == "diff") return std::pair{0, std::abs(r.diff)};
+      return std::isfinite(r.effect) ? std::pair{1, std::abs(r.effect)} : std::pair{0, std::abs(r.diff)};
+    };
+    std::stable_sort(keep.begin(), keep.end(), [&](std::size_t x, std::size_t y) {
+      const auto kx = key(x), ky = key(y);
+      return kx.first != ky.first ? kx.first > ky.first : kx.second > ky.second;
+    });
+  }
+  if (view.top > 0 && keep.size() > view.top) keep.resize(view.top);
+  return keep;
+}
+
+namespace {
+
+std::string table_line(const ComparisonRow& r, const std::string& what, double threshold) {
+  char interval[64], spread[64], effect[16], line[512];
+  if (r.deterministic) std::snprintf(interval, sizeof interval, "%s", "deterministic");
+  else std::snprintf(interval, sizeof interval, "[%.4f, %.4f]", r.low, r.high);
+  if (r.deterministic || !std::isfinite(r.runs_q05)) std::snprintf(spread, sizeof spread, "%s", "-");
+  else std::snprintf(spread, sizeof spread, "[%.4f, %.4f]", r.runs_q05, r.runs_q95);
+  const bool clear = !r.deterministic && (r.low > 0 || r.high < 0) && std::abs(r.diff) >= threshold;
+  if (!std::isfinite(r.effect)) std::snprintf(effect, sizeof effect, "%7s", "-");
+  else if (std::abs(r.effect) > 99) std::snprintf(effect, sizeof effect, "%7s", r.effect > 0 ? ">99" : "<-99");
+  else std::snprintf(effect, sizeof effect, "%7.2f", r.effect);
+  std::snprintf(line, sizeof line, "  %-6s %-44s %10.4f %10.4f %+10.4f  %-23s %-23s %s%s\n", r.actor.c_str(), what.substr(0, 44).c_str(),
+                r.mean_a, r.mean_b, r.diff, interval, spread, effect, clear ? " *" : "");
+  return line;
+}
+
+std::string table_header(const Comparison& c, const std::string& what) {
+  char line[512];
+  std::snprintf(line, sizeof line, "\n  %-6s %-44s %10s %10s %10s  %-23s %-23s %7s\n", "actor", what.c_str(), c.a.substr(0, 10).c_str(),
+                c.b.substr(0, 10).c_str(), "diff", "95 % interval of diff", "5-95 % of runs", "effect");
+  return line;
+}
+
+}  // namespace
+
+std::string format_comparison_table(const Comparison& c, const ComparisonView& view) {
   std::ostringstream os;
   os << "comparison: " << c.b << " against " << c.a << " (" << c.runs << (c.paired ? " paired runs" : " runs, unpaired")
      << "; difference = " << c.b << " - " << c.a << ", 95 % bootstrap interval, effect size d_av)\n";
-  std::string family;
-  char line[512];
-  for (const auto& r : c.rows) {
-    // rows that are zero in both ensembles say nothing
-    if ((r.family == "event" || r.family == "refugees" || r.family == "trade_share" || r.family == "influence") &&
-        std::abs(r.mean_a) < 1e-3 && std::abs(r.mean_b) < 1e-3)
-      continue;
-    if (r.family != family) {
-      family = r.family;
-      std::snprintf(line, sizeof line, "\n  %-6s %-38s %10s %10s %10s  %-23s %-23s %7s\n", "actor", family.c_str(),
-                    c.a.substr(0, 10).c_str(), c.b.substr(0, 10).c_str(), "diff", "95 % interval of diff",
-                    "5-95 % of runs", "effect");
-      os << line;
+  ComparisonView all = view;
+  all.top = 0;
+  const std::size_t shown_max = view_rows(c, all, true).size();
+  const auto rows = view_rows(c, view, true);
+  if (view.sort == "file") {
+    std::string family;
+    for (std::size_t k : rows) {
+      const auto& r = c.rows[k];
+      if (r.family != family) os << table_header(c, family = r.family);
+      os << table_line(r, r.detail, view.threshold);
     }
-    char interval[64], spread[64];
-    if (r.deterministic) std::snprintf(interval, sizeof interval, "%s", "deterministic");
-    else std::snprintf(interval, sizeof interval, "[%.4f, %.4f]", r.low, r.high);
-    if (r.deterministic || !std::isfinite(r.runs_q05)) std::snprintf(spread, sizeof spread, "%s", "-");
-    else std::snprintf(spread, sizeof spread, "[%.4f, %.4f]", r.runs_q05, r.runs_q95);
-    const bool clear = !r.deterministic && (r.low > 0 || r.high < 0);
-    char effect[16];
-    if (!std::isfinite(r.effect)) std::snprintf(effect, sizeof effect, "%7s", "-");
-    else if (std::abs(r.effect) > 99) std::snprintf(effect, sizeof effect, "%7s", r.effect > 0 ? ">99" : "<-99");
-    else std::snprintf(effect, sizeof effect, "%7.2f", r.effect);
-    std::snprintf(line, sizeof line, "  %-6s %-38s %10.4f %10.4f %+10.4f  %-23s %-23s %s%s\n", r.actor.c_str(),
-                  r.detail.substr(0, 38).c_str(), r.mean_a, r.mean_b, r.diff, interval, spread, effect, clear ? " *" : "");
-    os << line;
+  } else {
+    os << (view.sort == "effect" ? "sorted by the size of the effect (|effect|; rows without one last, by |diff|)"
+                                 : "sorted by the size of the difference (|diff|)");
+    os << table_header(c, "outcome");
+    for (std::size_t k : rows) {
+      const auto& r = c.rows[k];
+      os << table_line(r, r.family + ": " + r.detail, view.threshold);
+    }
   }
-  os << "\n  diff: the mean difference; its 95 % interval is Monte Carlo error (a percentile bootstrap over runs)\n"
+  if (rows.size() < shown_max)
+    os << "  ... " << rows.size() << " of " << shown_max << " rows (--top 0 shows them all; --format csv or json gives every number)\n";
+  os << "\n  diff: the mean difference " << c.b << " - " << c.a << "; its 95 % interval is the Monte Carlo error of that mean (a\n"
+     << "    percentile bootstrap over runs): more runs narrow it; it is not the spread of possible futures, which is:\n"
      << "  5-95 % of runs: the spread of the per-run paired differences (how much the effect varies between runs)\n"
-     << "  deterministic: no run differs from another, so there is no interval and no star\n"
-     << "  * the interval excludes zero\n";
+     << "  effect: diff over the mean of the two ensembles' standard deviations (d_av); '-' where they do not vary\n"
+     << "  deterministic: no run differs from another, so there is no interval and no star\n";
+  if (view.threshold > 0)
+    os << "  * the interval excludes zero and |diff| >= " << format_number(view.threshold)
+       << " (the threshold; smaller differences are not shown)\n";
+  else
+    os << "  * the interval excludes zero (--threshold X also asks |diff| >= X)\n";
   return os.str();
 }
 
-std::string format_comparison_csv(const Comparison& c) {
+std::string format_comparison_csv(const Comparison& c, const ComparisonView& view) {
   std::ostringstream os;
   os << "family,metric,actor,detail,units,mean_" << csv_field(c.a) << ",mean_" << csv_field(c.b)
      << ",diff,ci_low,ci_high,runs_q05,runs_q95,deterministic,effect_size\n";
-  for (const auto& r : c.rows)
+  for (std::size_t k : view_rows(c, view, false)) {
+    const auto& r = c.rows[k];
     os << r.family << "," << r.metric << "," << r.actor << "," << csv_field(r.detail) << "," << csv_field(r.units) << ","
        << format_number(r.mean_a) << ","
        << format_number(r.mean_b) << "," << format_number(r.diff) << "," << format_number(r.low) << ","
        << format_number(r.high) << "," << format_number(r.runs_q05) << "," << format_number(r.runs_q95) << ","
        << (r.deterministic ? 1 : 0) << "," << format_number(r.effect) << "\n";
+  }
   return os.str();
 }
 
-std::string format_comparison_json(const Comparison& c) {
+std::string format_comparison_json(const Comparison& c, const ComparisonView& view) {
   std::ostringstream os;
   os << "{\"a\": " << json_string(c.a) << ", \"b\": " << json_string(c.b) << ", \"paired\": " << (c.paired ? "true" : "false")
      << ", \"runs\": " << c.runs << ", \"bootstrap_resamples\": " << c.resamples << ", \"bootstrap_seed\": " << c.seed
      << ", \"confidence\": 0.95, \"difference\": \"b - a\", \"rows\": [";
-  for (std::size_t k = 0; k < c.rows.size(); ++k) {
-    const auto& r = c.rows[k];
+  const auto shown = view_rows(c, view, false);
+  for (std::size_t k = 0; k < shown.size(); ++k) {
+    const auto& r = c.rows[shown[k]];
     os << (k ? ",\n  " : "\n  ") << "{\"family\": " << json_string(r.family) << ", \"metric\": " << json_string(r.metric)
        << ", \"actor\": " << json_string(r.actor) << ", \"detail\": " << json_string(r.detail)
        << ", \"units\": " << json_string(r.units)

@@ -26,7 +26,7 @@
 namespace sixparty {
 
 struct ComparisonRow {
-  std::string family;  // utility, indicator, event, refugees, trade_share, influence
+  std::string family;  // utility, indicator, event, refugees, trade_share, influence, aid, gesture
   std::string metric;  // the outcome column
   std::string actor;
   std::string detail;  // interest, partner, "at the horizon", "mean over time"
@@ -53,9 +53,28 @@ struct Comparison {
 std::string comparable(const OutcomeTable& a, const OutcomeTable& b);
 Comparison compare_outcomes(const OutcomeTable& a, const OutcomeTable& b, std::uint64_t seed);
 
-std::string format_comparison_table(const Comparison& c);
-std::string format_comparison_csv(const Comparison& c);
-std::string format_comparison_json(const Comparison& c);
+// What a reader asks to see of a comparison (the stored table always keeps every row, in file
+// order). sort: "effect" (|d_av| largest first; rows with no defined effect size last, by |diff|),
+// "diff" (|diff| largest first) or "file" (the table's order, grouped by family); top: at most
+// this many rows (0: all); actors, families: keep only these (empty: all); threshold: the
+// smallest |diff| that matters in practice -- the table hides smaller differences and stars only
+// rows whose interval excludes zero and whose |diff| reaches it.
+struct ComparisonView {
+  std::string sort = "effect";
+  std::size_t top = 0;
+  std::vector<std::string> actors, families;
+  double threshold = 0;
+};
+// the families of the rows, in table order
+const std::vector<std::string>& comparison_families();
+// empty when the view can be applied to c, else why not (an unknown actor, family or sort)
+std::string check_view(const Comparison& c, const ComparisonView& view);
+// the rows the view shows, in its order: indices into c.rows
+std::vector<std::size_t> view_rows(const Comparison& c, const ComparisonView& view, bool table);
+
+std::string format_comparison_table(const Comparison& c, const ComparisonView& view = {});
+std::string format_comparison_csv(const Comparison& c, const ComparisonView& view = {"file"});
+std::string format_comparison_json(const Comparison& c, const ComparisonView& view = {"file"});
 
 // the comparison as the table comparisons/<a>_vs_<b> of a results file (io/tables.hpp)
 Table comparison_table(const Comparison& c);

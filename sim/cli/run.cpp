@@ -11,6 +11,8 @@
 #include "io/results_file.hpp"
 #include "scenario/load.hpp"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -188,6 +190,8 @@ struct CompareArgs {
   std::vector<std::string> inputs;
   std::string format = "table";
   RunArgs run;
+  sp::ComparisonView view;
+  bool top_given = false, sort_given = false;
 };
 
 bool is_scenario_file(const std::string& s) {
@@ -207,12 +211,21 @@ std::optional<sp::Comparison> compare_and_print(const CompareArgs& a, const sp::
     return std::nullopt;
   }
   sp::Comparison c = sp::compare_outcomes(A, B, a.run.seed_given ? a.run.seed : A.seed);
+  // what to show: sorted by effect in a table (file order in csv and json unless --sort),
+  // the first 25 rows on a terminal unless --top
+  sp::ComparisonView view = a.view;
+  if (!a.sort_given && a.format != "table") view.sort = "file";
+  if (!a.top_given && a.format == "table" && ::isatty(STDOUT_FILENO)) view.top = 25;
+  if (const std::string why = sp::check_view(c, view); !why.empty()) {
+    std::cerr << "sixparty compare: " << why << "\n";
+    return std::nullopt;
+  }
   if (!c.paired && !a.run.quiet)
     std::cerr << "sixparty compare: the ensembles have different seeds (" << A.seed << ", " << B.seed
               << "): runs are not paired; intervals are wider\n";
-  if (a.format == "json") std::cout << sp::format_comparison_json(c);
-  else if (a.format == "csv") std::cout << sp::format_comparison_csv(c);
-  else std::cout << sp::format_comparison_table(c);
+  if (a.format == "json") std::cout << sp::format_comparison_json(c, view);
+  else if (a.format == "csv") std::cout << sp::format_comparison_csv(c, view);
+  else std::cout << sp::format_comparison_table(c, view);
   return c;
 }
 
@@ -380,11 +393,23 @@ void add_scenario_commands(CLI::App& app, std::vector<Command>& out, const std::
                       "scenario inputs: the results file (default: results/comparison.h5); FILE.h5:GROUP inputs: where to store the "
                       "comparison, a new file or an input named explicitly (default: not stored)");
   compare->add_option("--format", ca->format, "table (default), csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
+  auto* csort = compare->add_option("--sort", ca->view.sort, "row order: effect (|effect size|, the table's default), diff (|diff|) or file "
+                                                             "(grouped by family; the default of csv and json)")
+                    ->check(CLI::IsMember({"effect", "diff", "file"}));
+  auto* ctop = compare->add_option("--top", ca->view.top, "at most N rows (0: all; default: 25 in a table on a terminal, else all)");
+  compare->add_option("--actor", ca->view.actors, "only these actors' rows (repeatable)");
+  compare->add_option("--family", ca->view.families,
+                      "only these families (repeatable): utility, indicator, event, refugees, trade_share, influence, aid, gesture");
+  compare->add_option("--threshold", ca->view.threshold,
+                      "smallest |diff| that matters in practice: the table hides smaller ones and stars only rows that reach it")
+      ->check(CLI::NonNegativeNumber);
   compare->add_option("--set", ca->run.sets, "override a scenario value in both, PATH=VALUE (repeatable)");
   add_force_flag(compare, ca->run.force);
   add_quiet_flag(compare, ca->run.quiet, "print only the comparison");
   out.push_back({compare, [=] {
                    ca->run.seed_given = cseed->count() > 0;
+                   ca->top_given = ctop->count() > 0;
+                   ca->sort_given = csort->count() > 0;
                    return cmd_compare(*ca, cmdline);
                  }});
 }

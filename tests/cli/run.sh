@@ -112,6 +112,29 @@ contains "$tmp/err" "expected a new path, or --force" "compare -o existing messa
 expect 0 "compare -o an input, named" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" -o "$tmp/./c.h5" -q
 "$bin" info "$tmp/c.h5" >"$tmp/info" 2>&1
 contains "$tmp/info" "status_quo_vs_collapse/" "the named input holds the comparison"
+# compare for people (issue 17): sorted by effect, --top, --actor, --family, --threshold
+expect 0 "compare sorted by effect" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" --format csv --sort effect
+/usr/bin/python3 - "$tmp/out" <<'PY' && ok || bad "compare --sort effect: rows are not in order of |effect size|"
+import csv, math, sys
+e = [float(r["effect_size"]) for r in csv.DictReader(open(sys.argv[1]))]
+finite = [abs(x) for x in e if not math.isnan(x)]
+assert finite == sorted(finite, reverse=True) and e[:len(finite)] == [x for x in e if not math.isnan(x)], e[:10]
+PY
+expect 0 "compare --top 5" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" --top 5
+contains "$tmp/out" "... 5 of " "compare --top says how many rows it left out"
+[ "$(grep -c '^  [A-Z]' "$tmp/out")" -eq 5 ] && ok || bad "compare --top 5 printed another number of rows"
+expect 0 "compare --actor --family" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" --actor RUS --family aid --format csv
+[ "$(tail -n +2 "$tmp/out" | cut -d, -f1,3 | sort -u)" = "aid,RUS" ] && ok || bad "compare --actor RUS --family aid kept other rows"
+[ "$(tail -n +2 "$tmp/out" | wc -l)" -eq 5 ] && ok || bad "compare --actor RUS --family aid: expected Russia's aid to 5 partners"
+expect 2 "compare an unknown family" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" --family utilty
+contains "$tmp/err" "--family utilty: no such family (did you mean 'utility'?)" "unknown family message"
+expect 0 "compare --threshold" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:collapse" --threshold 0.1 --top 0
+contains "$tmp/out" "|diff| >= 0.1 (the threshold; smaller differences are not shown)" "the threshold is explained"
+/usr/bin/python3 -c "
+import re, sys
+rows = [l for l in open('$tmp/out') if re.match(r'  [A-Z]+ +[a-z_]+: ', l)]
+diffs = [float(re.search(r' ([+-][0-9]+[.][0-9]+)  ', l).group(1)) for l in rows]
+assert diffs and all(abs(d) >= 0.1 for d in diffs), diffs" && ok || bad "compare --threshold showed a smaller difference"
 expect 2 "compare a missing group" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:nothing"
 contains "$tmp/err" "has no group 'nothing'" "missing group message"
 expect 2 "compare one scenario and one group" -- "$bin" compare scenarios/status_quo.yaml "$tmp/c.h5:collapse"

@@ -112,7 +112,7 @@ def test_module_reads_every_part(results):
     assert list(c.columns) == COMPARISON_COLUMNS
     assert c.index.dtype.kind == "i" and list(c.index) == list(range(len(c)))
     assert c.attrs["a"] == "status_quo" and c.attrs["b"] == "collapse" and c.attrs["paired"] == 1
-    assert set(c.family) == {"utility", "indicator", "event", "refugees", "trade_share", "influence"}
+    assert set(c.family) == {"utility", "indicator", "event", "refugees", "trade_share", "influence", "aid", "gesture"}
     assert len(c[c.family == "utility"]) == 2 * len(ACTORS)
     assert sr.comparison(results, "status_quo", "collapse").equals(c)
     assert sr.traces(results, "status_quo") is None
@@ -396,7 +396,7 @@ def test_comparison_says_what_kind_of_number_each_row_is(tmp_path):
     t = sixparty("compare", "-n", 30, "-o", tmp_path / "t.h5", "-q")
     lines = [x for x in t.stdout.splitlines() if "deterministic" in x and x.startswith("  ")]
     assert lines and not any(x.rstrip().endswith("*") for x in lines if "deterministic:" not in x)
-    assert "its 95 % interval is Monte Carlo error" in t.stdout
+    assert "its 95 % interval is the Monte Carlo error of that mean" in t.stdout
 
 
 def test_input_spread_counts_cells_that_hardly_vary(tmp_path):
