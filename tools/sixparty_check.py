@@ -6,7 +6,7 @@ on a damaged index, and a crash there is reported as a damaged file instead of t
 caller (a notebook, a script) down. The check reads what the readers will read: every object,
 every attribute, every text (against the root attribute ``strings_digest``, the program's
 digest of all variable-length texts), and every numeric dataset (whole up to 64 MiB, which
-verifies its Fletcher-32 checksums; the chunk index of larger ones). Exit 0 when the file is
+verifies its Fletcher-32 checksums, until 256 MiB have been read; the chunk index of the others). Exit 0 when the file is
 sound, 2 with a message on stderr when it is not.
 """
 
@@ -21,6 +21,9 @@ import numpy as np
 WHOLE_BYTES = 64 << 20
 """Numeric datasets up to this size are read whole by the check; larger ones have their chunk
 index read (their data are verified by their checksums when a reader reads them)."""
+BUDGET_BYTES = 256 << 20
+"""The check reads at most this much data whole in all (then chunk indexes only), so that its
+time stays bounded on a large sound file."""
 
 
 def read_limit_bytes() -> int:
@@ -71,6 +74,7 @@ def check_file(path: str) -> None:
     sound; other exceptions of h5py mean the same and are turned into Damaged by ``main``."""
     limit = read_limit_bytes()
     texts = {}
+    budget = [BUDGET_BYTES]
     with h5py.File(path, "r") as f:
         def visit(name, obj):
             where = f"'{path}': /{name}"
@@ -88,12 +92,13 @@ def check_file(path: str) -> None:
                               f"(raise it with SIXPARTY_READ_LIMIT_MB if the file is sound)")
             if text:
                 texts[name] = _as_list(obj[()])
-            elif need <= WHOLE_BYTES or obj.chunks is None:
+            elif need <= WHOLE_BYTES and need <= budget[0]:
+                budget[0] -= need
                 try:
                     obj[()]
                 except OSError as e:
                     raise Damaged(f"{where} cannot be read (damaged: {e})") from None
-            else:
+            elif obj.chunks is not None:  # (a large contiguous dataset has no index to read)
                 for k in range(obj.id.get_num_chunks()):
                     obj.id.get_chunk_info(k)
 

@@ -57,7 +57,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sixparty_check import TextDigest, read_limit_bytes as _read_limit_bytes  # noqa: E402
 
 _CHECK_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sixparty_check.py")
-CHECK_SECONDS = 60
+CHECK_SECONDS = 300
 """How long the integrity check of a file (in its own process) may take."""
 
 __all__ = [
