@@ -100,7 +100,7 @@ def _reader(fn):
         except ResultsError:
             raise
         except (OSError, KeyError, ValueError, TypeError, IndexError, RuntimeError, UnicodeDecodeError) as e:
-            raise ResultsError(f"'{os.fspath(path)}' is damaged or not as sixparty writes it: "
+            raise ResultsError(f"'{os.fspath(path)}' cannot be read (damaged, or not as sixparty writes it): "
                                f"{type(e).__name__}: {e}") from None
     return wrapper
 
