@@ -25,5 +25,8 @@ std::string describe_results_isolated(const std::string& path, unsigned seconds 
 // report, with its type). compare, sensitivity, replay and merge read through it. The reading is
 // done twice, which costs little next to what they do with it.
 void check_readable_isolated(const std::string& path, const std::function<void()>& read, unsigned seconds = 60);
+// a process-wide cap on that time limit (0: none), for callers with a shorter deadline of their
+// own: the fuzz targets, whose fuzzer calls an input that takes 10 s a finding
+void cap_read_check_seconds(unsigned seconds);
 
 }  // namespace sixparty
