@@ -33,7 +33,7 @@ Every reader raises :class:`ResultsError` (a ``ValueError``) with a message for 
 the file is missing, is not a regular file, is not HDF5, is not a sixparty results file, lacks
 the group asked for, or is damaged: a dataset that cannot be read (the files carry checksums),
 of the wrong shape, larger than the readers' memory limit (4096 MiB, or the environment variable
-``SIXPARTY_READ_LIMIT_MB``), or texts that do not match the file's ``text_digest``. The message
+``SIXPARTY_READ_LIMIT_MB``), or texts that do not match the file's ``strings_digest``. The message
 names the file and the object. Only the standard library, numpy, pandas, xarray and h5py are
 used.
 """
@@ -54,7 +54,7 @@ import pandas as pd
 import xarray as xr
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sixparty_check import TextDigest, read_limit_bytes as _read_limit_bytes  # noqa: E402
+from sixparty_check import read_limit_bytes as _read_limit_bytes  # noqa: E402
 
 _CHECK_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sixparty_check.py")
 CHECK_SECONDS = 300
@@ -320,7 +320,6 @@ def outcomes(path, group: str) -> pd.DataFrame:
     """
     _scenario_group(path, group)
     with _open(path) as f:
-        _check_group_digest(f, group)
         done = int(_attr_value(f[group].attrs.get("runs_completed", 0)))
         runs = f[group]["outcomes/run"].shape[0] if "outcomes/run" in f[group] else 0
     if not 0 <= done <= runs:
@@ -462,7 +461,6 @@ def label(var: xr.DataArray | None = None, *, long_name: str | None = None, unit
 def _batch(f: h5py.File) -> None:
     if _attr_value(f.attrs.get("kind")) != "experiment":
         raise ResultsError(f"'{f.filename}' is not a batch file (written by sixparty batch)")
-    _check_batch_digest(f)
 
 
 def _columns(g: h5py.Group, n: int, rows: int, skip=()) -> dict:
@@ -477,50 +475,6 @@ def _columns(g: h5py.Group, n: int, rows: int, skip=()) -> dict:
                                f"expected ({rows}, {n}) floats (damaged?)")
         out[k] = _read_values(d)
     return out
-
-
-def _check_batch_digest(f: h5py.File) -> None:
-    """The batch file's texts against ``/experiment/text_digest`` (as the program checks them)."""
-    e = f["experiment"]
-    a = lambda k: _attr_value(e.attrs.get(k, ""))  # noqa: E731
-    def strings(k):
-        v = _attr_value(e.attrs.get(k, []))
-        return [v] if isinstance(v, str) else list(v)
-    stored = e.attrs.get("text_digest")
-    if stored is None:
-        raise ResultsError(f"'{f.filename}' has no /experiment/text_digest (damaged, or written before it was kept)")
-    d = TextDigest()
-    d.add(a("name")).add(a("description")).add(a("file")).add(a("yaml")).add(a("fingerprint")).add(a("design"))
-    d.add("independent" if a("seeds") == "independent" else "common")
-    d.add("every step" if a("invariant_checks") == "every step" else "end of each run")
-    for k in ("scenario_files", "scenario_names", "scenario_resolved", "outcomes", "actor_names", "dimensions", "resources"):
-        d.add(strings(k))
-    for k in ("factor", "factor_path", "factor_distribution"):
-        d.add([str(x) for x in _read_values(f["design"][k])])
-    d.add([str(x) for x in _read_values(f["runs/actor"])])
-    for k in ("quantity", "units"):
-        d.add([str(x) for x in _read_values(f["draws"][k])] if "draws" in f else [])
-    if d.value() != int(stored):
-        raise ResultsError(f"'{f.filename}' is damaged: the texts of /experiment, /design, /runs/actor and /draws "
-                           f"do not match their digest (/experiment/text_digest)")
-
-
-def _check_group_digest(f: h5py.File, group: str) -> None:
-    """A scenario group's name, actors, outcome columns and units against its ``text_digest``
-    (files written before it was kept have none and are not checked)."""
-    g = f[group]
-    stored = g.attrs.get("text_digest")
-    if stored is None or "outcomes" not in g:
-        return
-    o = g["outcomes"]
-    cols = sorted((k, str(_attr_value(d.attrs.get("units", "")))) for k, d in o.items()
-                  if isinstance(d, h5py.Dataset) and k not in ("run", "actor", "actor_name"))
-    d = TextDigest().add(str(_attr_value(g.attrs.get("scenario_name", "")))).add([str(x) for x in _read_values(o["actor"])])
-    for name, units in cols:
-        d.add(name).add(units)
-    if d.value() != int(stored):
-        raise ResultsError(f"'{f.filename}:{group}' is damaged: its scenario name, actors, column names or units do "
-                           f"not match their digest (text_digest)")
 
 
 @_reader

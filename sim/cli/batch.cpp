@@ -233,16 +233,8 @@ int cmd_replay(const ReplayArgs& a, const std::string& cmdline) {
   }
   std::string out = a.output;
   if (out.empty()) out = "results/replay_point" + std::to_string(a.req.point) + "_run" + std::to_string(a.req.replicate) + ".h5";
-  if (const std::string why = refuse_existing(out, a.force); !why.empty()) {
-    std::cerr << "sixparty replay: " << why << "\n";
-    return kBadInput;
-  }
   std::unique_ptr<files::OutputLock> lock;
-  int lock_rc = kOk;
-  if (const std::string why = claim_output(out, lock, lock_rc); !why.empty()) {
-    std::cerr << "sixparty replay: " << why << "\n";
-    return lock_rc;
-  }
+  if (const int rc = take_output("replay", out, a.force, lock); rc != kOk) return rc;
   if (!plan.failure.empty() && !a.quiet) std::cout << "the batch recorded this run as failed: " << plan.failure << "\n";
   sp::EnsembleOptions opt;
   opt.runs = 1;
@@ -276,16 +268,8 @@ int cmd_replay(const ReplayArgs& a, const std::string& cmdline) {
 }
 
 int cmd_merge(const std::vector<std::string>& shards, const std::string& out, bool force, const std::string& cmdline) {
-  if (const std::string why = refuse_existing(out, force); !why.empty()) {
-    std::cerr << "sixparty merge: " << why << "\n";
-    return kBadInput;
-  }
   std::unique_ptr<files::OutputLock> lock;
-  int lock_rc = kOk;
-  if (const std::string why = claim_output(out, lock, lock_rc); !why.empty()) {
-    std::cerr << "sixparty merge: " << why << "\n";
-    return lock_rc;
-  }
+  if (const int rc = take_output("merge", out, force, lock); rc != kOk) return rc;
   try {
     sp::merge_shards(shards, out, sp::RunMetadata{cmdline, sp::utc_now(), 1});
   } catch (const sp::BatchError& e) {

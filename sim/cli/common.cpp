@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <limits>
 #include <ostream>
 #include <utility>
@@ -100,6 +101,27 @@ std::string claim_output(const std::string& out, std::unique_ptr<files::OutputLo
   }
   files::remove_stale_temporaries(out, {"."});
   return "";
+}
+
+int take_output(const char* cmd, const std::string& out, bool force, std::unique_ptr<files::OutputLock>& lock, bool into_existing) {
+  if (!into_existing) {
+    if (const std::string why = refuse_existing(out, force); !why.empty()) {
+      std::cerr << "sixparty " << cmd << ": " << why << "\n";
+      return kBadInput;
+    }
+    std::error_code ec;
+    const std::filesystem::path dir = std::filesystem::path(out).parent_path();
+    if (!dir.empty() && !std::filesystem::is_directory(dir, ec)) {
+      std::cerr << "sixparty " << cmd << ": the output directory '" << dir.string() << "' does not exist\n";
+      return kCannotWrite;
+    }
+  }
+  int rc = kOk;
+  if (const std::string why = claim_output(out, lock, rc); !why.empty()) {
+    std::cerr << "sixparty " << cmd << ": " << why << "\n";
+    return rc;
+  }
+  return kOk;
 }
 
 TallySink::TallySink(const Scenario& sc, EnsembleSink& inner, PatternLeaves* leaves)

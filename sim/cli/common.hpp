@@ -70,6 +70,12 @@ std::string refuse_existing(const std::string& out, bool force);
 // with the exit code in rc (kBadInput: another process writes it; kCannotWrite: no lock file)
 std::string claim_output(const std::string& out, std::unique_ptr<files::OutputLock>& lock, int& rc);
 
+// what every writer does before writing `out`: refuse_existing (unless it writes into an
+// existing file it was named, `into_existing`), a missing directory, then claim_output. Returns
+// kOk, or the exit code after printing "sixparty CMD: why"
+int take_output(const char* cmd, const std::string& out, bool force, std::unique_ptr<files::OutputLock>& lock,
+                bool into_existing = false);
+
 // forwards blocks to the file and tallies per-actor means for the printed summary
 class TallySink : public EnsembleSink {
  public:

@@ -90,27 +90,8 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<in
     }
   std::string out = a.output;
   if (out.empty()) out = "results/" + std::filesystem::path(a.scenarios.front()).stem().string() + ".h5";
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (const std::string why = refuse_existing(out, a.force); !why.empty()) {
-    std::cerr << "sixparty run: " << why << "\n";
-    return kBadInput;
-  }
-  if (fs::is_directory(out, ec)) {
-    std::cerr << "sixparty run: '" << out << "' is a directory; expected a file path for -o\n";
-    return kBadInput;
-  }
-  const fs::path dir = fs::path(out).parent_path();
-  if (!dir.empty() && !fs::is_directory(dir, ec)) {
-    std::cerr << "sixparty run: the output directory '" << dir.string() << "' does not exist\n";
-    return kCannotWrite;
-  }
   std::unique_ptr<files::OutputLock> lock;
-  int lock_rc = kOk;
-  if (const std::string why = claim_output(out, lock, lock_rc); !why.empty()) {
-    std::cerr << "sixparty run: " << why << "\n";
-    return lock_rc;
-  }
+  if (const int rc = take_output("run", out, a.force, lock); rc != kOk) return rc;
 
   sp::ThreadScope threads(a.threads);
   install_signal_handlers();
@@ -320,26 +301,10 @@ int cmd_compare(CompareArgs a, const std::string& cmdline) {
       std::cout << "not stored: -o FILE keeps the comparison (a new file, or one of the inputs named explicitly)\n";
     return kOk;
   }
-  namespace fs = std::filesystem;
   std::error_code ec;
-  const bool into_input = fs::equivalent(out, file_a, ec) || fs::equivalent(out, file_b, ec);
-  if (!into_input) {
-    if (const std::string why = refuse_existing(out, a.run.force); !why.empty()) {
-      std::cerr << "sixparty compare: " << why << "\n";
-      return kBadInput;
-    }
-    const fs::path dir = fs::path(out).parent_path();
-    if (!dir.empty() && !fs::is_directory(dir, ec)) {
-      std::cerr << "sixparty compare: the output directory '" << dir.string() << "' does not exist\n";
-      return kCannotWrite;
-    }
-  }
+  const bool into_input = std::filesystem::equivalent(out, file_a, ec) || std::filesystem::equivalent(out, file_b, ec);
   std::unique_ptr<files::OutputLock> lock;
-  int lock_rc = kOk;
-  if (const std::string why = claim_output(out, lock, lock_rc); !why.empty()) {
-    std::cerr << "sixparty compare: " << why << "\n";
-    return lock_rc;
-  }
+  if (const int rc = take_output("compare", out, a.run.force, lock, into_input); rc != kOk) return rc;
   try {
     if (into_input) {
       sp::store_tables(out, {sp::comparison_table(*c)});

@@ -208,7 +208,6 @@ class ShardSource : public RowSource {
   std::vector<Part> parts_;
 };
 
-
 BatchFileInfo read_shard_info(const std::string& p) {
   h5::Handle f;
   try {
@@ -223,7 +222,6 @@ BatchFileInfo read_shard_info(const std::string& p) {
     throw BatchError("'" + p + "' is not a readable batch file: " + e.what());
   }
 }
-
 
 // the failed runs of a batch file: (point, replicate, message); empty when none failed
 struct Failures {
@@ -298,8 +296,6 @@ BatchFileInfo read_batch_shard(const std::string& p) {
   return read_shard_info(p);
 }
 
-
-
 std::string recorded_failure(const std::string& path, std::size_t point, std::int64_t replicate) {
   const Failures f = read_failures(path);
   for (std::size_t i = 0; i < f.point.size(); ++i)
@@ -316,42 +312,31 @@ namespace {
 BatchDesignTable read_design_table(const std::string& path) {
   h5::Handle file = h5::open_file_read(path);
   const hid_t root = file.id();
-  if (h5::read_attr_string(root, "kind") != "experiment")
-    throw BatchError("'" + path + "' is not a batch experiment file (written by sixparty batch)");
-  if (!h5::exists(root, "experiment") || !h5::exists(root, "design") || !h5::exists(root, "points/mean"))
-    throw BatchError("'" + path + "' lacks /experiment, /design or /points/mean (damaged, or not finished?)");
-  const BatchFileInfo info = read_info(path, root);  // verifies the texts' digest
-  h5::Handle g = h5::open_group(root, "experiment");
+  if (!h5::exists(root, "points/mean")) throw BatchError("'" + path + "' lacks /points/mean (damaged, or not finished?)");
+  // the design as replay and merge read it (sizes checked, texts against their digest)
+  const BatchFileInfo info = read_info(path, root);
   BatchDesignTable t;
-  t.kind = h5::read_attr_string(g.id(), "design");
+  t.kind = info.design_kind;
   if (t.kind != "sobol" && t.kind != "morris")
     throw BatchError("'" + path + "' holds a " + t.kind + " design; sensitivity indices need a sobol or morris design");
-  if (!h5::read_attr_int(g.id(), "points", t.points) || !h5::read_attr_int(g.id(), "rows_per_scenario", t.rows) ||
-      !h5::read_attr_int(g.id(), "first_point", t.first) || !h5::read_attr_int(g.id(), "end_point", t.end) || t.points < 1 ||
-      t.points > ExperimentLimits::max_points || t.rows < 1 || t.rows > t.points || t.first < 0 || t.end < t.first || t.end > t.points)
-    throw BatchError("'" + path + "': /experiment's points, rows_per_scenario, first_point and end_point are missing or inconsistent");
+  t.points = static_cast<std::int64_t>(info.points);
+  t.rows = static_cast<std::int64_t>(info.rows_per_scenario);
+  t.first = static_cast<std::int64_t>(info.first_point);
+  t.end = static_cast<std::int64_t>(info.end_point);
   if (t.first != 0 || t.end != t.points)
     throw BatchError("'" + path + "' is one shard of the experiment (points " + std::to_string(t.first) + " to " +
                      std::to_string(t.end - 1) + "); expected the whole design: join the shards with sixparty merge first");
-  if (t.rows < 2 || t.points % t.rows != 0) throw BatchError("'" + path + "': the design's sizes are inconsistent");
-  t.scenario_names = h5::read_attr_strings(g.id(), "scenario_names", static_cast<std::size_t>(t.points / t.rows));
-  t.outcomes = h5::read_attr_strings(g.id(), "outcomes");
-  h5::Handle d = h5::open_group(root, "design");
-  t.factors = h5::read_strings(d.id(), "factor", ExperimentLimits::max_factors);
-  const std::size_t k = t.factors.size();
-  const auto points = static_cast<std::size_t>(t.points);
-  if (k == 0 || static_cast<double>(points) * static_cast<double>(k) > static_cast<double>(ExperimentLimits::max_design_cells))
-    throw BatchError("'" + path + "': /design/factor is empty or too long for the design's points");
-  t.unit = h5::read_doubles(d.id(), "unit", nullptr, points * k);
-  t.role = h5::read_ints(d.id(), "role", points);
-  t.group = h5::read_ints(d.id(), "group", points);
-  if (t.unit.size() != points * k || t.role.size() != points || t.group.size() != points)
-    throw BatchError("'" + path + "': /design has inconsistent lengths");
+  if (t.points < 1 || t.rows < 2 || t.points % t.rows != 0 || info.scenario_names.size() != static_cast<std::size_t>(t.points / t.rows))
+    throw BatchError("'" + path + "': the design's sizes are inconsistent");
+  t.scenario_names = info.scenario_names;
+  t.outcomes = info.outcomes;
+  t.factors = info.factor_names;
+  t.unit = info.unit;
+  t.role = info.role;
+  t.group = info.group;
   h5::Handle pg = h5::open_group(root, "points");
   t.actors = h5::read_strings(pg.id(), "actor", kMaxActors);
-  if (t.actors.empty() || t.actors != info.actor_ids || t.factors != info.factor_names || t.scenario_names != info.scenario_names ||
-      t.outcomes != info.outcomes)
-    throw BatchError("'" + path + "' is damaged: /points/actor, /design/factor or /experiment's names differ from the checked ones");
+  if (t.actors != info.actor_ids) throw BatchError("'" + path + "' is damaged: /points/actor differs from /runs/actor");
   h5::Handle mean = h5::open_group(pg.id(), "mean");
   H5G_info_t links{};
   if (H5Gget_info(mean.id(), &links) < 0 || links.nlinks > 10000) throw BatchError("'" + path + "': /points/mean cannot be listed");

@@ -332,13 +332,15 @@ std::vector<hsize_t> shape_of(hid_t d, const std::string& name, std::size_t max,
   return dims;
 }
 
+bool is_vlen_string(hid_t type) { return type >= 0 && H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0; }
+
 std::vector<std::string> read_vlen(hid_t obj, const std::string& name, std::size_t max, bool attribute) {
   Handle o = attribute ? Handle(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose)
                        : Handle(H5Dopen2(obj, name.c_str(), H5P_DEFAULT), H5Dclose);
   if (!o.valid()) throw Error("no '" + name + "'");
   Handle space(attribute ? H5Aget_space(o.id()) : H5Dget_space(o.id()), H5Sclose);
   Handle ftype(attribute ? H5Aget_type(o.id()) : H5Dget_type(o.id()), H5Tclose);
-  if (!space.valid() || !ftype.valid() || H5Tget_class(ftype.id()) != H5T_STRING || H5Tis_variable_str(ftype.id()) <= 0)
+  if (!space.valid() || !is_vlen_string(ftype.id()))
     throw Error("'" + name + "' is not a list of strings");
   const hssize_t n = H5Sget_simple_extent_npoints(space.id());
   if (n < 0 || static_cast<std::size_t>(n) > max) throw Error("'" + name + "' has an unreadable size");
@@ -367,7 +369,7 @@ struct TextCollector {
       Handle a(H5Aopen_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, k, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
       if (!a.valid()) throw Error("cannot open an attribute of '" + path + "'");
       Handle type(H5Aget_type(a.id()), H5Tclose);
-      if (!type.valid() || H5Tget_class(type.id()) != H5T_STRING || H5Tis_variable_str(type.id()) <= 0) continue;
+      if (!is_vlen_string(type.id())) continue;
       const ssize_t len = H5Aget_name(a.id(), 0, nullptr);
       std::string name(static_cast<std::size_t>(std::max<ssize_t>(len, 0)), '\0');
       if (len > 0) H5Aget_name(a.id(), name.size() + 1, name.data());
@@ -385,7 +387,7 @@ herr_t collect_texts(hid_t root, const char* name, const H5O_info_t* info, void*
     c.attributes(o.id(), path);
     if (info->type == H5O_TYPE_DATASET) {
       Handle type(H5Dget_type(o.id()), H5Tclose);
-      if (type.valid() && H5Tget_class(type.id()) == H5T_STRING && H5Tis_variable_str(type.id()) > 0)
+      if (is_vlen_string(type.id()))
         c.texts[path] = read_vlen(root, name, std::numeric_limits<std::size_t>::max(), false);
     }
   } catch (const Error&) {

@@ -3,11 +3,10 @@
 #include "core/files.hpp"
 #include "io/h5.hpp"
 
-#include <atomic>
 #include <hdf5_hl.h>
 
+#include <atomic>
 #include <cstring>
-
 #include <filesystem>
 #include <sstream>
 #include <vector>
@@ -145,24 +144,28 @@ std::string describe_results(const std::string& path) {
   return os.str();
 }
 
+namespace {
+
+// a child that crashed or was still reading: the file is damaged
+[[noreturn]] void throw_damaged(const std::string& path, const files::Isolated& e, unsigned seconds) {
+  if (e.why == files::Isolated::Why::timed_out)
+    throw h5::Error("'" + path + "' is damaged: the HDF5 library was still reading it after " + std::to_string(seconds) + " s");
+  const std::string w = e.what();  // "crashed (signal N)"
+  throw h5::Error("'" + path + "' is damaged: reading it crashed the HDF5 library" + (w.size() > 7 ? w.substr(7) : std::string()));
+}
+
+std::atomic<unsigned> read_check_cap{0};
+
+}  // namespace
+
 std::string describe_results_isolated(const std::string& path, unsigned seconds) {
   try {
     return files::run_isolated([&] { return describe_results(path); }, seconds);
   } catch (const files::Isolated& e) {
-    switch (e.why) {
-      case files::Isolated::Why::failed: throw h5::Error(e.what());
-      case files::Isolated::Why::timed_out:
-        throw h5::Error("'" + path + "' is damaged: the HDF5 library was still reading it after " + std::to_string(seconds) + " s");
-      case files::Isolated::Why::crashed: break;
-    }
-    const std::string w = e.what();
-    throw h5::Error("'" + path + "' is damaged: reading it crashed the HDF5 library" + (w.size() > 7 ? w.substr(7) : std::string()));
+    if (e.why == files::Isolated::Why::failed) throw h5::Error(e.what());
+    throw_damaged(path, e, seconds);
   }
 }
-
-namespace {
-std::atomic<unsigned> read_check_cap{0};
-}  // namespace
 
 void cap_read_check_seconds(unsigned seconds) { read_check_cap = seconds; }
 
@@ -176,14 +179,8 @@ void check_readable_isolated(const std::string& path, const std::function<void()
         },
         seconds);
   } catch (const files::Isolated& e) {
-    switch (e.why) {
-      case files::Isolated::Why::failed: return;
-      case files::Isolated::Why::timed_out:
-        throw h5::Error("'" + path + "' is damaged: the HDF5 library was still reading it after " + std::to_string(seconds) + " s");
-      case files::Isolated::Why::crashed: break;
-    }
-    const std::string w = e.what();
-    throw h5::Error("'" + path + "' is damaged: reading it crashed the HDF5 library" + (w.size() > 7 ? w.substr(7) : std::string()));
+    if (e.why == files::Isolated::Why::failed) return;  // the caller's own read reports it
+    throw_damaged(path, e, seconds);
   }
 }
 
