@@ -30,6 +30,7 @@ enum class Mechanism : int {
   collapse_consequences,// a collapse breaks trade, sends refugees and raises the war hazard
   reform,               // reform grows with its drive and raises output, legitimacy and trade
   relation_memory,      // baselines follow what actors do to each other; mutual sanctions breed rivalry
+  broker_competition,   // brokers of one client compete for a buyer's demand (substitutes, shares by influence)
   motives,              // choices weigh motives; off: the null model (every choice uniform); last
   count_
 };

@@ -203,6 +203,67 @@ TEST_CASE("brokerage: a third party pays for mediation over a worrying client; t
   CHECK(s.brokerage.sum() == 0);
 }
 
+TEST_CASE("brokerage as a market: a rival broker's influence over the client lowers a broker's income (issue 12, item 2)") {
+  // A and C both sway B; D worries about B and buys mediation. Raising C's perceived influence
+  // over B takes D's demand from A (competition), where with broker_competition off A's income
+  // does not depend on C at all.
+  TempDir dir;
+  for (bool compete : {true, false}) {
+    const Scenario sc = compile_text(dir, four_world(compete ? "" : "mechanisms: {broker_competition: off}\n"));
+    const int A = sc.actor_index("A"), B = sc.actor_index("B"), C = sc.actor_index("C"), D = sc.actor_index("D");
+    RunState base(sc);
+    base.reset(sc, 0);
+    perceive(sc, base);
+    base.perceived.setZero();
+    base.perceived(A, B) = 0.3;
+    base.perceived(C, B) = 0.1;
+    RunState strong = base;
+    strong.perceived(C, B) = 0.6;  // China's hold over the client grows
+    trade_mediation(sc, base);
+    trade_mediation(sc, strong);
+    INFO("broker_competition " << (compete ? "on" : "off"));
+    REQUIRE(base.brokerage(A, D) > 0);
+    REQUIRE(base.brokerage.col(D).sum() < base.world.spendable(D, 2) * base.world.stock(D, 2));  // D's budget does not bind
+    CHECK(strong.brokerage(C, D) > base.brokerage(C, D));
+    if (compete)
+      CHECK(strong.brokerage(A, D) < base.brokerage(A, D));
+    else
+      CHECK(strong.brokerage(A, D) == base.brokerage(A, D));
+  }
+}
+
+TEST_CASE("brokerage as a market: brokers are substitutes; the buyer pays for the chance that one delivers, split by what each can deliver") {
+  TempDir dir;
+  const Scenario sc = compile_text(dir, four_world());
+  const int A = sc.actor_index("A"), B = sc.actor_index("B"), C = sc.actor_index("C"), D = sc.actor_index("D");
+  RunState alone(sc);
+  alone.reset(sc, 0);
+  perceive(sc, alone);
+  alone.perceived.setZero();
+  alone.perceived(A, B) = 0.4;
+  RunState both = alone;
+  both.perceived(C, B) = 0.4;
+  trade_mediation(sc, alone);
+  trade_mediation(sc, both);
+  const double eA = 0.4 * alone.willing(A, D), eC = 0.4 * alone.willing(C, D);
+  const double rate = alone.params.brokerage.rate * alone.demand(D, B);
+  // one broker: the buyer pays rate * demand * e (the rule without competition)
+  CHECK(alone.brokerage(A, D) == Approx(rate * eA).epsilon(1e-12));
+  CHECK(alone.brokerage(C, D) == 0);
+  // two: together they get rate * demand * (1 - (1 - eA)(1 - eC)), less than both alone
+  const double together = both.brokerage(A, D) + both.brokerage(C, D);
+  CHECK(together == Approx(rate * (1 - (1 - eA) * (1 - eC))).epsilon(1e-12));
+  CHECK(together < rate * (eA + eC));
+  CHECK(both.brokerage(A, D) / both.brokerage(C, D) == Approx(eA / eC).epsilon(1e-12));
+  CHECK(both.brokerage(A, D) < alone.brokerage(A, D));
+  // a buyer unwilling to deal with every broker buys nothing
+  RunState hostile = both;
+  hostile.willing.row(A).setZero();
+  hostile.willing.row(C).setZero();
+  trade_mediation(sc, hostile);
+  CHECK(hostile.brokerage.col(D).sum() == 0);
+}
+
 TEST_CASE("pressure: a nuclear worry brings sanctions, at a cost to both (P9)") {
   TempDir dir;
   const Scenario worried = compile_text(dir, four_world());
