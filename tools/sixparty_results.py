@@ -441,7 +441,8 @@ def comparison(path, a: str | None = None, b: str | None = None) -> pd.DataFrame
 
 def label(var: xr.DataArray | None = None, *, long_name: str | None = None, units: str | None = None,
           short: bool = False) -> str:
-    """An axis label ``long_name [units]`` from a variable's CF attributes.
+    """An axis label ``long_name [units]`` from a variable's CF attributes (no brackets for a
+    dimensionless unit, "1").
 
     ``short=True`` drops a parenthesised remark from the long name (``year at the end of the
     step (flows are those of the step)`` -> ``year at the end of the step``).
@@ -452,7 +453,8 @@ def label(var: xr.DataArray | None = None, *, long_name: str | None = None, unit
     text = str(long_name or "")
     if short and " (" in text:
         text = text.split(" (", 1)[0]
-    return f"{text} [{units}]" if units else text
+    # a dimensionless quantity ("1") gets no unit in brackets
+    return f"{text} [{units}]" if units and units != "1" else text
 
 
 # ----------------------------------------------------------------------------- batch files

@@ -141,6 +141,10 @@ def test_plot_draws_the_batch_figures(batch, tmp_path):
     for stem in ("design_mean_utility.RUS", "design_min_stability.DPRK",
                  "sensitivity_status_quo_mean_utility.RUS", "sensitivity_status_quo_min_stability.DPRK"):
         assert f"{stem}.png" in names and f"{stem}.svg" in names, stem
+        # human labels and the provenance footer (issue 17, item 2); tools/plot keeps SVG text as text
+        text = (out / f"{stem}.svg").read_text()
+        assert "runs per point" in text and "seed" in text and "sixparty" in text, stem
+    assert "Mean utility of RUS" in (out / "design_mean_utility.RUS.svg").read_text()
 
 
 def test_morris_batch_is_analysed_and_drawn(tmp_path):

@@ -270,6 +270,90 @@ def test_comparison_figures_say_what_their_intervals_are(results):
     p.plt.close(fig)
 
 
+def svg_text(path):
+    """The text of an SVG figure (tools/plot keeps text as text), with XML entities decoded."""
+    import html
+    import re
+    return html.unescape(" ".join(re.findall(r"<text[^>]*>(.*?)</text>", path.read_text(), flags=re.S)))
+
+
+def test_figures_brief(results, tmp_path):
+    """issue 17, item 2, on the files tools/plot draws: a footer with version, file, runs and seed
+    under every figure; band captions that say what a band is and why runs differ; the war split
+    where runs with and without a war are both common; no '[1]' labels; a plain year axis"""
+    out = tmp_path / "figures"
+    r = plot(results, "-o", out)
+    assert r.returncode == 0, r.stderr
+    root = sr.metadata(results)
+    p = load_plot()
+    groups = [p.Scenario(results, g, c) for g, c in (("status_quo", "C0"), ("collapse", "C1"))]
+    for name in expected_figures(results):
+        text = svg_text(out / f"{name}.svg")
+        assert f"sixparty {root['sixparty_version']}" in text, name
+        assert f"file {results.name}" in text, name
+        for s in groups:
+            assert f"{s.group}: {RUNS} runs, seed {s.attrs['seed']}" in text, name
+        assert "[1]" not in text, name
+        assert "year at the end of the step" not in text, name
+    fan = svg_text(out / "fan_utility.svg")
+    assert "where the runs lie (not an interval of the mean)" in fan
+    assert "uncertain inputs drawn per run" in fan and "one scale for all panels" in fan
+    # the collapse future has wars in some runs and not in others (about a third)
+    collapse = groups[1]
+    assert collapse.bimodal()
+    assert f"collapse: {100 * collapse.war_share():.0f} % of runs have a war" in fan
+    assert "x the runs with one" in svg_text(out / "outcomes_utility.svg")
+
+
+def test_figures_share_scales_and_sort_by_effect(results):
+    """one scale for the panels of one quantity; forest rows sorted by the size of the effect"""
+    p = load_plot()
+    cmp = sr.comparison(results)
+    scenarios = [p.Scenario(results, g, c) for g, c in (("status_quo", "C0"), ("collapse", "C1"))]
+    fig = p.fan_figure(scenarios, "utility", focus="DPRK")
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_title()]
+    assert len(panels) == len(ACTORS)
+    assert len({ax.get_ylim() for ax in panels}) == 1
+    p.plt.close(fig)
+    fig = p.forest_utility_figure(cmp, scenarios)
+    order = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    rows = cmp[cmp.family == "utility"]
+    size = {a: rows[rows.actor == a]["diff"].abs().max() for a in order}
+    assert sorted(order, key=lambda a: -size[a]) == order and len(order) == len(ACTORS)
+    assert fig.axes[0].get_xlim() == fig.axes[1].get_xlim()
+    p.plt.close(fig)
+    fig = p.forest_indicators_figure(cmp, scenarios)
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert len({ax.get_xlim() for ax in shown}) == 1
+    for ax in shown:
+        metric = f"final_indicator_{ax.get_title().replace(' ', '_')}"
+        r = cmp[(cmp.family == "indicator") & cmp.metric.isin([metric, metric.replace("final_", "mean_")])]
+        order = [t.get_text() for t in ax.get_yticklabels()]
+        size = {a: r[r.actor == a]["diff"].abs().max() for a in order}
+        assert sorted(order, key=lambda a: -size[a]) == order, ax.get_title()
+    p.plt.close(fig)
+
+
+def test_sensitivity_flags():
+    """S1 above 1 or below 0 and rare outcomes are flagged, in words and in red on the figure"""
+    import pandas as pd
+    p = load_plot()
+    rows = pd.DataFrame({"factor": ["a", "b", "c"], "s1": [1.2, -0.1, 0.3], "s1_low": [0.9, -0.3, 0.1],
+                         "s1_high": [1.5, 0.1, 0.5], "st": [1.0, 0.2, 0.4], "st_low": [0.8, 0.1, 0.2],
+                         "st_high": [1.2, 0.3, 0.6]})
+    flags = p.sensitivity_flags(rows, nonzero=0.01)
+    assert len(flags) == 3
+    assert flags[0].startswith("a: S1 = 1.20 > 1") and flags[1].startswith("b: S1 = -0.10 < 0")
+    assert "rare outcome: nonzero in 1.0 % of runs" in flags[2]
+    assert p.sensitivity_flags(rows.iloc[[2]], nonzero=0.5) == []
+    fig = p.sensitivity_figure(rows, "s", "collapsed.DPRK", nonzero=0.01)
+    red = [t.get_text() for t in fig.texts if t.get_color() == "red"]
+    assert len(red) == 1 and red[0].count("! ") == 3
+    assert sum(1 for ax in fig.axes for t in ax.texts if t.get_text() == "!") == 2
+    assert "Collapsed of DPRK" in fig.axes[0].get_title()
+    p.plt.close(fig)
+
+
 def test_plot_one_group_and_no_comparison(outcome_files, tmp_path):
     one, two = outcome_files
     r = plot(one, "-o", tmp_path / "one")
