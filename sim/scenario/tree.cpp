@@ -202,6 +202,79 @@ void check_new_actors(const TreeNode& base, const TreeNode& overlay, const std::
   }
 }
 
+// the value paths a file sets: the leaves of its maps ("actors.DPRK.stability.repression"),
+// outside the blocks that are not values (uncertainty, events, patterns)
+void value_paths(const TreeNode& n, const std::string& prefix, std::vector<std::string>& out) {
+  if (!n.is_map()) {
+    if (!prefix.empty()) out.push_back(prefix);
+    return;
+  }
+  for (const auto& e : n.entries) {
+    if (prefix.empty() && (e.key == "uncertainty" || e.key == "events" || e.key == "patterns")) continue;
+    value_paths(e.node(), prefix.empty() ? e.key : prefix + "." + e.key, out);
+  }
+}
+
+// a path written so that equal values compare equal: stability.value is stability.initial, and a
+// relation key is split into its two actors and whether it names both directions
+struct ValuePath {
+  std::string head, a, b, tail;
+  bool both = false;
+};
+
+ValuePath value_path(const std::string& path) {
+  ValuePath v;
+  v.head = path;
+  const std::string rel = "relations.";
+  if (path.rfind(rel, 0) == 0) {
+    const std::size_t dot = path.find('.', rel.size());
+    const std::string key = path.substr(rel.size(), dot == std::string::npos ? std::string::npos : dot - rel.size());
+    v.tail = dot == std::string::npos ? "" : path.substr(dot);
+    for (const char* arrow : {"<->", "->"}) {
+      const std::size_t at = key.find(arrow);
+      if (at == std::string::npos) continue;
+      v.a = key.substr(0, at);
+      v.b = key.substr(at + std::char_traits<char>::length(arrow));
+      v.both = std::string(arrow) == "<->";
+      v.head = "relations";
+      return v;
+    }
+    return v;
+  }
+  const std::string initial = ".stability.value";
+  if (path.size() > initial.size() && path.compare(path.size() - initial.size(), initial.size(), initial) == 0)
+    v.head = path.substr(0, path.size() - initial.size()) + ".stability.initial";
+  return v;
+}
+
+// the value a set path fixes is the one an uncertain path draws (the same directed pair, or
+// either direction where one of them names both)
+bool same_value(const std::string& set, const std::string& drawn) {
+  const ValuePath x = value_path(set), y = value_path(drawn);
+  if (x.head != y.head || x.tail != y.tail) return false;
+  if (x.head != "relations") return true;
+  if (x.a == y.a && x.b == y.b) return true;
+  return (x.both || y.both) && x.a == y.b && x.b == y.a;
+}
+
+// a value that an extending file sets is known in the variant, as with --set: the draw that a base
+// declares for it is dropped from the merged uncertainty (otherwise every run's draw would
+// silently replace the value), unless the file declares the value's distribution itself
+void fix_inherited_draws(TreeNode& merged, const TreeNode& file) {
+  TreeNode* u = merged.find("uncertainty");
+  TreeNode* values = u && u->is_map() ? u->find("values") : nullptr;
+  if (!values || !values->is_map()) return;
+  std::vector<std::string> set;
+  value_paths(file, "", set);
+  if (set.empty()) return;
+  const TreeNode* fu = file.find("uncertainty");
+  const TreeNode* own = fu && fu->is_map() ? fu->find("values") : nullptr;
+  std::erase_if(values->entries, [&](const TreeEntry& e) {
+    if (own && own->is_map() && own->find(e.key)) return false;  // redeclared by the file: its distribution stays
+    return std::any_of(set.begin(), set.end(), [&](const std::string& p) { return same_value(p, e.key); });
+  });
+}
+
 void load_recursive(const std::string& path, std::vector<std::string>& stack, LoadedDocument& doc,
                     TreeNode& out, Diagnostics& diags, const TreeLimits& limits,
                     const SourceLocation& from) {
@@ -258,6 +331,7 @@ void load_recursive(const std::string& path, std::vector<std::string>& stack, Lo
                                       [](const TreeEntry& e) { return e.key == "extends"; }),
                        tree.entries.end());
     merge_tree(parent, tree);
+    if (limits.scenario) fix_inherited_draws(parent, tree);
     out = std::move(parent);
   } else {
     out = std::move(tree);

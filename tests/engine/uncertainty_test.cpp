@@ -186,3 +186,54 @@ TEST_CASE("uncertainty: bad blocks are located errors") {
                  Catch::Contains("outside the scenario's time span"));
   CHECK_THAT(errors_of(dir, "uncertainty: {events: {size: 1.5, source: x}}\n"), Catch::Contains("uncertainty.events.size"));
 }
+
+TEST_CASE("uncertainty: a value an extending file sets is fixed in it, as with --set, unless the file redeclares its distribution") {
+  TempDir dir;
+  const std::string base = dir.write("base.yaml", with_uncertainty(kBlock));
+  const auto variant = [&](const std::string& name, const std::string& body) {
+    return compile_text(dir, "extends: " + base + "\nname: " + name + "\n" + body);
+  };
+  const auto drawn = [](const Scenario& sc) { return uncertainty_names(sc); };
+  const auto has = [](const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); };
+  const Scenario parent = variant("same", "");
+  REQUIRE(has(drawn(parent), "actors.DPRK.stability.repression"));
+  // the variant's repression is what every run uses: no longer drawn; the other draws stay, and
+  // run r draws them as the base does (common random numbers)
+  const Scenario weak = variant("weak", "actors: {DPRK: {stability: {repression: 0.5}}}\n");
+  CHECK_FALSE(has(drawn(weak), "actors.DPRK.stability.repression"));
+  CHECK(drawn(weak).size() + 1 == drawn(parent).size());
+  const int DPRK = weak.actor_index("DPRK"), RUS = weak.actor_index("RUS"), PRC = weak.actor_index("PRC");
+  for (std::uint32_t r : {0u, 5u}) {
+    const RunState w = started(weak, r), p = started(parent, r);
+    CHECK(w.world.repression[DPRK] == 0.5);
+    CHECK(w.params.aid.temperature == p.params.aid.temperature);
+  }
+  // a relation set in the other direction fixes a draw of both directions
+  const Scenario rel = variant("rel", "relations: {PRC<->RUS: {rivalry: 0.2}}\n");
+  CHECK_FALSE(has(drawn(rel), "relations.RUS<->PRC.rivalry"));
+  CHECK(started(rel, 3).world.rivalry(RUS, PRC) == 0.2);
+  // a parameter and an income
+  const Scenario par = variant("par", "parameters: {aid: {temperature: 0.3}}\nactors: {RUS: {resources: {economic: {income: 2}}}}\n");
+  CHECK_FALSE(has(drawn(par), "parameters.aid.temperature"));
+  CHECK_FALSE(has(drawn(par), "actors.RUS.resources.economic.income"));
+  // a file that sets the value and declares its own distribution keeps a draw, its own
+  const Scenario redeclared = variant("re", R"(actors: {DPRK: {stability: {repression: 0.5}}}
+uncertainty:
+  values:
+    actors.DPRK.stability.repression: {uniform: [0.4, 0.6], source: "a test"}
+)");
+  REQUIRE(has(drawn(redeclared), "actors.DPRK.stability.repression"));
+  for (std::uint32_t r : {0u, 1u, 2u}) {
+    const double x = started(redeclared, r).world.repression[DPRK];
+    CHECK(x >= 0.4);
+    CHECK(x <= 0.6);
+  }
+  // the resolved scenario stored in results files says the same (replay compiles it alone)
+  Diagnostics d;
+  auto stored = load_scenario(dir.write("weak.yaml", "extends: " + base + "\nname: weak\nactors: {DPRK: {stability: {repression: 0.5}}}\n"), {}, d);
+  REQUIRE(stored.has_value());
+  auto original = load_scenario(base, {}, d);
+  REQUIRE(original.has_value());
+  REQUIRE(original->resolved_yaml.find("actors.DPRK.stability.repression") != std::string::npos);
+  CHECK(stored->resolved_yaml.find("actors.DPRK.stability.repression") == std::string::npos);
+}
