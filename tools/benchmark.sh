@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the performance figures quoted in the README. Not a test: it measures, it does not judge.
+# Prints the performance figures quoted in sim/README.md. Not a test: it measures, it does not judge.
 #   runs per second of the default 6-actor scenario on 1 and 2 threads (Google Benchmark),
 #   whole-program time (hyperfine, median) and peak memory (/usr/bin/time -v) for 1,000 and
 #   10,000 runs, and HDF5 write throughput.

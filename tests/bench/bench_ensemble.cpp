@@ -1,6 +1,6 @@
 // Benchmarks (not tests): time per step, ensemble runs per second on 1 and 2 threads at each
 // record level, and HDF5 write throughput. Run: build/release/tests/bench/bench_ensemble
-// (tools/benchmark.sh runs it with the whole-program figures for the README).
+// (tools/benchmark.sh runs it with the whole-program figures for sim/README.md).
 #include "core/parallel.hpp"
 #include "engine/step.hpp"
 #include "experiment/ensemble.hpp"
