@@ -9,8 +9,16 @@
 #include "scenario/spec.hpp"
 
 #include <cstdio>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
 
 namespace sixparty::cli {
 
@@ -37,6 +45,45 @@ int cmd_mechanisms() {
   return 0;
 }
 
+// the report is written by tools/report (Python: h5py, pandas, xarray, matplotlib), found next to
+// the sources (a build tree), in SIXPARTY_TOOLS, or where cmake --install puts it
+std::string report_tool() {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> dirs;
+  if (const char* env = std::getenv("SIXPARTY_TOOLS"); env && *env) dirs.emplace_back(env);
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) dirs.push_back(exe.parent_path().parent_path() / "share" / "sixparty" / "tools");
+#ifdef SIXPARTY_TOOLS_DIR
+  dirs.emplace_back(SIXPARTY_TOOLS_DIR);
+#endif
+  for (const auto& d : dirs)
+    if (fs::is_regular_file(d / "report", ec)) return (d / "report").string();
+  return {};
+}
+
+// replaces this process by the Python tool, so its output, exit code and signals are the command's
+int cmd_report(const std::vector<std::string>& args) {
+  const std::string tool = report_tool();
+  const char* env = std::getenv("SIXPARTY_PYTHON");
+  const std::string python = env && *env ? env : "/usr/bin/python3";
+  if (tool.empty()) {
+    std::cerr << "sixparty report: tools/report not found (set SIXPARTY_TOOLS to the folder that holds it)\n";
+    return kBadInput;
+  }
+  std::vector<std::string> argv = {python, tool};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  std::cout.flush();
+  ::setenv("SIXPARTY_REPORT_PROG", "sixparty report", 1);  // its messages name the command
+  ::execv(python.c_str(), cargv.data());
+  std::cerr << "sixparty report: cannot run " << python << " (" << std::strerror(errno)
+            << "); the report needs Debian's python3 with h5py, pandas, xarray and matplotlib (tools/setup.sh installs them)\n";
+  return kBadInput;
+}
+
 }  // namespace
 
 void add_file_commands(CLI::App& app, std::vector<Command>& out) {
@@ -58,6 +105,29 @@ void add_file_commands(CLI::App& app, std::vector<Command>& out) {
 
   auto* mechanisms = app.add_subcommand("mechanisms", "list every mechanism with its switch (mechanisms.NAME: off removes it)");
   out.push_back({mechanisms, [] { return cmd_mechanisms(); }});
+
+  auto rep = std::make_shared<std::vector<std::string>>();
+  auto rep_file = std::make_shared<std::string>();
+  auto rep_out = std::make_shared<std::string>();
+  auto rep_a = std::make_shared<std::string>();
+  auto rep_b = std::make_shared<std::string>();
+  auto rep_top = std::make_shared<int>(25);
+  auto rep_force = std::make_shared<bool>(false);
+  auto* report = app.add_subcommand("report", "write a self-contained, offline HTML report of a results file (run, compare or batch)");
+  report->add_option("file", *rep_file, "results file (.h5)")->required();
+  report->add_option("-o,--output", *rep_out, "the HTML file to write (default: results/report.html)");
+  report->add_option("--a", *rep_a, "first (baseline) scenario group (default: the stored comparison's a)");
+  report->add_option("--b", *rep_b, "second scenario group (default: the stored comparison's b)");
+  report->add_option("--top", *rep_top, "rows of the comparison shown first")->check(CLI::Range(1, 100000));
+  report->add_flag("--force", *rep_force, "overwrite an existing output file");
+  out.push_back({report, [=] {
+                   std::vector<std::string> args = {*rep_file, "--top", std::to_string(*rep_top)};
+                   if (!rep_out->empty()) args.insert(args.end(), {"-o", *rep_out});
+                   if (!rep_a->empty()) args.insert(args.end(), {"--a", *rep_a});
+                   if (!rep_b->empty()) args.insert(args.end(), {"--b", *rep_b});
+                   if (*rep_force) args.push_back("--force");
+                   return cmd_report(args);
+                 }});
 
   auto gen = std::make_shared<sp::GenerateOptions>();
   auto gen_out = std::make_shared<std::string>();

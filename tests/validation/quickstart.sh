@@ -36,7 +36,8 @@ while IFS= read -r line; do
     failed=1
   fi
 done <"$tmp/quoted.txt"
-for f in results/weak_regime.h5 results/weak_regime_figures/forest_utility.png results/weak_regime_figures/fan_utility.svg; do
+for f in results/weak_regime.h5 results/weak_regime_figures/forest_utility.png results/weak_regime_figures/fan_utility.svg \
+  results/weak_regime.html; do
   [ -s "$work/$f" ] || { echo "FAIL: the quick start did not write $f"; failed=1; }
 done
 [ $failed -eq 0 ] && echo "quickstart: the README's quick start runs and prints the rows it quotes"
