@@ -417,12 +417,16 @@ def test_notebook_is_stored_without_outputs():
     assert code and all(not c.outputs and c.execution_count is None for c in code)
 
 
-def test_notebook_executes(results, tmp_path, monkeypatch):
+def execute_notebook(tmp_path, monkeypatch, env):
+    """Run every cell of the notebook with ``env`` set; returns its stream text and outputs."""
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
     name, ksm = kernel_for_this_python(tmp_path)
-    monkeypatch.setenv("SIXPARTY_RESULTS", str(results))
+    for k in ("SIXPARTY_RESULTS", "SIXPARTY_A", "SIXPARTY_B", "SIXPARTY_FOCUS", "SIXPARTY_HIGHLIGHT"):
+        monkeypatch.delenv(k, raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, str(v))
     monkeypatch.setenv("SIXPARTY_BIN", str(BIN))
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     nb = nbformat.read(NOTEBOOK, as_version=4)
@@ -432,9 +436,34 @@ def test_notebook_executes(results, tmp_path, monkeypatch):
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
-    assert str(results) in text and "P7 observed" in text
     images = [o for o in outputs if "image/png" in o.get("data", {})]
+    return text, images
+
+
+def test_notebook_executes(results, tmp_path, monkeypatch):
+    """the default story: status quo against collapse, from the comparison stored in the file; the
+    file named relative to the repository"""
+    rel = os.path.relpath(results, REPO)
+    text, images = execute_notebook(tmp_path, monkeypatch, {"SIXPARTY_RESULTS": rel})
+    assert str(results) in text and "comparing collapse against status_quo" in text and "P7 observed" in text
     assert len(images) >= 4
+
+
+def test_notebook_takes_any_file_and_groups(tmp_path, monkeypatch):
+    """issue 16: another file (a run of status_quo and reform, no stored comparison, no collapse
+    group, no P7), the groups and the focus actor given as parameters"""
+    two = tmp_path / "two.h5"
+    r = sixparty("run", "scenarios/status_quo.yaml", "scenarios/reform.yaml", "-n", 10, "-q", "-o", two)
+    assert r.returncode == 0, r.stderr
+    text, images = execute_notebook(tmp_path, monkeypatch, {"SIXPARTY_RESULTS": two, "SIXPARTY_A": "status_quo",
+                                                            "SIXPARTY_B": "reform", "SIXPARTY_FOCUS": "ROK",
+                                                            "SIXPARTY_HIGHLIGHT": "PRC"})
+    assert "comparing reform against status_quo" in text and "reform declares no P7" in text
+    assert len(images) >= 4
+    # a file that does not exist is a clear error, not a subprocess failure
+    from nbclient.exceptions import CellExecutionError
+    with pytest.raises(CellExecutionError, match="no results file"):
+        execute_notebook(tmp_path, monkeypatch, {"SIXPARTY_RESULTS": tmp_path / "missing.h5"})
 
 
 def test_draws_of_uncertain_inputs_join_the_outcomes(tmp_path):
