@@ -36,6 +36,7 @@ void plan_gestures(const Scenario& sc, RunState& s, const Rng& rng, int i) {
   const int d = sc.diplomatic;
   const bool null_model = !sc.on(Mechanism::motives);
   const double balancing = sc.on(Mechanism::balancing) ? 1.0 : 0.0;
+  const double lambda = sc.on(Mechanism::marginal_courtship) ? p.marginal_weight : 0.0;
   const double budget = w.spendable(i, d) * w.stock(i, d) * sc.dt;
   if (!(budget > 0)) return;
   const double D = diplomatic_scale(sc, w, i);
@@ -50,10 +51,21 @@ void plan_gestures(const Scenario& sc, RunState& s, const Rng& rng, int i) {
     // counterweight(i, j) are zero: dependence(i, i) = 0 and rivalry(j, j) = 0
     const double demand = s.market(i, j);
     const double counterweight = s.counterweight(i, j);
+    // what one more unit of visibility adds to i's share of j's courtship (its derivative: 1 for
+    // the first suitor of an uncourted receiver, less as i's share grows), weighted by lambda =
+    // gesture.marginal_weight against valuing every unit as the first (lambda = 0, the default,
+    // or marginal_courtship off: exactly the rule before)
+    double share = 1.0, swayed = 1.0;
+    if (lambda > 0) {
+      const double courted = s.courted[j];
+      const double d = (courted - w.visibility(i, j)) / (courted * courted);
+      share = 1.0 - lambda + lambda * d;
+      swayed = 1.0 - lambda + lambda * (1.0 - s.influence(i, j)) * d;  // perceived influence moves only where actual influence does not reach
+    }
     // the giver's standing attitude (baseline affinity), so that gestures do not feed on themselves
     const double benefit = 0.5 * (1.0 + w.affinity_base(i, j)) *
-                           (w_status * p.prestige_gain / D + w_inf * p.visibility_gain * demand / D +
-                            balancing * w_sec * s.params.leverage.value * counterweight / D);
+                           (w_status * p.prestige_gain / D + w_inf * p.visibility_gain * demand * swayed / D +
+                            balancing * w_sec * s.params.leverage.value * counterweight * share / D);
     const double ratio = null_model ? 0.0 : benefit / cost - 1.0;
     s.gesture_plan(i, j) = ratio;
     best = std::max(best, ratio);

@@ -31,6 +31,7 @@ enum class Mechanism : int {
   reform,               // reform grows with its drive and raises output, legitimacy and trade
   relation_memory,      // baselines follow what actors do to each other; mutual sanctions breed rivalry
   broker_competition,   // brokers of one client compete for a buyer's demand (substitutes, shares by influence)
+  marginal_courtship,   // gestures valued by what one more unit adds to the giver's share of the receiver's courtship
   motives,              // choices weigh motives; off: the null model (every choice uniform); last
   count_
 };

@@ -63,6 +63,7 @@ struct GestureParams {
   double visibility_decay; // 1/yr
   double prestige_gain;    // prestige per diplomatic unit spent on gestures (to each side)
   double prestige_decay;   // 1/yr
+  double marginal_weight;  // weight of the marginal courtship share in the value of a gesture, [0, 1] (marginal_courtship)
 };
 
 struct BrokerageParams {

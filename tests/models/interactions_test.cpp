@@ -114,6 +114,36 @@ TEST_CASE("gestures: paid from diplomatic capital only; they raise affinity, vis
   CHECK(s.world.prestige[j] > 0);
 }
 
+TEST_CASE("gestures: with marginal courtship a giver spreads its gestures instead of piling them on the receiver it already courts most (issue 12, item 3)") {
+  TempDir dir;
+  for (const char* lambda : {"0", "1"}) {
+    const Scenario sc = compile_text(
+        dir, four_world(std::string("run: {decisions: expected}\nparameters: {gesture: {marginal_weight: ") + lambda + "}}\n"));
+    const int A = sc.actor_index("A"), B = sc.actor_index("B");
+    RunState fresh(sc);
+    fresh.reset(sc, 0);
+    RunState courted = fresh;
+    courted.world.visibility(A, B) = 3.0;  // A already courts B a great deal
+    const Rng rng(1);
+    for (RunState* s : {&fresh, &courted}) {
+      perceive(sc, *s);
+      plan_gestures(sc, *s, rng, A);
+    }
+    const double others_fresh = fresh.gesture_plan.row(A).sum() - fresh.gesture_plan(A, B);
+    const double others_courted = courted.gesture_plan.row(A).sum() - courted.gesture_plan(A, B);
+    INFO("marginal_weight " << lambda);
+    REQUIRE(fresh.gesture_plan(A, B) > 0);
+    if (std::string(lambda) == "0") {
+      // every unit valued as the first: what A already did to B does not matter
+      CHECK(courted.gesture_plan(A, B) == fresh.gesture_plan(A, B));
+      CHECK(others_courted == others_fresh);
+    } else {
+      CHECK(courted.gesture_plan(A, B) < fresh.gesture_plan(A, B));
+      CHECK(others_courted > others_fresh);
+    }
+  }
+}
+
 TEST_CASE("perceived influence exceeds actual influence when a relationship is visible (P5)") {
   TempDir dir;
   const RunState s = run_to_end(compile_text(dir, four_world()));
