@@ -45,9 +45,9 @@ int cmd_mechanisms() {
   return 0;
 }
 
-// the report is written by tools/report (Python: h5py, pandas, xarray, matplotlib), found next to
-// the sources (a build tree), in SIXPARTY_TOOLS, or where cmake --install puts it
-std::string report_tool() {
+// report and export are written by Python tools (h5py, pandas, xarray, matplotlib): tools/NAME,
+// found next to the sources (a build tree), in SIXPARTY_TOOLS, or where cmake --install puts it
+std::string python_tool(const char* name) {
   namespace fs = std::filesystem;
   std::vector<fs::path> dirs;
   if (const char* env = std::getenv("SIXPARTY_TOOLS"); env && *env) dirs.emplace_back(env);
@@ -58,17 +58,18 @@ std::string report_tool() {
   dirs.emplace_back(SIXPARTY_TOOLS_DIR);
 #endif
   for (const auto& d : dirs)
-    if (fs::is_regular_file(d / "report", ec)) return (d / "report").string();
+    if (fs::is_regular_file(d / name, ec)) return (d / name).string();
   return {};
 }
 
-// replaces this process by the Python tool, so its output, exit code and signals are the command's
-int cmd_report(const std::vector<std::string>& args) {
-  const std::string tool = report_tool();
+// replaces this process by tools/NAME, so its output, exit code and signals are the command's;
+// the tool names itself "sixparty NAME" in its messages (SIXPARTY_<NAME>_PROG)
+int run_python_tool(const char* name, const char* prog_variable, const std::vector<std::string>& args) {
+  const std::string tool = python_tool(name);
   const char* env = std::getenv("SIXPARTY_PYTHON");
   const std::string python = env && *env ? env : "/usr/bin/python3";
   if (tool.empty()) {
-    std::cerr << "sixparty report: tools/report not found (set SIXPARTY_TOOLS to the folder that holds it)\n";
+    std::cerr << "sixparty " << name << ": tools/" << name << " not found (set SIXPARTY_TOOLS to the folder that holds it)\n";
     return kBadInput;
   }
   std::vector<std::string> argv = {python, tool};
@@ -77,10 +78,10 @@ int cmd_report(const std::vector<std::string>& args) {
   for (auto& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);
   std::cout.flush();
-  ::setenv("SIXPARTY_REPORT_PROG", "sixparty report", 1);  // its messages name the command
+  ::setenv(prog_variable, ("sixparty " + std::string(name)).c_str(), 1);
   ::execv(python.c_str(), cargv.data());
-  std::cerr << "sixparty report: cannot run " << python << " (" << std::strerror(errno)
-            << "); the report needs Debian's python3 with h5py, pandas, xarray and matplotlib (tools/setup.sh installs them)\n";
+  std::cerr << "sixparty " << name << ": cannot run " << python << " (" << std::strerror(errno) << "); it needs Debian's "
+            << "python3 with h5py, pandas, xarray and matplotlib (tools/setup.sh installs them)\n";
   return kBadInput;
 }
 
@@ -106,7 +107,6 @@ void add_file_commands(CLI::App& app, std::vector<Command>& out) {
   auto* mechanisms = app.add_subcommand("mechanisms", "list every mechanism with its switch (mechanisms.NAME: off removes it)");
   out.push_back({mechanisms, [] { return cmd_mechanisms(); }});
 
-  auto rep = std::make_shared<std::vector<std::string>>();
   auto rep_file = std::make_shared<std::string>();
   auto rep_out = std::make_shared<std::string>();
   auto rep_a = std::make_shared<std::string>();
@@ -126,7 +126,30 @@ void add_file_commands(CLI::App& app, std::vector<Command>& out) {
                    if (!rep_a->empty()) args.insert(args.end(), {"--a", *rep_a});
                    if (!rep_b->empty()) args.insert(args.end(), {"--b", *rep_b});
                    if (*rep_force) args.push_back("--force");
-                   return cmd_report(args);
+                   return run_python_tool("report", "SIXPARTY_REPORT_PROG", args);
+                 }});
+
+  auto exp_file = std::make_shared<std::string>();
+  auto exp_out = std::make_shared<std::string>();
+  auto exp_groups = std::make_shared<std::vector<std::string>>();
+  auto exp_tables = std::make_shared<std::vector<std::string>>();
+  auto exp_format = std::make_shared<std::string>("csv");
+  auto exp_force = std::make_shared<bool>(false);
+  auto* exporter = app.add_subcommand("export", "write the tables of a results file as tidy (long-format) CSV files");
+  exporter->add_option("file", *exp_file, "results file (.h5)")->required();
+  exporter->add_option("-o,--output", *exp_out, "directory for the files (default: results/export/NAME/)");
+  exporter->add_option("--group", *exp_groups, "only this scenario group (repeatable)");
+  exporter->add_option("--table", *exp_tables,
+                       "only this table (repeatable): outcomes, summary, draws, patterns, comparison; design, runs, points, sensitivity");
+  exporter->add_option("--format", *exp_format, "file format")->check(CLI::IsMember({"csv"}));
+  exporter->add_flag("--force", *exp_force, "overwrite existing files");
+  out.push_back({exporter, [=] {
+                   std::vector<std::string> args = {*exp_file};
+                   if (!exp_out->empty()) args.insert(args.end(), {"-o", *exp_out});
+                   for (const auto& g : *exp_groups) args.insert(args.end(), {"--group", g});
+                   for (const auto& t : *exp_tables) args.insert(args.end(), {"--table", t});
+                   if (*exp_force) args.push_back("--force");
+                   return run_python_tool("export", "SIXPARTY_EXPORT_PROG", args);
                  }});
 
   auto gen = std::make_shared<sp::GenerateOptions>();
