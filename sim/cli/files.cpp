@@ -107,50 +107,17 @@ void add_file_commands(CLI::App& app, std::vector<Command>& out) {
   auto* mechanisms = app.add_subcommand("mechanisms", "list every mechanism with its switch (mechanisms.NAME: off removes it)");
   out.push_back({mechanisms, [] { return cmd_mechanisms(); }});
 
-  auto rep_file = std::make_shared<std::string>();
-  auto rep_out = std::make_shared<std::string>();
-  auto rep_a = std::make_shared<std::string>();
-  auto rep_b = std::make_shared<std::string>();
-  auto rep_top = std::make_shared<int>(25);
-  auto rep_force = std::make_shared<bool>(false);
-  auto* report = app.add_subcommand("report", "write a self-contained, offline HTML report of a results file (run, compare or batch)");
-  report->add_option("file", *rep_file, "results file (.h5)")->required();
-  report->add_option("-o,--output", *rep_out, "the HTML file to write (default: results/report.html)");
-  report->add_option("--a", *rep_a, "first (baseline) scenario group (default: the stored comparison's a)");
-  report->add_option("--b", *rep_b, "second scenario group (default: the stored comparison's b)");
-  report->add_option("--top", *rep_top, "rows of the comparison shown first")->check(CLI::Range(1, 100000));
-  report->add_flag("--force", *rep_force, "overwrite an existing output file");
-  out.push_back({report, [=] {
-                   std::vector<std::string> args = {*rep_file, "--top", std::to_string(*rep_top)};
-                   if (!rep_out->empty()) args.insert(args.end(), {"-o", *rep_out});
-                   if (!rep_a->empty()) args.insert(args.end(), {"--a", *rep_a});
-                   if (!rep_b->empty()) args.insert(args.end(), {"--b", *rep_b});
-                   if (*rep_force) args.push_back("--force");
-                   return run_python_tool("report", "SIXPARTY_REPORT_PROG", args);
-                 }});
+  // report and export: every argument after the command goes to the Python tool, which defines
+  // the options once (sixparty report --help prints the tool's own help)
+  auto* report = app.add_subcommand("report", "write a self-contained, offline HTML report of a results file (run, compare or batch; --help for options)");
+  report->prefix_command();
+  report->set_help_flag();
+  out.push_back({report, [report] { return run_python_tool("report", "SIXPARTY_REPORT_PROG", report->remaining()); }});
 
-  auto exp_file = std::make_shared<std::string>();
-  auto exp_out = std::make_shared<std::string>();
-  auto exp_groups = std::make_shared<std::vector<std::string>>();
-  auto exp_tables = std::make_shared<std::vector<std::string>>();
-  auto exp_format = std::make_shared<std::string>("csv");
-  auto exp_force = std::make_shared<bool>(false);
-  auto* exporter = app.add_subcommand("export", "write the tables of a results file as tidy (long-format) CSV files");
-  exporter->add_option("file", *exp_file, "results file (.h5)")->required();
-  exporter->add_option("-o,--output", *exp_out, "directory for the files (default: results/export/NAME/)");
-  exporter->add_option("--group", *exp_groups, "only this scenario group (repeatable)");
-  exporter->add_option("--table", *exp_tables,
-                       "only this table (repeatable): outcomes, summary, draws, patterns, comparison; design, runs, points, sensitivity");
-  exporter->add_option("--format", *exp_format, "file format")->check(CLI::IsMember({"csv"}));
-  exporter->add_flag("--force", *exp_force, "overwrite existing files");
-  out.push_back({exporter, [=] {
-                   std::vector<std::string> args = {*exp_file};
-                   if (!exp_out->empty()) args.insert(args.end(), {"-o", *exp_out});
-                   for (const auto& g : *exp_groups) args.insert(args.end(), {"--group", g});
-                   for (const auto& t : *exp_tables) args.insert(args.end(), {"--table", t});
-                   if (*exp_force) args.push_back("--force");
-                   return run_python_tool("export", "SIXPARTY_EXPORT_PROG", args);
-                 }});
+  auto* exporter = app.add_subcommand("export", "write the tables of a results file as tidy (long-format) CSV files (--help for options)");
+  exporter->prefix_command();
+  exporter->set_help_flag();
+  out.push_back({exporter, [exporter] { return run_python_tool("export", "SIXPARTY_EXPORT_PROG", exporter->remaining()); }});
 
   auto gen = std::make_shared<sp::GenerateOptions>();
   auto gen_out = std::make_shared<std::string>();

@@ -4,33 +4,19 @@ numbers of the results file exactly.
 Run: /usr/bin/python3 -m pytest tests/python/test_export.py
 """
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ROOT / "tools"
-EXPORT = TOOLS / "export"
-BIN = Path(os.environ.get("SIXPARTY_BIN") or ROOT / "build" / "release" / "sim" / "sixparty")
+from support import sixparty, tool
 
-sys.path.insert(0, str(TOOLS))
-import sixparty_results as sr  # noqa: E402
-
-
-def sixparty(*args):
-    if not BIN.is_file():
-        pytest.skip(f"no sixparty binary at {BIN} (set SIXPARTY_BIN)")
-    return subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, timeout=300, cwd=ROOT)
+import sixparty_results as sr  # noqa: E402  (support put tools/ on the path)
 
 
 def export(*args):
-    return subprocess.run([sys.executable, str(EXPORT), *map(str, args)], capture_output=True, text=True,
-                          timeout=300, cwd=ROOT)
+    return tool("export", *args)
 
 
 @pytest.fixture(scope="module")

@@ -14,31 +14,19 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ROOT / "tools"
-REPORT = TOOLS / "report"
-BIN = Path(os.environ.get("SIXPARTY_BIN") or ROOT / "build" / "release" / "sim" / "sixparty")
+from support import sixparty, tool
+
+import sixparty_results as sr  # noqa: E402  (support put tools/ on the path)
+
 RUNS = 20
 TOP = 12
 
-sys.path.insert(0, str(TOOLS))
-import sixparty_results as sr  # noqa: E402
-
-
-def sixparty(*args, cwd=ROOT):
-    if not BIN.is_file():
-        pytest.skip(f"no sixparty binary at {BIN} (set SIXPARTY_BIN)")
-    return subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, timeout=300, cwd=cwd)
-
 
 def report(*args):
-    return subprocess.run([sys.executable, str(REPORT), *map(str, args)], capture_output=True, text=True,
-                          timeout=300, cwd=ROOT)
+    return tool("report", *args)
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +63,7 @@ def test_report_says_what_was_run_and_what_changes(compared):
     assert f"sixparty {root['sixparty_version']}" in text and root["git_revision"] in text
     assert "What was run" in text and "Provenance" in text and "what the scenario does not know" in text
     assert "patterns met" in text  # collapse declares P7 and P7b
+    assert "Read with these limits" in text and "never collapses on its own" in text
     # the first table holds the TOP largest effects, in the order sixparty compare sorts them
     cmp = sr.comparison(h5)
     first = text[text.index("<table class=\"sortable\">"):]

@@ -23,14 +23,12 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-REPO = Path(__file__).resolve().parents[2]
-TOOLS = REPO / "tools"
-BIN = Path(os.environ.get("SIXPARTY_BIN") or REPO / "build" / "release" / "sim" / "sixparty")
+from support import BIN, REPO, TOOLS, sixparty, tool
+
 PLOT = TOOLS / "plot"
 NOTEBOOK = TOOLS / "notebooks" / "status_quo_vs_collapse.ipynb"
 
-sys.path.insert(0, str(TOOLS))
-import sixparty_results as sr  # noqa: E402
+import sixparty_results as sr  # noqa: E402  (support put tools/ on the path)
 
 RUNS = 20
 ACTORS = ["RUS", "DPRK", "PRC", "USA", "ROK", "JPN"]
@@ -40,17 +38,9 @@ PATTERN_COLUMNS = ["description", "source", "tolerance", "note", "known_failure"
                    "interval_low", "interval_high", "expected_min", "expected_max", "confidence", "passed", "evaluated"]
 
 
-def sixparty(*args, cwd=REPO):
-    """Run the binary (skipping the test if it was not built)."""
-    if not BIN.is_file():
-        pytest.skip(f"no sixparty binary at {BIN} (set SIXPARTY_BIN)")
-    return subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, timeout=120, cwd=cwd)
-
-
 def plot(*args):
     """Run tools/plot with this interpreter."""
-    return subprocess.run([sys.executable, str(PLOT), *map(str, args)], capture_output=True, text=True,
-                          timeout=120, cwd=REPO)
+    return tool("plot", *args)
 
 
 @pytest.fixture(scope="module")
