@@ -107,10 +107,11 @@ void score_indicators(const Scenario& sc, RunState& s) {
     s.utility_sum[i] += s.utility[i];
     s.min_stability[i] = std::min(s.min_stability[i], w.stability[i]);
   }
-  // per-run flows for the outcomes (mean aid and gestures per dyad)
+  // per-run flows for the outcomes (mean aid, gestures and exchange per dyad)
   if (sc.economic >= 0) s.aid_sum += s.aid[sc.economic];
   s.aid_sum += s.subsidy_flow;
   s.gesture_sum += s.gesture;
+  s.exchange_sum += s.exchange;
 }
 
 }  // namespace sixparty

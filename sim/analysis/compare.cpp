@@ -92,6 +92,8 @@ Comparison compare_outcomes(const OutcomeTable& A, const OutcomeTable& B, std::u
   for (const auto& p : A.actors) specs.push_back({"influence", "final_perceived_influence_" + p, "perceived influence over " + p});
   for (const auto& p : A.actors) specs.push_back({"aid", "mean_aid_" + p, "aid to " + p + ", mean over time"});
   for (const auto& p : A.actors) specs.push_back({"gesture", "mean_gesture_" + p, "gestures to " + p + ", mean over time"});
+  for (const auto& p : A.actors)
+    specs.push_back({"exchange", "mean_exchange_" + p, "resources returned to " + p + " for its aid, mean over time"});
 
   struct Row {
     ComparisonRow out;
@@ -102,7 +104,8 @@ Comparison compare_outcomes(const OutcomeTable& A, const OutcomeTable& B, std::u
     auto ia = A.columns.find(s.column), ib = B.columns.find(s.column);
     if (ia == A.columns.end() || ib == B.columns.end()) continue;
     for (std::size_t i = 0; i < n; ++i) {
-      if (s.family == "trade_share" || s.family == "influence" || s.family == "aid" || s.family == "gesture") {
+      if (s.family == "trade_share" || s.family == "influence" || s.family == "aid" || s.family == "gesture" ||
+          s.family == "exchange") {
         const std::string partner = s.column.substr(s.column.rfind('_') + 1);
         if (partner == A.actors[i]) continue;
       }
@@ -190,7 +193,7 @@ Comparison compare_outcomes(const OutcomeTable& A, const OutcomeTable& B, std::u
 }
 
 const std::vector<std::string>& comparison_families() {
-  static const std::vector<std::string> f = {"utility", "indicator", "event", "refugees", "trade_share", "influence", "aid", "gesture"};
+  static const std::vector<std::string> f = {"utility", "indicator", "event", "refugees", "trade_share", "influence", "aid", "gesture", "exchange"};
   return f;
 }
 
@@ -216,7 +219,7 @@ namespace {
 // rows that are zero in both ensembles say nothing (in the table)
 bool empty_row(const ComparisonRow& r) {
   return (r.family == "event" || r.family == "refugees" || r.family == "trade_share" || r.family == "influence" ||
-          r.family == "aid" || r.family == "gesture") &&
+          r.family == "aid" || r.family == "gesture" || r.family == "exchange") &&
          std::abs(r.mean_a) < 1e-3 && std::abs(r.mean_b) < 1e-3;
 }
 

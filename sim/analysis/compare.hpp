@@ -26,7 +26,7 @@
 namespace sixparty {
 
 struct ComparisonRow {
-  std::string family;  // utility, indicator, event, refugees, trade_share, influence, aid, gesture
+  std::string family;  // utility, indicator, event, refugees, trade_share, influence, aid, gesture, exchange
   std::string metric;  // the outcome column
   std::string actor;
   std::string detail;  // interest, partner, "at the horizon", "mean over time"

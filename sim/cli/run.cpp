@@ -364,7 +364,7 @@ void add_scenario_commands(CLI::App& app, std::vector<Command>& out, const std::
   auto* ctop = compare->add_option("--top", ca->view.top, "at most N rows (0: all; default: 25 in a table on a terminal, else all)");
   compare->add_option("--actor", ca->view.actors, "only these actors' rows (repeatable)");
   compare->add_option("--family", ca->view.families,
-                      "only these families (repeatable): utility, indicator, event, refugees, trade_share, influence, aid, gesture");
+                      "only these families (repeatable): utility, indicator, event, refugees, trade_share, influence, aid, gesture, exchange");
   compare->add_option("--threshold", ca->view.threshold,
                       "smallest |diff| that matters in practice: the table hides smaller ones and stars only rows that reach it")
       ->check(CLI::NonNegativeNumber);

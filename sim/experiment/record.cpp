@@ -124,6 +124,9 @@ const std::vector<VariableInfo>& outcome_variables() {
        [](const Scenario&, const RunState& s, int i, int j) { return s.step > 0 ? s.aid_sum(i, j) / s.step : 0.0; }},
       {"mean_gesture", "symbolic gestures from actor to partner, averaged over the run's steps", "diplomatic units/yr", Shape::dyad,
        [](const Scenario&, const RunState& s, int i, int j) { return s.step > 0 ? s.gesture_sum(i, j) / s.step : 0.0; }},
+      {"mean_exchange", "resources actor returns to partner in exchange for its aid, summed over resource kinds, averaged over the run's steps",
+       "resource units/yr", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.step > 0 ? s.exchange_sum(i, j) / s.step : 0.0; }},
       {"final_trade_share", "partner's share of the actor's trade at the end of the run", "1", Shape::dyad,
        [](const Scenario&, const RunState& s, int i, int j) {
          const double total = s.trade.row(i).sum();

@@ -40,6 +40,7 @@ RunState::RunState(const Scenario& sc) {
   indicator_sum.setZero(n, D);
   aid_sum.setZero(n, n);
   gesture_sum.setZero(n, n);
+  exchange_sum.setZero(n, n);
   min_stability.setOnes(n);
 }
 
@@ -84,6 +85,7 @@ void RunState::reset(const Scenario& sc, std::uint32_t run_index) {
   indicator_sum.setZero();
   aid_sum.setZero();
   gesture_sum.setZero();
+  exchange_sum.setZero();
   min_stability = world.stability;
 }
 

@@ -63,6 +63,7 @@ struct RunState {
   Eigen::MatrixXd indicator_sum;  // n x D sum of indicators over steps
   Eigen::MatrixXd aid_sum;        // n x n sum of economic aid and subsidies given, i -> j, over steps
   Eigen::MatrixXd gesture_sum;    // n x n sum of gestures given, i -> j, over steps
+  Eigen::MatrixXd exchange_sum;   // n x n sum of resources returned for aid, i -> j, over steps
   Eigen::VectorXd min_stability;  // lowest stability seen
 
   explicit RunState(const Scenario& sc);

@@ -135,6 +135,19 @@ import re, sys
 rows = [l for l in open('$tmp/out') if re.match(r'  [A-Z]+ +[a-z_]+: ', l)]
 diffs = [float(re.search(r' ([+-][0-9]+[.][0-9]+)  ', l).group(1)) for l in rows]
 assert diffs and all(abs(d) >= 0.1 for d in diffs), diffs" && ok || bad "compare --threshold showed a smaller difference"
+# the exchange rows (issue 17): resources an aid recipient returns, per partner; without the
+# exchange mechanism they vanish, and compare says by how much
+printf 'extends: %s/scenarios/status_quo.yaml\nname: no_exchange\nmechanisms: {exchange: off}\n' "$src" > "$tmp/no_exchange.yaml"
+expect 0 "compare the exchange rows" -- "$bin" compare scenarios/status_quo.yaml "$tmp/no_exchange.yaml" -n 8 --family exchange --format csv -q -o "$tmp/ne.h5"
+/usr/bin/python3 - "$tmp/out" <<'PY' && ok || bad "compare --family exchange: no exchange row, or exchange left in B"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows and {r["family"] for r in rows} == {"exchange"}, rows[:2]
+assert all(r["metric"].startswith("mean_exchange_") and r["units"] for r in rows)
+assert any(float(r["mean_status_quo"]) > 0 for r in rows), "no exchange in the status quo"
+assert all(float(r["mean_no_exchange"]) == 0 for r in rows), "exchange without the mechanism"
+assert all(float(r["diff"]) <= 0 for r in rows)
+PY
 expect 2 "compare a missing group" -- "$bin" compare "$tmp/c.h5:status_quo" "$tmp/c.h5:nothing"
 contains "$tmp/err" "has no group 'nothing'" "missing group message"
 expect 2 "compare one scenario and one group" -- "$bin" compare scenarios/status_quo.yaml "$tmp/c.h5:collapse"

@@ -102,7 +102,7 @@ def test_module_reads_every_part(results):
     assert list(c.columns) == COMPARISON_COLUMNS
     assert c.index.dtype.kind == "i" and list(c.index) == list(range(len(c)))
     assert c.attrs["a"] == "status_quo" and c.attrs["b"] == "collapse" and c.attrs["paired"] == 1
-    assert set(c.family) == {"utility", "indicator", "event", "refugees", "trade_share", "influence", "aid", "gesture"}
+    assert set(c.family) == {"utility", "indicator", "event", "refugees", "trade_share", "influence", "aid", "gesture", "exchange"}
     assert len(c[c.family == "utility"]) == 2 * len(ACTORS)
     assert sr.comparison(results, "status_quo", "collapse").equals(c)
     assert sr.traces(results, "status_quo") is None
