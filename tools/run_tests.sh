@@ -8,6 +8,7 @@ bash "$root/tools/setup.sh" --tests
 cd "$root"
 start=$(date +%s)
 export SIXPARTY_REQUIRE_BROWSER=1  # the report's browser test must run, not skip (setup installed chromium)
+export SIXPARTY_REQUIRE_CF_TOOLS=1  # the CF checks must run, not skip (setup installed udunits2 and ncdump)
 
 echo "== release: all tests"
 ctest --preset release -j2

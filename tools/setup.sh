@@ -10,7 +10,7 @@ packages=(cmake ninja-build g++ pkg-config git
   python3-h5py python3-pandas python3-xarray python3-h5netcdf python3-matplotlib
   python3-nbconvert python3-nbclient python3-ipykernel python3-pytest python3-yaml python3-jsonschema)
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(clang libclang-rt-14-dev valgrind chromium)  # chromium: the report's browser test
+  packages+=(clang libclang-rt-14-dev valgrind chromium udunits-bin netcdf-bin)  # chromium: the report's browser test; udunits2, ncdump: the CF checks
 fi
 
 missing=()

@@ -3,7 +3,11 @@
 A results file holds one group per scenario (``outcomes/``, ``summary/``, ``traces/``,
 ``patterns/``) and, after ``sixparty compare``, ``comparisons/<a>_vs_<b>``. This module reads
 them with h5py alone (no netCDF backend needed) and returns plain xarray/pandas objects, loaded
-into memory, with the CF ``long_name`` and ``units`` attributes kept.
+into memory, with the CF ``long_name`` and ``units`` attributes kept. Two conveniences differ
+from the file (which ``xarray.open_dataset(path, engine="h5netcdf", group=...)`` reads as CF
+says): ``units`` is the human unit (the file's ``display_units`` where it has one, e.g.
+``US$ bn/yr``; the UDUNITS form stays in ``cf_units``), and the ``time`` index holds decimal
+years (the file's ``year``; its ``time`` counts days since 1 January of the start year).
 
 Example::
 
@@ -169,6 +173,17 @@ def _attrs(obj) -> dict:
     return {k: _attr_value(v) for k, v in obj.attrs.items() if k not in _HIDDEN_ATTRS}
 
 
+def _var_attrs(obj) -> dict:
+    """A variable's attributes with ``units`` the human unit: the file's ``display_units`` where
+    UDUNITS has no form of it (``US$ bn/yr``), the UDUNITS form kept as ``cf_units``."""
+    a = _attrs(obj)
+    shown = a.pop("display_units", None)
+    if shown is not None:
+        a["cf_units"] = a.get("units", "")
+        a["units"] = shown
+    return a
+
+
 def _read_values(ds: h5py.Dataset) -> np.ndarray:
     """A dataset's values; variable-length strings come back as an object array of str. The
     size is checked against the memory limit before reading, and a read error (a checksum or
@@ -234,11 +249,18 @@ def _read_dataset(path, subgroup: str, variables=None) -> xr.Dataset:
             data = [v for v in data if v in variables or v in aux]
         coords, data_vars = {}, {}
         for name, ds in scales.items():
-            coords[name] = xr.Variable((name,), _read_values(ds), _attrs(ds))
+            coords[name] = xr.Variable((name,), _read_values(ds), _var_attrs(ds))
         for name in data:
             ds = g[name]
-            var = xr.Variable(_dims(ds), _read_values(ds), _attrs(ds))
+            var = xr.Variable(_dims(ds), _read_values(ds), _var_attrs(ds))
             (coords if name in aux else data_vars)[name] = var
+        if "time" in coords and isinstance(g.get("year"), h5py.Dataset):
+            # the time index in decimal years (the file's CF time counts days)
+            year = coords.pop("year", None)
+            if year is None:
+                year = xr.Variable(("time",), _read_values(g["year"]), _var_attrs(g["year"]))
+            data_vars.pop("year", None)
+            coords["time"] = year
         return xr.Dataset(data_vars, coords=coords, attrs=_attrs(g))
 
 
@@ -256,6 +278,22 @@ def metadata(path, group: str | None = None) -> dict:
         if group is None:
             return _attrs(f)
         return _attrs(_group(f, group, "scenario group"))
+
+
+def _texts(g: h5py.Group, name: str) -> list:
+    return [str(x) for x in np.asarray(_read_values(g[name]), dtype=object).ravel()] if name in g else []
+
+
+@_reader
+def provenance(path, group: str) -> dict:
+    """A scenario group's provenance texts (its ``provenance/`` group): ``scenario_files`` (the
+    file as given, then those it extends), ``scenario_texts`` (each as read) and
+    ``scenario_resolved`` (the scenario as run, after ``extends`` and ``--set``)."""
+    with _open(path) as f:
+        g = _group(f, f"{group}/provenance", "provenance group")
+        resolved = _texts(g, "scenario_resolved")
+        return {"scenario_files": _texts(g, "file"), "scenario_texts": _texts(g, "scenario_text"),
+                "scenario_resolved": resolved[0] if resolved else ""}
 
 
 @_reader
@@ -482,10 +520,16 @@ def _columns(g: h5py.Group, n: int, rows: int, skip=()) -> dict:
 @_reader
 def experiment(path) -> dict:
     """A batch file's experiment attributes: ``name``, ``design``, ``outcomes`` (a list),
-    ``scenario_names``, ``runs_per_point``, ``yaml`` (the experiment's text), ..."""
+    ``scenario_names``, ``runs_per_point``, ..., and from ``/experiment/provenance``: ``yaml``
+    (the experiment's text) and ``scenario_resolved`` (each scenario as the points start from)."""
     with _open(path) as f:
         _batch(f)
         info = _attrs(f["experiment"])
+        if "provenance" in f["experiment"]:
+            pg = f["experiment/provenance"]
+            text = _texts(pg, "experiment_text")
+            info["yaml"] = text[0] if text else ""
+            info["scenario_resolved"] = _texts(pg, "scenario_resolved")
     for key in ("outcomes", "scenario_names", "scenario_files"):
         if isinstance(info.get(key), str):
             info[key] = [info[key]]

@@ -30,7 +30,6 @@ void write_experiment_group(hid_t root, const BatchFileInfo& f) {
   h5::attr_string(g.id(), "name", f.name);
   h5::attr_string(g.id(), "description", f.description);
   h5::attr_string(g.id(), "file", f.experiment_file);
-  h5::attr_string(g.id(), "yaml", f.experiment_text);
   h5::attr_string(g.id(), "fingerprint", std::to_string(f.fingerprint));
   h5::attr_string(g.id(), "design", f.design_kind);
   h5::attr_int(g.id(), "seed", static_cast<std::int64_t>(f.seed));
@@ -44,13 +43,21 @@ void write_experiment_group(hid_t root, const BatchFileInfo& f) {
   h5::attr_int(g.id(), "end_point", static_cast<std::int64_t>(f.end_point));
   h5::attr_strings(g.id(), "scenario_files", f.scenario_files);
   h5::attr_strings(g.id(), "scenario_names", f.scenario_names);
-  h5::attr_strings(g.id(), "scenario_resolved", f.scenario_resolved);
   h5::attr_strings(g.id(), "outcomes", f.outcomes);
   h5::attr_strings(g.id(), "actor_names", f.actor_names);
   h5::attr_strings(g.id(), "dimensions", f.dimensions);
   h5::attr_strings(g.id(), "resources", f.resources);
   h5::attr_string(g.id(), "invariant_checks", f.check_every_step ? "every step" : "end of each run");
   h5::attr_int(g.id(), h5::kTextDigest, batch_text_digest(f));
+  // the long texts, as string variables out of the way of `ncdump -h`: enough to replay a run
+  auto pg = h5::create_group(g.id(), "provenance");
+  auto text = h5::string_scalar(pg.id(), "experiment_text", f.experiment_text);
+  h5::describe(text.id(), "text of the experiment file as read", "1");
+  auto scen = h5::coordinate(pg.id(), "scenario", f.scenario_names);
+  h5::describe(scen.id(), "scenario of the experiment", "1");
+  auto resolved = h5::strings(pg.id(), "scenario_resolved", f.scenario_resolved);
+  h5::describe(resolved.id(), "the scenario after extends, as the experiment's points start from (replay runs it)", "1");
+  h5::attach(resolved.id(), {scen.id()});
 }
 
 // /design: one row per point of the whole experiment
@@ -147,6 +154,7 @@ RunSets create_run_sets(hid_t root, const BatchFileInfo& f, const std::vector<Ou
   x.run = h5::create_int_dataset(g, "run", {hr}, {chunk_rows});
   h5::make_scale(x.run.id(), "run");
   h5::describe(x.run.id(), "run index within the experiment (point * runs_per_point + replicate)", "1");
+  h5::attr_string(x.run.id(), "standard_name", "realization");
   x.actor = h5::coordinate(g, "actor", f.actor_ids);
   h5::describe(x.actor.id(), "actor", "1");
   x.point = h5::create_int_dataset(g, "point", {hr}, {chunk_rows});

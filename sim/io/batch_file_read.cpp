@@ -25,7 +25,9 @@ BatchFileInfo read_info(const std::string& path, hid_t root) {
   f.name = h5::read_attr_string(g.id(), "name");
   f.description = h5::read_attr_string(g.id(), "description");
   f.experiment_file = h5::read_attr_string(g.id(), "file");
-  f.experiment_text = h5::read_attr_string(g.id(), "yaml");
+  h5::Handle pg = h5::open_group(g.id(), "provenance");
+  const auto text = h5::read_strings(pg.id(), "experiment_text", 1);
+  f.experiment_text = text.empty() ? std::string() : text.front();
   f.design_kind = h5::read_attr_string(g.id(), "design");
   try {
     f.fingerprint = std::stoull(h5::read_attr_string(g.id(), "fingerprint"));
@@ -52,7 +54,7 @@ BatchFileInfo read_info(const std::string& path, hid_t root) {
     throw BatchError("'" + path + "': /experiment has inconsistent sizes");
   f.scenario_files = h5::read_attr_strings(g.id(), "scenario_files");
   f.scenario_names = h5::read_attr_strings(g.id(), "scenario_names");
-  f.scenario_resolved = h5::read_attr_strings(g.id(), "scenario_resolved");
+  f.scenario_resolved = h5::read_strings(pg.id(), "scenario_resolved");
   f.outcomes = h5::read_attr_strings(g.id(), "outcomes");
   f.actor_names = h5::read_attr_strings(g.id(), "actor_names");
   f.dimensions = h5::read_attr_strings(g.id(), "dimensions");

@@ -109,14 +109,21 @@ Handle open_group(hid_t parent, const std::string& name) {
 
 bool exists(hid_t parent, const std::string& name) { return H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0; }
 
+// a fixed-length text (netCDF's NC_CHAR), as netCDF writes text attributes: the CF tools read
+// units and calendars of this type (ncdump -t, UDUNITS users), and it lives in the object header,
+// which the file format checksums (vlen texts sit in the unchecked global heap: strings_digest)
 void attr_string(hid_t obj, const std::string& name, const std::string& value) {
-  Handle type = vlen_string_type();
+  Handle type(check(H5Tcopy(H5T_C_S1), "copy a string type"), H5Tclose);
+  check(H5Tset_size(type.id(), std::max<std::size_t>(1, value.size())), "size a string type", 0);
+  check(H5Tset_strpad(type.id(), H5T_STR_NULLPAD), "pad a string type", 0);
+  check(H5Tset_cset(type.id(), H5T_CSET_UTF8), "set a string's character set", 0);
   Handle space(check(H5Screate(H5S_SCALAR), "create dataspace"), H5Sclose);
   if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
   Handle a(check(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), "create attribute " + name),
            H5Aclose);
-  const char* p = value.c_str();
-  check(H5Awrite(a.id(), type.id(), &p), "write attribute " + name, 0);
+  std::string buf = value;
+  buf.resize(std::max<std::size_t>(1, value.size()), '\0');
+  check(H5Awrite(a.id(), type.id(), buf.data()), "write attribute " + name, 0);
 }
 
 void attr_strings(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
@@ -165,9 +172,11 @@ std::string read_attr_string(hid_t obj, const std::string& name) {
   }
   const std::size_t size = H5Tget_size(ftype.id());
   if (size == 0 || size > (64u << 20)) return {};
-  std::string out(size, '\0');
+  // one byte more in memory: a null-padded text of `size` bytes keeps its last character
+  std::string out(size + 1, '\0');
   Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(mem.id(), size);
+  H5Tset_size(mem.id(), size + 1);
+  H5Tset_cset(mem.id(), H5Tget_cset(ftype.id()));  // HDF5 converts no text between character sets
   if (H5Aread(a.id(), mem.id(), out.data()) < 0) return {};
   out.resize(out.find('\0') == std::string::npos ? out.size() : out.find('\0'));
   return out;
@@ -297,9 +306,42 @@ void attach(hid_t dset, const std::vector<hid_t>& scales) {
   for (unsigned k = 0; k < scales.size(); ++k) check(H5DSattach_scale(dset, scales[k], k), "attach a dimension scale", 0);
 }
 
+std::string cf_units(const std::string& human) {
+  static const std::string per_year = "/yr";
+  if (human.size() > per_year.size() && human.compare(human.size() - per_year.size(), per_year.size(), per_year) == 0) {
+    const std::string base = cf_units(human.substr(0, human.size() - per_year.size()));
+    return base == "1" ? "yr-1" : base + " yr-1";
+  }
+  if (human == "US$ bn") return "1e9";
+  if (human == "million people") return "1e6";
+  return "1";
+}
+
 void describe(hid_t obj, const std::string& long_name, const std::string& units) {
   attr_string(obj, "long_name", long_name);
-  attr_string(obj, "units", units);
+  if (H5Iget_type(obj) == H5I_DATASET) {
+    Handle type(H5Dget_type(obj), H5Tclose);
+    if (type.valid() && H5Tget_class(type.id()) == H5T_STRING) return;
+  }
+  const std::string cf = cf_units(units);
+  attr_string(obj, "units", cf);
+  if (cf != units && !units.empty()) attr_string(obj, "display_units", units);
+}
+
+std::string read_display_units(hid_t obj) {
+  const std::string shown = read_attr_string(obj, "display_units");
+  return shown.empty() ? read_attr_string(obj, "units") : shown;
+}
+
+Handle string_scalar(hid_t parent, const std::string& name, const std::string& value) {
+  Handle type = vlen_string_type();
+  Handle space(check(H5Screate(H5S_SCALAR), "create dataspace"), H5Sclose);
+  Handle d(check(H5Dcreate2(parent, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                 "create dataset '" + name + "'"),
+           H5Dclose);
+  const char* p = value.c_str();
+  check(H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "write '" + name + "'", 0);
+  return d;
 }
 
 void flush(hid_t file) {

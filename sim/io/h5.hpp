@@ -94,8 +94,18 @@ Handle strings(hid_t parent, const std::string& name, const std::vector<std::str
 Handle strings(hid_t parent, const std::string& name, const std::vector<const char*>& values);
 // attach scales to the dimensions of dset, in order
 void attach(hid_t dset, const std::vector<hid_t>& scales);
-// name, units and long_name in one call
+// long_name and units in one call. `units` is the human unit ("US$ bn/yr", "million people");
+// the attribute `units` gets its UDUNITS-2 form (cf_units) and, where that differs, the human
+// unit goes to `display_units`. String datasets get no units (CF: labels have none).
 void describe(hid_t obj, const std::string& long_name, const std::string& units);
+// the UDUNITS-2 form of a human unit the program writes: "1" stays, "X/yr" is cf_units(X) "yr-1",
+// "US$ bn" is "1e9" (UDUNITS has no currency), "million people" "1e6", a calendar year ("year":
+// a label, not a duration) "1", anything else (an index, a scenario's own resource unit) "1"
+std::string cf_units(const std::string& human);
+// the unit to show a reader: display_units where present, else units ("" when neither)
+std::string read_display_units(hid_t obj);
+// a scalar string dataset (a text, e.g. a scenario's YAML)
+Handle string_scalar(hid_t parent, const std::string& name, const std::string& value);
 void flush(hid_t file);
 
 // A digest of the texts a reader depends on (names, units, scenario texts). HDF5 keeps

@@ -11,19 +11,20 @@ namespace sixparty {
 
 namespace {
 
-std::vector<std::string> read_strings(hid_t g, const std::string& name) {
+// `where` names the file and group in every message (a damaged file must be named)
+std::vector<std::string> read_strings(hid_t g, const std::string& name, const std::string& where) {
   std::vector<std::string> out;
   h5::Handle d(H5Dopen2(g, name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (!d.valid()) throw h5::Error("no '" + name + "' coordinate");
+  if (!d.valid()) throw h5::Error(where + " has no '" + name + "' coordinate (damaged?)");
   h5::Handle space(H5Dget_space(d.id()), H5Sclose);
   const hssize_t n = H5Sget_simple_extent_npoints(space.id());
-  if (n < 0 || n > 100000) throw h5::Error("'" + name + "' has an unreadable size");
+  if (n < 0 || n > 100000) throw h5::Error(where + ": '" + name + "' has an unreadable size (damaged?)");
   h5::Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type.id(), H5T_VARIABLE);
   H5Tset_cset(type.id(), H5T_CSET_UTF8);
   std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
   if (n > 0 && H5Dread(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
-    throw h5::Error("cannot read '" + name + "'");
+    throw h5::Error(where + ": '" + name + "' cannot be read (damaged?)");
   for (char* p : ptrs) {
     out.emplace_back(p ? p : "");
     if (p) H5free_memory(p);
@@ -79,7 +80,7 @@ OutcomeTable detail::read_outcomes(hid_t file_id, const std::string& file, const
   }
   t.end_year = end;
   h5::Handle o = h5::open_group(g.id(), "outcomes");
-  t.actors = read_strings(o.id(), "actor");
+  t.actors = read_strings(o.id(), "actor", where + "/outcomes");
   const std::size_t n = t.actors.size();
   if (n == 0) throw h5::Error(where + "/outcomes/actor is empty");
   H5G_info_t info{};
@@ -127,7 +128,7 @@ OutcomeTable detail::read_outcomes(hid_t file_id, const std::string& file, const
       }
     }
     if (key.rfind("final_indicator_", 0) == 0) t.dimensions.push_back(key.substr(16));
-    t.units[key] = h5::read_attr_string(d.id(), "units");
+    t.units[key] = h5::read_display_units(d.id());
     t.columns[key] = std::move(v);
   }
   // the texts live in HDF5's global heap, which has no checksum: check them against the digest

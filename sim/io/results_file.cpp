@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -30,9 +32,30 @@ std::vector<hsize_t> trailing(const Scenario& sc, Shape shape) {
   return {n};
 }
 
+// Days from 1 January of `epoch` to the date a decimal year names, in the proleptic Gregorian
+// calendar: a step that ends on a month boundary (steps_per_year divides 12) ends on that month's
+// first day at 00:00 (2005.25 is 1 April 2005, 90 days after 1 January); other fractions take
+// their share of that year's days.
+double days_since(int epoch, double year) {
+  using namespace std::chrono;
+  auto day = [](int y, unsigned m) {
+    return static_cast<double>(sys_days(std::chrono::year(y) / month(m) / std::chrono::day(1)).time_since_epoch().count());
+  };
+  const int y = static_cast<int>(std::floor(year + 1e-9));
+  const double months = (year - y) * 12.0, whole = std::round(months);
+  const double in_year = std::abs(months - whole) < 1e-6 ? day(y, static_cast<unsigned>(whole) + 1) - day(y, 1)
+                                                         : (year - y) * (day(y + 1, 1) - day(y, 1));
+  return day(y, 1) - day(epoch, 1) + in_year;
+}
+
+void describe_run(hid_t run) {
+  h5::describe(run, "run index within the ensemble", "1");
+  h5::attr_string(run, "standard_name", "realization");
+}
+
 // coordinates of one group, made dimension scales, and the labels that go with them
 struct Coords {
-  h5::Handle run, time, actor, partner, resource, interest, stat, actor_name, resource_unit;
+  h5::Handle run, time, year, actor, partner, resource, interest, stat, actor_name, resource_unit;
 
   Coords(hid_t g, const Scenario& sc, std::int64_t runs, bool with_run, bool with_time, bool with_stat, bool with_all) {
     if (with_run) {
@@ -40,14 +63,27 @@ struct Coords {
       const hsize_t n = static_cast<hsize_t>(runs);
       run = h5::create_int_dataset(g, "run", {n}, {std::min<hsize_t>(std::max<hsize_t>(n, 1), 65536)});
       h5::make_scale(run.id(), "run");
-      h5::describe(run.id(), "run index within the ensemble", "1");
+      describe_run(run.id());
     }
     if (with_time) {
-      // the state recorded for step k is the state at its end
-      std::vector<double> t(static_cast<std::size_t>(sc.steps));
-      for (int k = 0; k < sc.steps; ++k) t[k] = sc.year(k + 1);
+      // the state recorded for step k is the state at its end: a CF time coordinate (days since
+      // 1 January of the start year) and the same instants as decimal years (auxiliary `year`)
+      const int epoch = static_cast<int>(std::floor(sc.start_year + 1e-9));
+      std::vector<double> t(static_cast<std::size_t>(sc.steps)), y(t.size());
+      for (int k = 0; k < sc.steps; ++k) {
+        y[k] = sc.year(k + 1);
+        t[k] = days_since(epoch, y[k]);
+      }
       time = h5::coordinate(g, "time", t);
-      h5::describe(time.id(), "year at the end of the step (flows are those of the step)", "year");
+      h5::attr_string(time.id(), "long_name", "end of the step (flows are those of the step)");
+      h5::attr_string(time.id(), "units", "days since " + std::to_string(epoch) + "-01-01 00:00:00");
+      h5::attr_string(time.id(), "calendar", "proleptic_gregorian");
+      h5::attr_string(time.id(), "standard_name", "time");
+      h5::attr_string(time.id(), "axis", "T");
+      year = h5::create_dataset(g, "year", {y.size()});
+      if (!y.empty()) h5::write_slab(year.id(), {0}, {y.size()}, y.data());
+      h5::describe(year.id(), "year at the end of the step, as a decimal year (flows are those of the step)", "year");
+      h5::attach(year.id(), {time.id()});
     }
     if (with_stat) {
       stat = h5::coordinate(g, "stat", kStatNames);
@@ -83,8 +119,8 @@ struct Coords {
 };
 
 // CF auxiliary coordinates of a variable: xarray makes them coordinates, not data
-std::string aux_coordinates(Shape shape) {
-  return shape == Shape::actor_resource ? "actor_name resource_unit" : "actor_name";
+std::string aux_coordinates(Shape shape, bool with_time = false) {
+  return std::string(with_time ? "year " : "") + (shape == Shape::actor_resource ? "actor_name resource_unit" : "actor_name");
 }
 
 class GroupSink : public EnsembleSink {
@@ -104,10 +140,16 @@ class GroupSink : public EnsembleSink {
     h5::attr_double(g, "start_year", sc.start_year);
     h5::attr_double(g, "end_year", sc.end_year);
     h5::attr_int(g, "steps_per_year", sc.steps_per_year);
-    h5::attr_strings(g, "scenario_files", sc.source_files);
-    h5::attr_strings(g, "scenario_texts", sc.source_texts);
-    h5::attr_string(g, "scenario_yaml", sc.source_texts.empty() ? "" : sc.source_texts.front());
-    h5::attr_string(g, "scenario_resolved", sc.resolved_yaml);
+    {  // provenance: the texts as string variables, out of the way of `ncdump -h`
+      auto pg = h5::create_group(g, "provenance");
+      auto file = h5::coordinate(pg.id(), "file", sc.source_files);
+      h5::describe(file.id(), "scenario file, as given, then the files it extends", "1");
+      auto texts = h5::strings(pg.id(), "scenario_text", sc.source_texts);
+      h5::describe(texts.id(), "text of the scenario file as read", "1");
+      h5::attach(texts.id(), {file.id()});
+      auto resolved = h5::string_scalar(pg.id(), "scenario_resolved", sc.resolved_yaml);
+      h5::describe(resolved.id(), "the scenario after extends and --set, as run (sixparty run accepts it)", "1");
+    }
 
     // outcomes: (run, actor[, interest])
     outcomes_ = h5::create_group(g, "outcomes");
@@ -139,7 +181,7 @@ class GroupSink : public EnsembleSink {
       const hsize_t n = static_cast<hsize_t>(opt.runs), q = draw_names_.size();
       draw_run_ = h5::create_int_dataset(draws_.id(), "run", {n}, {std::min<hsize_t>(std::max<hsize_t>(n, 1), 65536)});
       h5::make_scale(draw_run_.id(), "run");
-      h5::describe(draw_run_.id(), "run index within the ensemble", "1");
+      describe_run(draw_run_.id());
       draw_quantity_ = h5::coordinate(draws_.id(), "quantity", draw_names_);
       h5::describe(draw_quantity_.id(), "uncertain input (its scenario path, interests.ACTOR.DIMENSION, or events.NAME@STEP.size|step)", "1");
       {
@@ -164,7 +206,7 @@ class GroupSink : public EnsembleSink {
         chunk[1] = std::max<hsize_t>(1, std::min<hsize_t>(dims[1], 131072 / std::max<hsize_t>(1, cells)));
         auto d = h5::create_dataset(traces_.id(), v.name, dims, chunk, 4);
         h5::describe(d.id(), v.long_name, v.units);
-        h5::attr_string(d.id(), "coordinates", aux_coordinates(v.shape));
+        h5::attr_string(d.id(), "coordinates", aux_coordinates(v.shape, true));
         auto ids = tr_coords_->scales(v.shape);
         ids.insert(ids.begin(), tr_coords_->time.id());
         ids.insert(ids.begin(), tr_coords_->run.id());
@@ -248,7 +290,7 @@ class GroupSink : public EnsembleSink {
         auto d = h5::create_dataset(sg.id(), svars[v].name, dims, {}, 0);
         h5::write_slab(d.id(), std::vector<hsize_t>(dims.size(), 0), dims, buf.data());
         h5::describe(d.id(), svars[v].long_name, svars[v].units);
-        h5::attr_string(d.id(), "coordinates", aux_coordinates(svars[v].shape));
+        h5::attr_string(d.id(), "coordinates", aux_coordinates(svars[v].shape, true));
         auto ids = coords.scales(svars[v].shape);
         ids.insert(ids.begin(), coords.time.id());
         ids.insert(ids.begin(), coords.stat.id());
@@ -317,6 +359,13 @@ const std::string& ResultsFile::temp_path() const { return impl_->temp.path(); }
 void detail::write_file_metadata(hid_t f, const RunMetadata& meta) {
   h5::attr_string(f, "title", "sixparty results");
   h5::attr_string(f, "Conventions", "CF-1.8");
+  // CF's free-text provenance: how the file came to be (one line per command), what made it, where
+  // the model is described
+  h5::attr_string(f, "history", meta.started + " " + meta.command_line);
+  h5::attr_string(f, "source", std::string("sixparty ") + kVersion + " (git " + kGitRevision +
+                                   "), an agent-based model of North East Asian relations, Monte Carlo ensembles");
+  h5::attr_string(f, "references",
+                  "models/ODD.md (the model, ODD protocol) and results/README.md (this file's layout) in the sixparty sources");
   h5::attr_string(f, "sixparty_version", kVersion);
   h5::attr_string(f, "git_revision", kGitRevision);
   h5::attr_string(f, "command_line", meta.command_line);

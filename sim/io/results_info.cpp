@@ -70,7 +70,7 @@ std::string dataset_line(hid_t g, const std::string& name) {
     os << ")";
   }
   const std::string ln = h5::read_attr_string(d.id(), "long_name");
-  const std::string un = h5::read_attr_string(d.id(), "units");
+  const std::string un = h5::read_display_units(d.id());
   if (!ln.empty()) os << "  " << ln;
   if (!un.empty()) os << " [" << un << "]";
   return os.str();

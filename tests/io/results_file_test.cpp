@@ -45,7 +45,30 @@ TEST_CASE("a committed file holds metadata, outcomes and summaries") {
   CHECK(done == 70);
   CHECK(h5::read_attr_int(g.id(), "seed", seed));
   CHECK(seed == 5);
-  CHECK(h5::read_attr_string(g.id(), "scenario_resolved").find("actors") != std::string::npos);
+  // provenance texts are string variables (issue 17, CF-clean files), not attributes
+  CHECK(h5::read_strings(g.id(), "provenance/scenario_resolved").at(0).find("actors") != std::string::npos);
+  CHECK(h5::read_attr_string(g.id(), "scenario_resolved").empty());
+  // CF: a time coordinate in days of a calendar, decimal years beside it; UDUNITS units with the
+  // human unit in display_units; no units on labels
+  {
+    h5::Handle time = h5::open_dataset(g.id(), "summary/time");
+    CHECK(h5::read_attr_string(time.id(), "units") == "days since 2000-01-01 00:00:00");
+    CHECK(h5::read_attr_string(time.id(), "calendar") == "proleptic_gregorian");
+    CHECK(h5::read_attr_string(time.id(), "standard_name") == "time");
+    const auto days = h5::read_doubles(g.id(), "summary/time");
+    const auto years = h5::read_doubles(g.id(), "summary/year");
+    REQUIRE(days.size() >= 4);
+    CHECK(years[0] == Approx(2000.25));
+    CHECK(days[0] == 31 + 29 + 31);  // 1 April 2000 (a leap year)
+    CHECK(days[3] == 366);           // 1 January 2001
+    h5::Handle output = h5::open_dataset(g.id(), "summary/output");
+    CHECK(h5::read_attr_string(output.id(), "units") == "1e9 yr-1");
+    CHECK(h5::read_display_units(output.id()) == "US$ bn/yr");
+    h5::Handle actor = h5::open_dataset(g.id(), "outcomes/actor");
+    CHECK(H5Aexists(actor.id(), "units") == 0);
+    h5::Handle run = h5::open_dataset(g.id(), "outcomes/run");
+    CHECK(h5::read_attr_string(run.id(), "standard_name") == "realization");
+  }
   CHECK(h5::exists(g.id(), "outcomes"));
   CHECK(h5::exists(g.id(), "summary"));
   CHECK_FALSE(h5::exists(g.id(), "traces"));

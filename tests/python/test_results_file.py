@@ -29,12 +29,11 @@ ACTORS = ["RUS", "DPRK", "PRC", "USA", "ROK", "JPN"]
 STATS = ["mean", "sd", "q05", "q25", "q50", "q75", "q95"]
 QUANTILES = {"q05": 0.05, "q25": 0.25, "q50": 0.50, "q75": 0.75, "q95": 0.95}
 ROOT_ATTRS = ["title", "Conventions", "sixparty_version", "git_revision", "command_line", "started",
-              "finished", "rng_algorithm", "threads", "status", "scenarios"]
+              "finished", "rng_algorithm", "threads", "status", "scenarios", "history", "source", "references"]
 GROUP_ATTRS = ["scenario_name", "description", "seed", "runs", "decisions", "runs_completed", "status", "record_level",
-               "start_year", "end_year", "steps_per_year", "scenario_files", "scenario_texts", "scenario_yaml",
-               "scenario_resolved"]
+               "start_year", "end_year", "steps_per_year"]
 # attributes that legitimately differ between two runs of the same ensemble
-VOLATILE_ATTRS = {"threads", "command_line", "started", "finished", "strings_digest"}  # the digest covers the volatile texts
+VOLATILE_ATTRS = {"threads", "command_line", "history", "started", "finished", "strings_digest"}  # the digest covers the volatile texts
 
 
 def sixparty(*args, timeout=60):
@@ -65,6 +64,12 @@ def outcomes_file(tmp_path_factory):
     return run_ensemble(tmp_path_factory.mktemp("outcomes") / "r.h5", "--record", "outcomes")
 
 
+def A(obj) -> dict:
+    """An object's attributes with texts as str (the file's text attributes are netCDF NC_CHAR,
+    fixed-length, which h5py returns as bytes)."""
+    return {k: (v.decode() if isinstance(v, bytes) else v) for k, v in obj.attrs.items()}
+
+
 def open_group(path, sub):
     return xr.open_dataset(path, group=f"{GROUP}/{sub}", engine="h5netcdf")
 
@@ -76,41 +81,43 @@ def test_root_and_group_attributes(traces_file):
     with h5py.File(traces_file, "r") as f:
         for key in ROOT_ATTRS:
             assert key in f.attrs, key
-        assert f.attrs["title"] == "sixparty results"
-        assert f.attrs["Conventions"] == "CF-1.8"
-        assert f.attrs["status"] == "complete"
-        assert f.attrs["threads"] == 2
-        assert list(f.attrs["scenarios"]) == [GROUP]
-        assert "--record traces" in f.attrs["command_line"]
+        assert A(f)["title"] == "sixparty results"
+        assert A(f)["Conventions"] == "CF-1.8"
+        assert A(f)["status"] == "complete"
+        assert A(f)["threads"] == 2
+        assert list(A(f)["scenarios"]) == [GROUP]
+        assert "--record traces" in A(f)["command_line"]
         assert list(f.keys()) == [GROUP]
 
         g = f[GROUP]
         for key in GROUP_ATTRS:
             assert key in g.attrs, key
-        assert g.attrs["scenario_name"] == "status_quo"
-        assert g.attrs["seed"] == SEED
-        assert g.attrs["runs"] == RUNS
-        assert g.attrs["decisions"] == "sampled"  # the default
-        assert g.attrs["runs_completed"] == RUNS
-        assert g.attrs["status"] == "complete"
-        assert g.attrs["record_level"] == "traces"
-        assert g.attrs["start_year"] == 2005.0 and g.attrs["end_year"] == 2030.0
-        assert g.attrs["steps_per_year"] == 4
-        assert list(g.attrs["scenario_files"]) == [str(SCENARIO)]
-        assert g.attrs["scenario_yaml"] == SCENARIO.read_text()
-        assert g.attrs["scenario_texts"][0] == g.attrs["scenario_yaml"]
-        assert "actors" in g.attrs["scenario_resolved"]
-        assert set(g.keys()) == {"outcomes", "summary", "traces", "draws"}  # status_quo declares uncertainty
-        assert g["summary"].attrs["runs"] == RUNS
+        assert A(g)["scenario_name"] == "status_quo"
+        assert A(g)["seed"] == SEED
+        assert A(g)["runs"] == RUNS
+        assert A(g)["decisions"] == "sampled"  # the default
+        assert A(g)["runs_completed"] == RUNS
+        assert A(g)["status"] == "complete"
+        assert A(g)["record_level"] == "traces"
+        assert A(g)["start_year"] == 2005.0 and A(g)["end_year"] == 2030.0
+        assert A(g)["steps_per_year"] == 4
+        # the provenance texts are string variables of provenance/, not attributes (CF-clean files)
+        p = g["provenance"]
+        assert list(p["file"].asstr()[()]) == [str(SCENARIO)]
+        assert p["scenario_text"].asstr()[0] == SCENARIO.read_text()
+        assert "actors" in p["scenario_resolved"].asstr()[()]
+        assert not {"scenario_files", "scenario_texts", "scenario_yaml", "scenario_resolved"} & set(g.attrs)
+        assert set(g.keys()) == {"provenance", "outcomes", "summary", "traces", "draws"}  # status_quo declares uncertainty
+        assert A(g["summary"])["runs"] == RUNS
 
 
 def test_record_levels_decide_the_subgroups(summary_file, outcomes_file):
     with h5py.File(summary_file, "r") as f:
-        assert f[GROUP].attrs["record_level"] == "summary"
-        assert set(f[GROUP].keys()) == {"outcomes", "summary", "draws"}
+        assert A(f[GROUP])["record_level"] == "summary"
+        assert set(f[GROUP].keys()) == {"provenance", "outcomes", "summary", "draws"}
     with h5py.File(outcomes_file, "r") as f:
-        assert f[GROUP].attrs["record_level"] == "outcomes"
-        assert set(f[GROUP].keys()) == {"outcomes", "draws"}
+        assert A(f[GROUP])["record_level"] == "outcomes"
+        assert set(f[GROUP].keys()) == {"provenance", "outcomes", "draws"}
 
 
 def test_storage_chunking_and_fill(traces_file):
@@ -124,7 +131,7 @@ def test_storage_chunking_and_fill(traces_file):
         assert t.chunks == (1, 100, 6, 6) and t.compression == "gzip" and t.shuffle and t.fletcher32
         s = g["summary/trade"]  # written once: chunked whole (at most 131072 values a chunk) for the checksum
         assert s.chunks is not None and np.prod(s.chunks) <= 131072 and s.compression is None and s.fletcher32
-        assert g.attrs["text_digest"] > 0
+        assert A(g)["text_digest"] > 0
     # the 1.10 file format: checksummed superblock, headers and indexes
     with open(traces_file, "rb") as raw:
         head = raw.read(9)
@@ -149,11 +156,18 @@ def test_xarray_opens_each_subgroup_with_named_dimensions(traces_file, sub, lead
         if "run" in lead:
             assert list(ds["run"].values) == list(range(RUNS))
         if "time" in lead:
+            # a CF time coordinate that xarray decodes to dates; the state recorded for a step is
+            # the state at its end (quarters end on the first of April, July, October, January)
             t = ds["time"].values
-            # the state recorded for a step is the state at its end
-            assert len(t) == 100 and t[0] == 2005.25 and t[-1] == 2030.0
-            np.testing.assert_allclose(np.diff(t), 0.25)
-            assert ds["time"].attrs["units"] == "year"
+            assert len(t) == 100 and t[0] == np.datetime64("2005-04-01") and t[-1] == np.datetime64("2030-01-01")
+            assert ds["time"].encoding["calendar"] == "proleptic_gregorian"
+            assert ds["time"].attrs["standard_name"] == "time"
+            y = ds["year"].values  # the same instants as decimal years
+            assert y[0] == 2005.25 and y[-1] == 2030.0
+            np.testing.assert_allclose(np.diff(y), 0.25)
+            assert ds["year"].attrs["display_units"] == "year"
+        if "run" in lead:
+            assert ds["run"].attrs["standard_name"] == "realization"
         if "stat" in lead:
             assert list(ds["stat"].values) == STATS
         # a core set of variables; the model may record more
@@ -167,7 +181,9 @@ def test_xarray_opens_each_subgroup_with_named_dimensions(traces_file, sub, lead
             assert v.attrs.get("units"), name
             assert v.attrs.get("long_name"), name
         for name, c in ds.coords.items():
-            assert "units" in c.attrs and c.attrs.get("long_name"), name
+            assert c.attrs.get("long_name"), name
+            # labels carry no units (CF); numbers do (time's are in its encoding once decoded)
+            assert ("units" in c.attrs or "units" in c.encoding) == (c.dtype.kind != "O"), name
 
 
 def test_pandas_dataframe_from_outcomes(traces_file):
@@ -226,7 +242,7 @@ def _attrs(obj):
 def test_thread_count_does_not_change_the_results(traces_file, tmp_path):
     one = run_ensemble(tmp_path / "t1.h5", "--record", "traces", "--threads", "1")
     with h5py.File(one, "r") as a, h5py.File(traces_file, "r") as b:
-        assert a.attrs["threads"] == 1 and b.attrs["threads"] == 2
+        assert A(a)["threads"] == 1 and A(b)["threads"] == 2
         assert _attrs(a) == _attrs(b)
         names_a, names_b = [], []
         a.visit(names_a.append)
@@ -236,7 +252,7 @@ def test_thread_count_does_not_change_the_results(traces_file, tmp_path):
             x, y = a[name], b[name]
             assert _attrs(x) == _attrs(y), name
             if isinstance(x, h5py.Dataset):
-                vx, vy = x[()], y[()]
+                vx, vy = np.asarray(x[()]), np.asarray(y[()])  # (a scalar text reads as bytes)
                 assert vx.dtype == vy.dtype and vx.shape == vy.shape, name
                 if vx.dtype.kind == "f":
                     assert np.array_equal(vx, vy, equal_nan=True), name
@@ -268,9 +284,9 @@ def test_interrupt_keeps_the_finished_runs(tmp_path):
     assert out.is_file() and not list(tmp_path.glob("*.tmp-*"))
     with h5py.File(out, "r") as f:
         g = f[GROUP]
-        assert f.attrs["status"] == "interrupted" and g.attrs["status"] == "interrupted"
-        done = int(g.attrs["runs_completed"])
-        assert g.attrs["runs"] == runs and 0 < done < runs
+        assert A(f)["status"] == "interrupted" and A(g)["status"] == "interrupted"
+        done = int(A(g)["runs_completed"])
+        assert A(g)["runs"] == runs and 0 < done < runs
         x = g["outcomes/final_stability"]
         assert x.shape == (runs, 6)
         assert np.isfinite(x[:done]).all()
@@ -337,7 +353,7 @@ def test_units_references_resolve(traces_file):
         for sub in ("summary", "traces"):
             g = f[GROUP][sub]
             for name in g:
-                m = re.search(r"\(see (\w+)\)", g[name].attrs.get("units", ""))
+                m = re.search(r"\(see (\w+)\)", A(g[name]).get("display_units", ""))
                 if m:
                     assert m.group(1) in g or m.group(1) in g[name].attrs, (sub, name, m.group(1))
 
