@@ -107,7 +107,7 @@ void add_file_commands(CLI::App& app, std::vector<Command>& out) {
   auto* mechanisms = app.add_subcommand("mechanisms", "list every mechanism with its switch (mechanisms.NAME: off removes it)");
   out.push_back({mechanisms, [] { return cmd_mechanisms(); }});
 
-  // report and export: every argument after the command goes to the Python tool, which defines
+  // report, export and discover: every argument after the command goes to the Python tool, which defines
   // the options once (sixparty report --help prints the tool's own help)
   auto* report = app.add_subcommand("report", "write a self-contained, offline HTML report of a results file (run, compare or batch; --help for options)");
   report->prefix_command();
@@ -118,6 +118,11 @@ void add_file_commands(CLI::App& app, std::vector<Command>& out) {
   exporter->prefix_command();
   exporter->set_help_flag();
   out.push_back({exporter, [exporter] { return run_python_tool("export", "SIXPARTY_EXPORT_PROG", exporter->remaining()); }});
+
+  auto* discover = app.add_subcommand("discover", "scenario discovery: which uncertain inputs lead to an outcome (PRIM, CART, feature scores; --help for options)");
+  discover->prefix_command();
+  discover->set_help_flag();
+  out.push_back({discover, [discover] { return run_python_tool("discover", "SIXPARTY_DISCOVER_PROG", discover->remaining()); }});
 
   auto gen = std::make_shared<sp::GenerateOptions>();
   auto gen_out = std::make_shared<std::string>();
