@@ -27,6 +27,7 @@ from support import BIN, REPO, TOOLS, sixparty, tool
 
 PLOT = TOOLS / "plot"
 NOTEBOOK = TOOLS / "notebooks" / "status_quo_vs_collapse.ipynb"
+BATCH_NOTEBOOK = TOOLS / "notebooks" / "batch.ipynb"
 
 import sixparty_results as sr  # noqa: E402  (support put tools/ on the path)
 
@@ -418,28 +419,30 @@ def kernel_for_this_python(tmp_path):
     return "sixparty-python3", KernelSpecManager(kernel_dirs=[str(kernels.parent)])
 
 
-def test_notebook_is_stored_without_outputs():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
+@pytest.mark.parametrize("notebook", [NOTEBOOK, BATCH_NOTEBOOK])
+def test_notebook_is_stored_without_outputs(notebook):
+    nb = nbformat.read(notebook, as_version=4)
     nbformat.validate(nb)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and all(not c.outputs and c.execution_count is None for c in code)
 
 
-def execute_notebook(tmp_path, monkeypatch, env):
+def execute_notebook(tmp_path, monkeypatch, env, notebook=NOTEBOOK):
     """Run every cell of the notebook with ``env`` set; returns its stream text and outputs."""
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
     name, ksm = kernel_for_this_python(tmp_path)
-    for k in ("SIXPARTY_RESULTS", "SIXPARTY_A", "SIXPARTY_B", "SIXPARTY_FOCUS", "SIXPARTY_HIGHLIGHT"):
+    for k in ("SIXPARTY_RESULTS", "SIXPARTY_A", "SIXPARTY_B", "SIXPARTY_FOCUS", "SIXPARTY_HIGHLIGHT", "SIXPARTY_BATCH",
+              "SIXPARTY_OUTCOME", "SIXPARTY_THRESHOLD", "SIXPARTY_BELOW"):
         monkeypatch.delenv(k, raising=False)
     for k, v in env.items():
         monkeypatch.setenv(k, str(v))
     monkeypatch.setenv("SIXPARTY_BIN", str(BIN))
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nb = nbformat.read(notebook, as_version=4)
     km = AsyncKernelManager(kernel_name=name, kernel_spec_manager=ksm)
-    client = NotebookClient(nb, km=km, timeout=120, resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    client = NotebookClient(nb, km=km, timeout=120, resources={"metadata": {"path": str(notebook.parent)}})
     client.execute()  # raises CellExecutionError on the first failing cell
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
@@ -472,6 +475,56 @@ def test_notebook_takes_any_file_and_groups(tmp_path, monkeypatch):
     from nbclient.exceptions import CellExecutionError
     with pytest.raises(CellExecutionError, match="no results file"):
         execute_notebook(tmp_path, monkeypatch, {"SIXPARTY_RESULTS": tmp_path / "missing.h5"})
+
+
+def small_batch(tmp_path, design, outcomes):
+    ex = tmp_path / "ex.yaml"
+    ex.write_text(f"""name: nb
+scenarios: {REPO / 'scenarios' / 'status_quo.yaml'}
+seed: 4
+runs_per_point: 4
+design: {design}
+factors:
+  - {{name: bias, path: parameters.stability.bias, range: [-1.5, -0.5]}}
+  - {{name: leverage, path: parameters.leverage.value, range: [5, 20]}}
+  - {{name: learning, path: parameters.aid.learning_rate, range: [0.1, 1], distribution: log_uniform}}
+outcomes: {outcomes}
+""")
+    out = tmp_path / "b.h5"
+    r = sixparty("batch", ex, "-o", out, "-q")
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_batch_notebook_walks_a_sobol_batch(tmp_path, monkeypatch):
+    """issue 16, item 2: the batch notebook on a Sobol' design, its first outcome by default (a
+    continuous one: the cases are its lowest fifth); the file is not changed"""
+    pytest.importorskip("sklearn")
+    out = small_batch(tmp_path, "{kind: sobol, base_rows: 16}", "[min_stability.DPRK, mean_utility.RUS]")
+    before = out.read_bytes()
+    text, images = execute_notebook(tmp_path, monkeypatch, {"SIXPARTY_BATCH": out}, BATCH_NOTEBOOK)
+    assert "experiment 'nb', outcome min_stability.DPRK" in text and "design sobol: 80 points x 4 runs" in text
+    assert "runs: 320 finished, 0 failed" in text
+    assert "hazard" not in text and "bias" in text and "cases: the lowest fifth of min_stability.DPRK" in text
+    assert "PRIM box: coverage" in text and "feature scores:" in text
+    assert len(images) == 3  # outcome against factors, Sobol' indices, PRIM trade-off
+    assert out.read_bytes() == before
+
+
+def test_batch_notebook_takes_another_design_and_outcome(tmp_path, monkeypatch):
+    """the same notebook on a Latin hypercube (no sensitivity estimator), another outcome and a
+    threshold given as a parameter; a missing file is a clear error"""
+    pytest.importorskip("sklearn")
+    out = small_batch(tmp_path, "{kind: latin_hypercube, points: 40}", "[min_stability.DPRK, mean_utility.RUS]")
+    util = sr.runs(out).xs("RUS", level="actor")["mean_utility"]
+    text, images = execute_notebook(tmp_path, monkeypatch, {"SIXPARTY_BATCH": out, "SIXPARTY_OUTCOME": "mean_utility.RUS",
+                                                            "SIXPARTY_THRESHOLD": float(util.median())}, BATCH_NOTEBOOK)
+    assert "outcome mean_utility.RUS" in text and "a latin_hypercube design has no sensitivity estimator" in text
+    assert f"mean_utility.RUS > {float(util.median()):g}" in text and "PRIM box" in text
+    assert len(images) == 2
+    from nbclient.exceptions import CellExecutionError
+    with pytest.raises(CellExecutionError, match="no batch file"):
+        execute_notebook(tmp_path, monkeypatch, {"SIXPARTY_BATCH": tmp_path / "missing.h5"}, BATCH_NOTEBOOK)
 
 
 def test_draws_of_uncertain_inputs_join_the_outcomes(tmp_path):
