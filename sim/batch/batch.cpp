@@ -286,6 +286,7 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
   });
   st.writing = false;
   st.runs_failed = batch_file_failed_runs(out);  // failures among resumed runs too
+  if (st.runs_failed > 0) st.empty_points = batch_file_empty_points(out);
   journal.remove();
   st.write_seconds = seconds_since(w0);
   st.seconds = seconds_since(t0);

@@ -55,6 +55,8 @@ struct BatchStatus {
   bool writing = false;           // progress reports during that write have this set, and
   std::int64_t rows_written = 0;  // how many of the shard's runs are in the file so far
   std::string journal;            // its path
+  // points none of whose runs finished (point, its first failure's message), once written
+  std::vector<std::pair<std::int64_t, std::string>> empty_points;
 };
 
 // Runs what is missing and, when all is done, writes `out`. progress is called after each

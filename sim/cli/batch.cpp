@@ -133,6 +133,14 @@ int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
                 << ":/failures (sixparty replay " << out << " --point P --run R reruns one)\n";
     if (!a.quiet) std::cout << "wrote " << out << "\n";
     (void)resumed;
+    if (!st.empty_points.empty()) {  // a point without a single result is not an answer: say so, and fail
+      const auto& [p, message] = st.empty_points.front();
+      std::string first = message;
+      while (!first.empty() && first.back() == '\n') first.pop_back();
+      std::cerr << "sixparty batch: every run of " << st.empty_points.size() << " of " << st.points_total
+                << " points failed, so they have no result (point " << p << ": " << first << ")\n";
+      return kRunFailed;
+    }
   } catch (const sp::BatchError& e) {
     std::cerr << "sixparty batch: " << e.what() << "\n";
     return kBadInput;

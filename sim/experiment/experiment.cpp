@@ -63,6 +63,12 @@ std::string factor_assignment(const Factor& f, double v) {
   return f.path + "=" + buf;
 }
 
+double Experiment::snapped(std::size_t factor, std::size_t scenario, double v) const {
+  if (!factors[factor].date || scenario >= grids.size()) return v;
+  const TimeGrid& g = grids[scenario];
+  return g.start + std::round((v - g.start) * g.steps_per_year) / g.steps_per_year;
+}
+
 std::vector<std::string> Experiment::overrides(std::size_t point) const {
   std::vector<std::string> out;
   for (std::size_t f = 0; f < factors.size(); ++f) out.push_back(factor_assignment(factors[f], factor_value(point, f)));

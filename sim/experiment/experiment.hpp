@@ -37,7 +37,8 @@ struct Factor {
   Distribution distribution = Distribution::uniform;
   double lower = 0, upper = 1;   // range (uniform, log_uniform)
   std::vector<double> levels;    // levels (factorial)
-  // the factor's value at unit coordinate u in [0, 1]
+  bool date = false;             // an event's date (events.N.at): snapped to the step grid
+  // the factor's value at unit coordinate u in [0, 1] (before snapping a date)
   double value(double u) const;
 };
 
@@ -48,6 +49,11 @@ struct Experiment {
   std::vector<LoadedDocument> documents;   // each scenario's loaded tree (extends resolved)
   std::vector<std::string> scenario_names;
   std::vector<std::string> scenario_resolved;  // resolved YAML of each scenario (for replay)
+  struct TimeGrid {
+    double start = 0;
+    int steps_per_year = 1;
+  };
+  std::vector<TimeGrid> grids;             // each scenario's step grid (date factors snap to it)
   std::uint64_t seed = 1;
   bool common_seeds = true;   // every point uses `seed` (common random numbers across points)
   std::int64_t runs_per_point = 10;
@@ -63,9 +69,12 @@ struct Experiment {
   std::int64_t runs() const { return static_cast<std::int64_t>(points()) * runs_per_point; }
   std::size_t scenario_of(std::size_t point) const { return point / design.points; }
   std::size_t row_of(std::size_t point) const { return point % design.points; }
+  // the value a point uses (and the design table holds): a date factor's value is the nearest
+  // start of a step of the point's scenario
   double factor_value(std::size_t point, std::size_t factor) const {
-    return factors[factor].value(design.at(row_of(point), factor));
+    return snapped(factor, scenario_of(point), factors[factor].value(design.at(row_of(point), factor)));
   }
+  double snapped(std::size_t factor, std::size_t scenario, double v) const;
   std::uint64_t point_seed(std::size_t point) const;
   // the --set assignments of a point's factor values (exact: 17 significant digits)
   std::vector<std::string> overrides(std::size_t point) const;

@@ -43,6 +43,10 @@ void read_factor(Reader& r, const TreeNode& n, const std::string& path, Factor& 
   } else {
     f.path = p.value;
     f.where = p.where;
+    // events.N.at: an event's date, snapped to the step grid of each scenario
+    const std::string& q = f.path;
+    f.date = q.size() > 10 && q.rfind("events.", 0) == 0 && q.compare(q.size() - 3, 3, ".at") == 0 &&
+             q.find_first_not_of("0123456789", 7) == q.size() - 3;
   }
   r.string(n.find("name"), path + ".name", name);
   f.name = name.given ? name.value : f.path;
@@ -303,6 +307,7 @@ std::optional<Scenario> load_scenarios(const Located& scen, Experiment& ex, Diag
     ex.scenario_files.push_back(scen[k].first);
     ex.scenario_names.push_back(sc->name);
     ex.scenario_resolved.push_back(sc->resolved_yaml);
+    ex.grids.push_back({sc->start_year, sc->steps_per_year});
     ex.documents.push_back(std::move(sd));
   }
   return first;
@@ -331,6 +336,7 @@ void check_factor_ends(const Experiment& ex, const Scenario& first, Diagnostics&
     for (std::size_t k = 0; k < ex.factors.size(); ++k) {
       const Factor& f = ex.factors[k];
       std::vector<double> values = f.distribution == Distribution::levels ? f.levels : std::vector<double>{f.lower, f.upper};
+      for (double& v : values) v = ex.snapped(k, s, v);
       for (double v : values) {
         Diagnostics local;
         auto sc = compile_document(ex.documents[s], {factor_assignment(f, v)}, local, false);

@@ -84,6 +84,9 @@ bool complete_batch_file(const std::string& path, std::uint64_t& fingerprint, st
 
 // the failed_runs attribute of a finished batch file
 std::int64_t batch_file_failed_runs(const std::string& path);
+// the points of a batch file none of whose runs finished, each with the message of its first
+// failed run (a factor value the model cannot run, say); empty when every point has a result
+std::vector<std::pair<std::int64_t, std::string>> batch_file_empty_points(const std::string& path);
 
 // the experiment described by a batch file, checked for consistency (BatchError if not)
 BatchFileInfo read_batch_file_info(const std::string& path);

@@ -266,6 +266,28 @@ std::int64_t batch_file_failed_runs(const std::string& path) {
   return failed;
 }
 
+std::vector<std::pair<std::int64_t, std::string>> batch_file_empty_points(const std::string& path) {
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  {
+    h5::Handle f = h5::open_file_read(path);
+    if (!h5::exists(f.id(), "points")) return out;
+    h5::Handle g = h5::open_group(f.id(), "points");
+    const auto max = static_cast<std::size_t>(ExperimentLimits::max_points);
+    const auto point = h5::read_ints(g.id(), "point", max), ok = h5::read_ints(g.id(), "runs_ok", max);
+    for (std::size_t k = 0; k < point.size() && k < ok.size(); ++k)
+      if (ok[k] == 0) out.emplace_back(point[k], std::string());
+  }
+  if (out.empty()) return out;
+  const Failures failures = read_failures(path);
+  for (auto& [p, message] : out)
+    for (std::size_t k = 0; k < failures.point.size(); ++k)
+      if (failures.point[k] == p) {
+        message = failures.message[k];
+        break;
+      }
+  return out;
+}
+
 BatchFileInfo read_batch_file_info(const std::string& path) {
   // what replay reads, first in a child process (a damaged index can crash HDF5)
   check_readable_isolated(path, [&] {

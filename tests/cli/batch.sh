@@ -133,4 +133,46 @@ contains "$tmp/err" "finished runs stay in" "batch disk-full message"
 expect 0 "resume after the disk is freed" -- "$bin" batch "$tmp/long.yaml" -o "$tmp/full_b.h5"
 contains "$tmp/out" "resumed from" "resume after a full disk uses the journal"
 
+# a point whose every run fails (issue 16): the file keeps every result, the batch names the point
+# and exits 1. Here the DPRK's three interest weights at 0 together (each end alone is valid)
+cat > "$tmp/allzero.yaml" <<EOF
+name: allzero
+scenarios: $src/scenarios/status_quo.yaml
+seed: 1
+runs_per_point: 2
+design: {kind: factorial}
+factors:
+  - {name: rs, path: actors.DPRK.interests.regime_survival, levels: [0, 0.5]}
+  - {name: se, path: actors.DPRK.interests.security, levels: [0, 0.5]}
+  - {name: ec, path: actors.DPRK.interests.economy, levels: [0, 0.5]}
+outcomes: [collapsed.DPRK]
+EOF
+expect 1 "a batch with a point that has no finished run" -- "$bin" batch "$tmp/allzero.yaml" -o "$tmp/allzero.h5" -q
+contains "$tmp/err" "every run of 1 of 8 points failed, so they have no result (point 0: the point's scenario does not compile:" "the empty point is named"
+contains "$tmp/err" "all weights are zero" "the empty point's reason"
+[ -f "$tmp/allzero.h5" ] && ok || bad "the batch with an empty point kept no file"
+
+# a factor on an event's date (issue 16): snapped to the step grid, so every run runs; the design
+# table holds the dates used
+cat > "$tmp/date.yaml" <<EOF
+name: date
+scenarios: $src/scenarios/collapse.yaml
+seed: 3
+runs_per_point: 2
+design: {kind: latin_hypercube, points: 6}
+factors:
+  - {name: when, path: events.5.at, range: [2008, 2015]}
+outcomes: [collapsed.DPRK]
+EOF
+expect 0 "a batch over an event's date" -- "$bin" batch "$tmp/date.yaml" -o "$tmp/date.h5"
+[ "$(grep -c 'failed' "$tmp/err")" -eq 0 ] && ok || bad "runs of the event-date batch failed: $(head -2 "$tmp/err")"
+/usr/bin/python3 - "$src/tools" "$tmp/date.h5" <<'PY' && ok || bad "the event-date factor's values are not on the step grid"
+import sys
+sys.path.insert(0, sys.argv[1])
+import sixparty_results as sr
+when = sr.design(sys.argv[2])["when"]
+assert len(when) == 6 and all(abs(w * 4 - round(w * 4)) < 1e-9 and 2008 <= w <= 2015 for w in when), list(when)
+assert (sr.runs(sys.argv[2]).status == 0).all()
+PY
+
 finish
