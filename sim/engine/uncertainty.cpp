@@ -181,8 +181,9 @@ void draw_inputs(const Scenario& sc, RunState& s, const Rng& rng) {
     if (u.event_size > 0)
       for (std::size_t k = 0; k < sc.events.size(); ++k) {
         Stream z(rng, s.run, keys[k] + ".size");
-        s.event_factor[k] = 1.0 + u.event_size * (2.0 * z.uniform() - 1.0);
-        s.draws.push_back(s.event_factor[k]);
+        const double jitter = 1.0 + u.event_size * (2.0 * z.uniform() - 1.0);
+        s.event_factor[k] = sc.events[k].size * jitter;
+        s.draws.push_back(jitter);
       }
     if (u.event_date_steps > 0) {
       // every event moves by its own whole number of steps in [-k, k], within the run; then the

@@ -323,6 +323,7 @@ void add_changes(const ScenarioSpec& s, const std::vector<ChangeSpec>& list, Eve
 Event compile_event(const ScenarioSpec& s, const Scenario& sc, const EventSpec& e) {
   Event ev;
   ev.year = e.at.value;
+  ev.size = e.size.given ? e.size.value : 1.0;
   ev.step = static_cast<int>(std::llround((e.at.value - sc.start_year) * sc.steps_per_year));
   ev.step = std::clamp(ev.step, 0, sc.steps - 1);
   ev.name = e.name.given ? e.name.value : "";

@@ -55,6 +55,8 @@ const char* decisions_name(Decisions d);
 struct Event {
   int step;           // the step at whose start it applies
   double year;        // as written
+  double size = 1;    // its changes' size: set, add and shock values times size, a scale factor x
+                      // to the power size (engine/events.cpp); 1: as written
   std::string name;
   std::vector<EventChange> changes;
 };

@@ -101,6 +101,7 @@ struct EventSpec {
   SourceLocation where;
   std::string path;
   Field<double> at;            // year
+  Field<double> size;          // multiplier of the event's changes (1: as written)
   Field<std::string> name;
   Field<std::string> source;
   Field<std::string> note;

@@ -326,13 +326,14 @@ void read_collapse(Reader& r, const TreeNode& c, const std::string& cp, std::vec
 // the list after extends merged it), with its name when it has one: events[0](E5 warming);
 // false (reported) if it is not a map
 bool read_event(Reader& r, const TreeNode& n, std::size_t i, EventSpec& e) {
-  static const std::vector<std::string> ekeys = {"at", "name", "source", "note", "set", "scale", "add", "shock", "collapse"};
+  static const std::vector<std::string> ekeys = {"at", "size", "name", "source", "note", "set", "scale", "add", "shock", "collapse"};
   e.where = n.where;
   e.path = "events[" + std::to_string(i) + "]";
   if (!r.map(n, e.path, ekeys, "an event map with 'at' and one or more of set, scale, add, shock, collapse")) return false;
   r.string(n.find("name"), e.path + ".name", e.name);
   if (e.name.given && !e.name.value.empty()) e.path += "(" + e.name.value + ")";
   r.number(n.find("at"), e.path + ".at", e.at);
+  r.number(n.find("size"), e.path + ".size", e.size);
   if (!n.find("at")) r.diags.error(n.where, e.path + ".at", "missing; expected the year the event happens");
   r.string(n.find("source"), e.path + ".source", e.source);
   r.string(n.find("note"), e.path + ".note", e.note);

@@ -254,6 +254,7 @@ void check_event_year(Checker& c, const ScenarioSpec& s, const EventSpec& e, con
     c.diags.error(e.at.where, e.at.path, "found " + format_number(e.at.value) + "; expected a year in [" +
                                              format_number(s.time.start.value) + ", " + format_number(s.time.end.value) +
                                              ") (the scenario's time span)");
+  c.range(e.size, 0, 10, "an event's size (a multiplier of its changes)");
 }
 
 // set, scale or add changes: targets that resolve, values in the variable's range (set) or >= 0 (scale)

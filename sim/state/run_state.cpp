@@ -54,7 +54,7 @@ void RunState::reset(const Scenario& sc, std::uint32_t run_index) {
   event_factor.resize(sc.events.size());
   for (std::size_t k = 0; k < sc.events.size(); ++k) {
     event_step[k] = sc.events[k].step;
-    event_factor[k] = 1.0;
+    event_factor[k] = sc.events[k].size;
   }
   draws.clear();
   run = run_index;

@@ -21,7 +21,7 @@ struct RunState {
   Parameters params;
   Eigen::MatrixXd interests;          // n x D, rows sum to 1
   std::vector<int> event_step;        // per event of sc.events: the step it applies at in this run
-  std::vector<double> event_factor;   // per event: the relative size of its changes in this run (1: as written)
+  std::vector<double> event_factor;   // per event: the size of its changes in this run (its `size`, times a drawn jitter)
   std::vector<double> draws;          // the drawn values, in the order of uncertainty_names(sc)
 
   // flows of the current step, as yearly rates

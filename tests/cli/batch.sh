@@ -153,7 +153,7 @@ contains "$tmp/err" "all weights are zero" "the empty point's reason"
 [ -f "$tmp/allzero.h5" ] && ok || bad "the batch with an empty point kept no file"
 
 # a factor on an event's date (issue 16): snapped to the step grid, so every run runs; the design
-# table holds the dates used
+# table holds the dates used. And one on another event's magnitude (its size)
 cat > "$tmp/date.yaml" <<EOF
 name: date
 scenarios: $src/scenarios/collapse.yaml
@@ -162,6 +162,7 @@ runs_per_point: 2
 design: {kind: latin_hypercube, points: 6}
 factors:
   - {name: when, path: events.5.at, range: [2008, 2015]}
+  - {name: far_east, path: events.0.size, range: [0.5, 2]}
 outcomes: [collapsed.DPRK]
 EOF
 expect 0 "a batch over an event's date" -- "$bin" batch "$tmp/date.yaml" -o "$tmp/date.h5"
@@ -173,6 +174,8 @@ import sixparty_results as sr
 when = sr.design(sys.argv[2])["when"]
 assert len(when) == 6 and all(abs(w * 4 - round(w * 4)) < 1e-9 and 2008 <= w <= 2015 for w in when), list(when)
 assert (sr.runs(sys.argv[2]).status == 0).all()
+size = sr.design(sys.argv[2])["far_east"]
+assert size.min() >= 0.5 and size.max() <= 2 and size.nunique() == 6
 PY
 
 finish

@@ -153,3 +153,30 @@ mechanisms: {relation_memory: off}  # rivalry by this event only
   CHECK(s.world.rivalry(0, 1) == 0.5);
   CHECK(s.world.rivalry(1, 0) == 0.5);
 }
+
+TEST_CASE("an event's size scales its changes: add and shock values times size, a scale to the power size (issue 16)") {
+  TempDir dir;
+  const auto world = [&](const std::string& size) {
+    return compile_text(dir, tiny_world() + "events:\n  - {at: 2001" + size +
+                                 ", add: {relations.A<->B.rivalry: 0.2}, shock: {B: -0.1}, "
+                                 "scale: {actors.A.resources.economic.income: 0.5}}\nmechanisms: {relation_memory: off}\n");
+  };
+  const auto after_event = [](const Scenario& sc) {
+    RunState s(sc);
+    s.reset(sc, 0);
+    const Rng rng(1);
+    for (int t = 0; t < 4; ++t) step(sc, s, rng);
+    const double before = s.world.stability[1], income = s.world.income(0, 0);
+    apply_events(sc, s, rng);
+    return std::array<double, 3>{s.world.rivalry(0, 1), before - s.world.stability[1], s.world.income(0, 0) / income};
+  };
+  const auto one = after_event(world("")), two = after_event(world(", size: 2")), none = after_event(world(", size: 0"));
+  CHECK(one[0] == Approx(0.2));
+  CHECK(two[0] == Approx(0.4));
+  CHECK(two[1] == Approx(2 * one[1]));
+  CHECK(one[2] == Approx(0.5));
+  CHECK(two[2] == Approx(0.25));  // 0.5 squared: a scale's size is its logarithm
+  CHECK(none[0] == 0);
+  CHECK(none[1] == 0);
+  CHECK(none[2] == Approx(1));
+}
