@@ -162,7 +162,10 @@ int cmd_design(const std::string& path, const std::string& salib) {
             << ex->runs() << " runs, seed " << ex->seed << " (" << (ex->common_seeds ? "common" : "independent") << " seeds)\n";
   for (const auto& f : ex->factors) {
     std::cout << "  " << f.name << ": " << f.path << ", ";
-    if (f.distribution == sp::Distribution::levels) {
+    if (ex->design.kind == sp::DesignKind::imported && !f.levels.empty()) {
+      const auto [lo, hi] = std::minmax_element(f.levels.begin(), f.levels.end());
+      std::cout << f.levels.size() << " values from the design file, in [" << sp::format_number(*lo) << ", " << sp::format_number(*hi) << "]\n";
+    } else if (f.distribution == sp::Distribution::levels) {
       std::vector<std::string> lv;
       for (double v : f.levels) lv.push_back(sp::format_number(v));
       std::cout << "levels [" << sp::join(lv) << "]\n";

@@ -45,6 +45,7 @@ struct Factor {
 struct Experiment {
   std::string name, description;
   std::string file, text;                  // the experiment file and its text
+  std::string design_text;                 // an imported design's file text (its values are the factors' levels)
   std::vector<std::string> scenario_files; // as resolved from the experiment file's folder
   std::vector<LoadedDocument> documents;   // each scenario's loaded tree (extends resolved)
   std::vector<std::string> scenario_names;

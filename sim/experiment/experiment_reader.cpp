@@ -6,8 +6,11 @@
 #include "experiment/record.hpp"
 #include "scenario/load.hpp"
 #include "scenario/reader.hpp"
+#include "scenario/tree.hpp"
 #include "version.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -32,7 +35,7 @@ bool same_shape(const Scenario& a, const Scenario& b) {
   return a.actor_ids == b.actor_ids && a.dimensions == b.dimensions && a.resource_names == b.resource_names;
 }
 
-void read_factor(Reader& r, const TreeNode& n, const std::string& path, Factor& f) {
+void read_factor(Reader& r, const TreeNode& n, const std::string& path, Factor& f, bool imported) {
   static const std::vector<std::string> keys = {"path", "name", "range", "distribution", "levels"};
   f.where = n.where;
   if (!r.map(n, path, keys, "a map describing a factor (path, and range or levels)")) return;
@@ -58,6 +61,13 @@ void read_factor(Reader& r, const TreeNode& n, const std::string& path, Factor& 
   const TreeNode* range = n.find("range");
   const TreeNode* levels = n.find("levels");
   r.string(n.find("distribution"), path + ".distribution", dist);
+  if (imported) {  // its values come from design.file, as levels in row order
+    f.distribution = Distribution::levels;
+    for (const TreeNode* x : {range, levels})
+      if (x) r.diags.error(x->where, path, "an imported design takes every factor's values from design.file; expected no range or levels");
+    if (dist.given) r.diags.error(dist.where, path + ".distribution", "an imported design's values have no distribution");
+    return;
+  }
   if (range && levels) r.diags.error(levels->where, path + ".levels", "a factor has a range or levels, not both");
   if (levels) {
     f.distribution = Distribution::levels;
@@ -110,6 +120,7 @@ using Located = std::vector<std::pair<std::string, SourceLocation>>;
 struct DesignBlock {
   DesignKind kind = DesignKind::factorial;
   Field<std::int64_t> size, levels;
+  Field<std::string> file;  // imported: the CSV file, relative to the experiment file
   SourceLocation where;
 };
 
@@ -165,7 +176,7 @@ Located read_scenario_paths(Reader& r, const TreeNode& root, const std::string& 
 }
 
 // factors: each read, with unique paths and names
-void read_factors(Reader& r, const TreeNode& root, std::vector<Factor>& factors) {
+void read_factors(Reader& r, const TreeNode& root, std::vector<Factor>& factors, bool imported) {
   const TreeNode* fs = root.find("factors");
   if (!fs) {
     r.diags.error(root.where, "factors", "missing; expected a list of factors (path with range or levels)");
@@ -178,7 +189,7 @@ void read_factors(Reader& r, const TreeNode& root, std::vector<Factor>& factors)
     for (std::size_t k = 0; k < fs->items.size(); ++k) {
       Factor f;
       const std::string p = "factors." + std::to_string(k);
-      read_factor(r, fs->items[k], p, f);
+      read_factor(r, fs->items[k], p, f, imported);
       if (!f.path.empty() && !paths.insert(f.path).second) r.diags.error(f.where, p + ".path", "'" + f.path + "' is already a factor; expected each path once");
       if (!f.name.empty() && !names.insert(f.name).second) r.diags.error(f.where, p + ".name", "'" + f.name + "' is already a factor's name; expected unique names");
       factors.push_back(std::move(f));
@@ -189,7 +200,7 @@ void read_factors(Reader& r, const TreeNode& root, std::vector<Factor>& factors)
 // design.kind; factorial when it is missing or unknown (either is reported)
 DesignKind read_design_kind(Reader& r, const TreeNode& d, Field<std::string>& k) {
   r.string(d.find("kind"), "design.kind", k);
-  const std::vector<std::string> kinds = {"factorial", "latin_hypercube", "sobol", "morris"};
+  const std::vector<std::string> kinds = {"factorial", "latin_hypercube", "sobol", "morris", "imported"};
   DesignKind kind = DesignKind::factorial;
   if (!k.given) {
     if (!d.find("kind")) r.diags.error(d.where, "design.kind", "missing; expected one of: " + join(kinds));
@@ -197,6 +208,7 @@ DesignKind read_design_kind(Reader& r, const TreeNode& d, Field<std::string>& k)
   else if (k.value == "latin_hypercube") kind = DesignKind::latin_hypercube;
   else if (k.value == "sobol") kind = DesignKind::sobol;
   else if (k.value == "morris") kind = DesignKind::morris;
+  else if (k.value == "imported") kind = DesignKind::imported;
   else r.diags.error(k.where, "design.kind", "unknown design '" + k.value + "'" + did_you_mean(k.value, kinds) + "; expected one of: " + join(kinds));
   return kind;
 }
@@ -209,13 +221,16 @@ const char* design_size_key(DesignKind kind) {
 // reports size and levels keys that the design's kind does not use
 void check_unused_design_keys(Reader& r, const TreeNode& d, DesignKind kind, const Field<std::string>& k) {
   const char* size_key = design_size_key(kind);
-  for (const char* key : {"points", "base_rows", "trajectories", "levels"}) {
+  for (const char* key : {"points", "base_rows", "trajectories", "levels", "file"}) {
     const TreeNode* n = d.find(key);
     if (!n || !k.given) continue;
-    const bool allowed = (kind != DesignKind::factorial && std::string(key) == size_key) ||
-                         (kind == DesignKind::morris && std::string(key) == "levels");
+    const bool allowed = (kind != DesignKind::factorial && kind != DesignKind::imported && std::string(key) == size_key) ||
+                         (kind == DesignKind::morris && std::string(key) == "levels") ||
+                         (kind == DesignKind::imported && std::string(key) == "file");
     if (!allowed) r.diags.error(n->where, std::string("design.") + key, "not used by a " + k.value + " design" +
-                                (kind == DesignKind::factorial ? " (its points are every combination of the factors' levels)" : std::string("; expected design.") + size_key));
+                                (kind == DesignKind::factorial  ? std::string(" (its points are every combination of the factors' levels)")
+                                 : kind == DesignKind::imported ? std::string(" (its points are the rows of design.file)")
+                                                                : std::string("; expected design.") + size_key));
   }
 }
 
@@ -242,16 +257,21 @@ DesignBlock read_design(Reader& r, const TreeNode& root) {
   design.where = root.where;
   const TreeNode* d = root.find("design");
   if (!d) {
-    r.diags.error(root.where, "design", "missing; expected design: {kind: factorial | latin_hypercube | sobol | morris, ...}");
+    r.diags.error(root.where, "design", "missing; expected design: {kind: factorial | latin_hypercube | sobol | morris | imported, ...}");
     return design;
   }
   design.where = d->where;
-  static const std::vector<std::string> dkeys = {"kind", "points", "base_rows", "trajectories", "levels"};
+  static const std::vector<std::string> dkeys = {"kind", "points", "base_rows", "trajectories", "levels", "file"};
   if (!r.map(*d, "design", dkeys, "a map with the design's kind and size")) return design;
   Field<std::string> k;
   design.kind = read_design_kind(r, *d, k);
   check_unused_design_keys(r, *d, design.kind, k);
-  if (design.kind != DesignKind::factorial && k.given) read_design_size(r, *d, design.kind, design.size);
+  if (design.kind != DesignKind::factorial && design.kind != DesignKind::imported && k.given)
+    read_design_size(r, *d, design.kind, design.size);
+  if (design.kind == DesignKind::imported) {
+    r.string(d->find("file"), "design.file", design.file);
+    if (!d->find("file")) r.diags.error(d->where, "design.file", "missing; expected the CSV file of the design's points (one row per point, a column per factor)");
+  }
   if (design.kind == DesignKind::morris) read_morris_levels(r, *d, design.levels);
   return design;
 }
@@ -263,7 +283,7 @@ void check_factors_fit_design(Reader& r, const std::vector<Factor>& factors, con
     const std::string p = "factors." + std::to_string(k);
     if (design.kind == DesignKind::factorial && f.distribution != Distribution::levels && !f.path.empty())
       r.diags.error(f.where, p, "a factorial design needs levels: [...] for every factor");
-    if (design.kind != DesignKind::factorial && f.distribution == Distribution::levels)
+    if (design.kind != DesignKind::factorial && design.kind != DesignKind::imported && f.distribution == Distribution::levels)
       r.diags.error(f.where, p, "levels belong to factorial designs; expected range: [lower, upper] here");
   }
   if (design.kind == DesignKind::sobol && factors.size() > kMaxSobolFactors)
@@ -330,12 +350,114 @@ void check_factor_paths(const Experiment& ex, const Scenario& first, Diagnostics
   }
 }
 
+// An imported design's file: one row per point, a column per factor. The first line names the
+// columns (factor names, in any order) unless every field of it is a number, as in a SALib
+// sample (`sixparty design --salib` writes sample.txt): then the columns are the factors in
+// their order. Fields are separated by commas, else by blanks; empty lines and lines starting
+// with '#' are skipped. Each factor gets its column as levels, in row order.
+void read_design_file(const DesignBlock& design, const std::string& experiment_path, Experiment& ex, Diagnostics& diags) {
+  const std::string csv = (std::filesystem::path(experiment_path).parent_path() / design.file.value).lexically_normal().string();
+  std::string text;
+  if (!read_text_file(csv, text, diags, TreeLimits{}, design.file.where, "a CSV design (one row per point, a column per factor)"))
+    return;
+  ex.design_text = text;
+  std::vector<std::string> names;
+  for (const auto& f : ex.factors) names.push_back(f.name);
+  std::vector<int> column_of;  // field index -> factor index
+  bool header_done = false;
+  std::size_t rows = 0, start = 0;
+  int line_no = 0;  // (the file is at most TreeLimits::max_file_bytes long: lines and columns fit an int)
+  const std::size_t before = diags.size();
+  while (start <= text.size() && diags.size() < before + 20) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    start = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') {
+      if (end == text.size()) break;
+      continue;
+    }
+    // fields with their columns (1-based)
+    std::vector<std::pair<std::string, int>> fields;
+    const bool comma = line.find(',') != std::string::npos;
+    std::size_t i = 0;
+    while (i <= line.size()) {
+      if (!comma) {
+        i = line.find_first_not_of(" \t", i);
+        if (i == std::string::npos) break;
+      }
+      std::size_t j = comma ? line.find(',', i) : line.find_first_of(" \t", i);
+      if (j == std::string::npos) j = line.size();
+      std::string field = line.substr(i, j - i);
+      const std::size_t a = field.find_first_not_of(" \t"), b = field.find_last_not_of(" \t");
+      fields.emplace_back(a == std::string::npos ? std::string() : field.substr(a, b - a + 1), static_cast<int>(i + 1));
+      i = j + 1;
+    }
+    auto number = [](const std::string& s, double& v) {
+      const char* e = s.data() + s.size();
+      const auto res = std::from_chars(s.data(), e, v);
+      return !s.empty() && res.ec == std::errc() && res.ptr == e;
+    };
+    if (!header_done) {
+      header_done = true;
+      double v = 0;
+      const bool numeric = std::all_of(fields.begin(), fields.end(), [&](const auto& f) { return number(f.first, v); });
+      if (!numeric) {
+        for (const auto& [name, col] : fields) {
+          const auto it = std::find(names.begin(), names.end(), name);
+          if (it == names.end()) {
+            diags.error({csv, line_no, col}, "design.file", "column '" + name + "' is not a factor" + did_you_mean(name, names) +
+                        "; expected the factors' names: " + join(names));
+            column_of.push_back(-1);
+          } else if (std::find(column_of.begin(), column_of.end(), static_cast<int>(it - names.begin())) != column_of.end()) {
+            diags.error({csv, line_no, col}, "design.file", "column '" + name + "' appears twice; expected each factor once");
+            column_of.push_back(-1);
+          } else {
+            column_of.push_back(static_cast<int>(it - names.begin()));
+          }
+        }
+        for (std::size_t k = 0; k < names.size(); ++k)
+          if (std::find(column_of.begin(), column_of.end(), static_cast<int>(k)) == column_of.end())
+            diags.error({csv, line_no, 1}, "design.file", "no column for factor '" + names[k] + "'; expected a column per factor");
+        if (end == text.size()) break;
+        continue;
+      }
+      for (std::size_t k = 0; k < names.size(); ++k) column_of.push_back(static_cast<int>(k));  // a SALib sample
+    }
+    if (fields.size() != column_of.size()) {
+      diags.error({csv, line_no, 1}, "design.file", std::to_string(fields.size()) + " fields; expected " +
+                  std::to_string(column_of.size()) + " (a value per factor)");
+    } else if (++rows > static_cast<std::size_t>(ExperimentLimits::max_points)) {
+      diags.error({csv, line_no, 1}, "design.file", "more than " + std::to_string(ExperimentLimits::max_points) + " rows");
+      return;
+    } else {
+      for (std::size_t c = 0; c < fields.size(); ++c) {
+        double v = 0;
+        if (!number(fields[c].first, v) || !std::isfinite(v))
+          diags.error({csv, line_no, fields[c].second}, "design.file", "'" + fields[c].first + "'; expected a finite number");
+        else if (column_of[c] >= 0)
+          ex.factors[static_cast<std::size_t>(column_of[c])].levels.push_back(v);
+      }
+    }
+    if (end == text.size()) break;
+  }
+  if (diags.size() == before && rows == 0) diags.error({csv, 0, 0}, "design.file", "no rows; expected one row per point");
+}
+
 // every factor, at each end of its range (or each level), gives a valid scenario
-void check_factor_ends(const Experiment& ex, const Scenario& first, Diagnostics& diags) {
+// (of an imported design: each column's lowest and highest value)
+void check_factor_ends(const Experiment& ex, const Scenario& first, Diagnostics& diags, bool imported) {
   for (std::size_t s = 0; s < ex.documents.size(); ++s)
     for (std::size_t k = 0; k < ex.factors.size(); ++k) {
       const Factor& f = ex.factors[k];
       std::vector<double> values = f.distribution == Distribution::levels ? f.levels : std::vector<double>{f.lower, f.upper};
+      if (imported && !values.empty()) {
+        const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+        values = {*lo, *hi};
+      }
       for (double& v : values) v = ex.snapped(k, s, v);
       for (double v : values) {
         Diagnostics local;
@@ -419,6 +541,9 @@ bool make_design(Experiment& ex, const DesignBlock& design, Diagnostics& diags) 
       case DesignKind::morris:
         ex.design = morris(k, n, design.levels.given ? static_cast<int>(design.levels.value) : 4, ex.seed);
         break;
+      case DesignKind::imported:
+        ex.design = imported_rows(k, ex.factors.empty() ? 0 : ex.factors.front().levels.size());
+        break;
     }
   } catch (const std::invalid_argument& e) {
     diags.error(design.where, "design", e.what());
@@ -441,7 +566,7 @@ bool run_count_fits(const Experiment& ex, const DesignBlock& design, Diagnostics
 
 // the experiment text, every scenario text and the program version
 std::uint64_t fingerprint_of(const Experiment& ex) {
-  std::uint64_t h = fnv1a(ex.text);
+  std::uint64_t h = fnv1a(ex.design_text, fnv1a(ex.text));
   for (const auto& d : ex.documents)
     for (const auto& t : d.texts) h = fnv1a(t, h);
   return fnv1a(std::string(kVersion) + " " + kGitRevision, h);
@@ -469,9 +594,12 @@ std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::
 
   read_header(r, root, path, ex);
   const Located scenarios = read_scenario_paths(r, root, path);
-  read_factors(r, root, ex.factors);
+  const TreeNode* dk = root.find("design") ? root.find("design")->find("kind") : nullptr;
+  read_factors(r, root, ex.factors, dk && dk->is_scalar() && dk->text == "imported");
   const DesignBlock design = read_design(r, root);
   check_factors_fit_design(r, ex.factors, design);
+  if (design.kind == DesignKind::imported && design.file.given && diags.size() == before)
+    read_design_file(design, path, ex, diags);
   const Located outcome_nodes = read_outcome_names(r, root);
   if (diags.size() > before) return std::nullopt;
 
@@ -481,11 +609,12 @@ std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::
   ex.dimensions = first->dimensions;
   ex.resource_names = first->resource_names;
   check_factor_paths(ex, *first, diags);
-  check_factor_ends(ex, *first, diags);
+  check_factor_ends(ex, *first, diags, design.kind == DesignKind::imported);
   check_outcomes(outcome_nodes, *first, ex, diags);
   if (diags.size() > before) return std::nullopt;
 
-  if (design.kind != DesignKind::factorial && !sampled_design_fits(ex, design, diags)) return std::nullopt;
+  if (design.kind != DesignKind::factorial && design.kind != DesignKind::imported && !sampled_design_fits(ex, design, diags))
+    return std::nullopt;
   if (!make_design(ex, design, diags) || !run_count_fits(ex, design, diags)) return std::nullopt;
   ex.fingerprint = fingerprint_of(ex);
   return ex;

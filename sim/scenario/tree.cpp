@@ -110,25 +110,27 @@ struct Converter {
   }
 };
 
-bool read_file(const std::string& path, std::string& text, Diagnostics& diags,
-               const TreeLimits& limits, const SourceLocation& from) {
+}  // namespace
+
+bool read_text_file(const std::string& path, std::string& text, Diagnostics& diags, const TreeLimits& limits,
+                    const SourceLocation& from, const std::string& expected) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) {
     diags.error(from.file.empty() ? SourceLocation{path, 0, 0} : from, "",
-                "cannot read '" + path + "': no such file; expected a YAML scenario file");
+                "cannot read '" + path + "': no such file; expected " + expected);
     return false;
   }
   if (fs::is_directory(status)) {
     diags.error(from.file.empty() ? SourceLocation{path, 0, 0} : from, "",
-                "'" + path + "' is a directory; expected a YAML scenario file");
+                "'" + path + "' is a directory; expected " + expected);
     return false;
   }
   // a device, FIFO or socket would block or never end (/dev/zero, a named pipe): files only
   if (!fs::is_regular_file(status)) {
     diags.error(from.file.empty() ? SourceLocation{path, 0, 0} : from, "",
-                "'" + path + "' is not a regular file (a device, pipe or socket); expected a YAML file");
+                "'" + path + "' is not a regular file (a device, pipe or socket); expected " + expected);
     return false;
   }
   const auto size = fs::file_size(path, ec);
@@ -155,11 +157,13 @@ bool read_file(const std::string& path, std::string& text, Diagnostics& diags,
     return false;
   }
   if (text.find('\0') != std::string::npos) {
-    diags.error({path, 0, 0}, "", "file contains NUL bytes; expected UTF-8 YAML text");
+    diags.error({path, 0, 0}, "", "file contains NUL bytes; expected UTF-8 text (" + expected + ")");
     return false;
   }
   return true;
 }
+
+namespace {
 
 // An extending scenario that names an actor its base lacks adds a new actor. When that actor
 // is incomplete (no output or no interests) it is most likely a misspelt id (`Russia:` for
@@ -294,7 +298,7 @@ void load_recursive(const std::string& path, std::vector<std::string>& stack, Lo
     return;
   }
   std::string text;
-  if (!read_file(path, text, diags, limits, from)) return;
+  if (!read_text_file(path, text, diags, limits, from, "a YAML scenario file")) return;
   doc.files.push_back(path);
   doc.texts.push_back(text);
   TreeNode tree = parse_tree(text, path, diags, limits);

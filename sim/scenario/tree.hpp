@@ -67,6 +67,12 @@ struct LoadedDocument {
   std::vector<std::string> texts;       // their texts, same order
 };
 
+// a regular file's text, within limits.max_file_bytes and without NUL bytes; false (reported at
+// `from`, or at the file) if it is missing, a directory, a device or pipe, too large, or binary.
+// `expected` says what it should have been ("a YAML scenario file", "a CSV design")
+bool read_text_file(const std::string& path, std::string& text, Diagnostics& diags, const TreeLimits& limits,
+                    const SourceLocation& from, const std::string& expected);
+
 // read a file and resolve `extends`; errors go to diags
 LoadedDocument load_tree(const std::string& path, Diagnostics& diags, const TreeLimits& limits = {});
 

@@ -106,8 +106,24 @@ const char* design_kind_name(DesignKind kind) {
     case DesignKind::latin_hypercube: return "latin_hypercube";
     case DesignKind::sobol: return "sobol";
     case DesignKind::morris: return "morris";
+    case DesignKind::imported: return "imported";
   }
   return "unknown";
+}
+
+UnitDesign imported_rows(std::size_t k, std::size_t n) {
+  UnitDesign d;
+  d.kind = DesignKind::imported;
+  d.k = k;
+  d.points = n;
+  d.u.resize(n * k);
+  d.role.assign(n, -1);
+  d.group.resize(n);
+  for (std::size_t p = 0; p < n; ++p) {
+    d.group[p] = p;
+    for (std::size_t i = 0; i < k; ++i) d.u[p * k + i] = n > 1 ? static_cast<double>(p) / static_cast<double>(n - 1) : 0.0;
+  }
+  return d;
 }
 
 // ---- Sobol' sequence ------------------------------------------------------------------------

@@ -40,7 +40,7 @@ namespace sixparty {
 // (as `design = 10`), this becomes Purpose::design.
 inline constexpr Purpose kDesignPurpose = Purpose::design;
 
-enum class DesignKind { factorial, latin_hypercube, sobol, morris };
+enum class DesignKind { factorial, latin_hypercube, sobol, morris, imported };
 const char* design_kind_name(DesignKind kind);
 
 struct UnitDesign {
@@ -60,6 +60,11 @@ struct UnitDesign {
 // Full factorial: one row per combination of levels; factor i takes levels[i] >= 2 equally
 // spaced values {0, 1/(levels[i]-1), ..., 1}. The last factor varies fastest. At most 2^32 rows.
 UnitDesign factorial(const std::vector<int>& levels);
+
+// An imported design of n rows (its values come from a file, each factor's n values as its
+// levels in row order): row p is u = p / (n - 1) in every column (0 when n = 1), which a
+// factor's levels map back to its p-th value exactly.
+UnitDesign imported_rows(std::size_t k, std::size_t n);
 
 // Latin hypercube: n rows; each column is a random permutation of the n strata with a uniform
 // position inside each stratum, so floor(n u) takes each value 0..n-1 exactly once per column.

@@ -178,4 +178,46 @@ size = sr.design(sys.argv[2])["far_east"]
 assert size.min() >= 0.5 and size.max() <= 2 and size.nunique() == 6
 PY
 
+# an imported design (issue 16): a SALib sample as `design --salib` writes it runs the same points,
+# and so the same runs, as the design it came from; a CSV names its columns in any order; a
+# mistake in the file is located in it
+mkdir -p "$tmp/imp"
+cat > "$tmp/imp/lhs.yaml" <<EOF
+name: lhs
+scenarios: $src/scenarios/status_quo.yaml
+seed: 9
+runs_per_point: 2
+design: {kind: latin_hypercube, points: 5}
+factors:
+  - {name: bias, path: parameters.stability.bias, range: [-1.5, -0.5]}
+  - {name: leverage, path: parameters.leverage.value, range: [5, 20]}
+outcomes: [min_stability.DPRK]
+EOF
+sed -e 's/^name: lhs/name: imported/' -e 's|^design: .*|design: {kind: imported, file: salib/sample.txt}|' \
+    -e 's/, range: \[[^]]*\]//' "$tmp/imp/lhs.yaml" > "$tmp/imp/imported.yaml"
+expect 0 "design --salib for an import" -- "$bin" design "$tmp/imp/lhs.yaml" --salib "$tmp/imp/salib"
+expect 0 "the original design" -- "$bin" batch "$tmp/imp/lhs.yaml" -o "$tmp/imp/lhs.h5" -q
+expect 0 "the imported SALib sample" -- "$bin" batch "$tmp/imp/imported.yaml" -o "$tmp/imp/imported.h5" -q
+/usr/bin/python3 - "$src/tools" "$tmp/imp" <<'PY' && ok || bad "the imported sample did not run the original design's points and runs"
+import sys
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+import sixparty_results as sr
+a, b = f"{sys.argv[2]}/lhs.h5", f"{sys.argv[2]}/imported.h5"
+assert sr.experiment(b)["design"] == "imported"
+for f in ("bias", "leverage"):
+    assert np.array_equal(sr.design(a)[f].to_numpy(), sr.design(b)[f].to_numpy()), f
+assert np.array_equal(sr.runs(a)["min_stability"].to_numpy(), sr.runs(b)["min_stability"].to_numpy())
+PY
+printf '# a hand-made design\nleverage, bias\n10, -1.2\n\n15, -0.8\n' > "$tmp/imp/hand.csv"
+sed 's|salib/sample.txt|hand.csv|' "$tmp/imp/imported.yaml" > "$tmp/imp/hand.yaml"
+expect 0 "a CSV design with a header" -- "$bin" design "$tmp/imp/hand.yaml"
+contains "$tmp/out" "imported design, 2 points" "the CSV's two rows are the points"
+contains "$tmp/out" "bias: parameters.stability.bias, 2 values from the design file, in [-1.2, -0.8]" "the CSV's columns by name"
+printf 'leverage,bais\n10,-1.2\n15,x\n' > "$tmp/imp/bad.csv"
+sed 's|salib/sample.txt|bad.csv|' "$tmp/imp/imported.yaml" > "$tmp/imp/bad.yaml"
+expect 2 "a CSV design with mistakes" -- "$bin" design "$tmp/imp/bad.yaml"
+contains "$tmp/err" "bad.csv:1:10: error: design.file: column 'bais' is not a factor (did you mean 'bias'?)" "an unknown column, located"
+contains "$tmp/err" "bad.csv:3:4: error: design.file: 'x'; expected a finite number" "a bad value, located"
+
 finish
