@@ -64,6 +64,7 @@ std::string factor_assignment(const Factor& f, double v) {
 }
 
 double Experiment::snapped(std::size_t factor, std::size_t scenario, double v) const {
+  if (factors[factor].integer) return std::round(v);
   if (!factors[factor].date || scenario >= grids.size()) return v;
   const TimeGrid& g = grids[scenario];
   return g.start + std::round((v - g.start) * g.steps_per_year) / g.steps_per_year;

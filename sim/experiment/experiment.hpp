@@ -38,6 +38,7 @@ struct Factor {
   double lower = 0, upper = 1;   // range (uniform, log_uniform)
   std::vector<double> levels;    // levels (factorial)
   bool date = false;             // an event's date (events.N.at): snapped to the step grid
+  bool integer = false;          // `integer: true`: values rounded to the nearest integer
   // the factor's value at unit coordinate u in [0, 1] (before snapping a date)
   double value(double u) const;
 };
@@ -71,7 +72,7 @@ struct Experiment {
   std::size_t scenario_of(std::size_t point) const { return point / design.points; }
   std::size_t row_of(std::size_t point) const { return point % design.points; }
   // the value a point uses (and the design table holds): a date factor's value is the nearest
-  // start of a step of the point's scenario
+  // start of a step of the point's scenario, an integer factor's the nearest integer
   double factor_value(std::size_t point, std::size_t factor) const {
     return snapped(factor, scenario_of(point), factors[factor].value(design.at(row_of(point), factor)));
   }

@@ -36,7 +36,7 @@ bool same_shape(const Scenario& a, const Scenario& b) {
 }
 
 void read_factor(Reader& r, const TreeNode& n, const std::string& path, Factor& f, bool imported) {
-  static const std::vector<std::string> keys = {"path", "name", "range", "distribution", "levels"};
+  static const std::vector<std::string> keys = {"path", "name", "range", "distribution", "levels", "integer"};
   f.where = n.where;
   if (!r.map(n, path, keys, "a map describing a factor (path, and range or levels)")) return;
   Field<std::string> p, name, dist;
@@ -61,6 +61,11 @@ void read_factor(Reader& r, const TreeNode& n, const std::string& path, Factor& 
   const TreeNode* range = n.find("range");
   const TreeNode* levels = n.find("levels");
   r.string(n.find("distribution"), path + ".distribution", dist);
+  Field<bool> integer;
+  r.boolean(n.find("integer"), path + ".integer", integer);
+  f.integer = integer.given && integer.value;
+  if (f.integer && !range)
+    r.diags.error(integer.where, path + ".integer", "an integer factor needs a range (levels are already its values)");
   if (imported) {  // its values come from design.file, as levels in row order
     f.distribution = Distribution::levels;
     for (const TreeNode* x : {range, levels})

@@ -220,4 +220,19 @@ expect 2 "a CSV design with mistakes" -- "$bin" design "$tmp/imp/bad.yaml"
 contains "$tmp/err" "bad.csv:1:10: error: design.file: column 'bais' is not a factor (did you mean 'bias'?)" "an unknown column, located"
 contains "$tmp/err" "bad.csv:3:4: error: design.file: 'x'; expected a finite number" "a bad value, located"
 
+# an integer factor (issue 16): sampled values rounded, the design table holds them
+sed -e 's/^name: lhs/name: counts/' -e 's|  - {name: leverage.*|  - {name: acts, path: parameters.decision.acts_per_year, range: [2, 24], integer: true}|' \
+    "$tmp/imp/lhs.yaml" > "$tmp/imp/counts.yaml"
+expect 0 "a batch with an integer factor" -- "$bin" batch "$tmp/imp/counts.yaml" -o "$tmp/imp/counts.h5" -q
+/usr/bin/python3 - "$src/tools" "$tmp/imp/counts.h5" <<'PY' && ok || bad "the integer factor's values are not whole numbers in its range"
+import sys
+sys.path.insert(0, sys.argv[1])
+import sixparty_results as sr
+acts = sr.design(sys.argv[2])["acts"]
+assert all(a == round(a) and 2 <= a <= 24 for a in acts) and acts.nunique() > 2, list(acts)
+PY
+printf 'name: x\nscenarios: %s/scenarios/status_quo.yaml\ndesign: {kind: factorial}\nfactors:\n  - {path: parameters.decision.acts_per_year, levels: [4, 12], integer: true}\n' "$src" > "$tmp/imp/intlev.yaml"
+expect 2 "an integer factor with levels" -- "$bin" design "$tmp/imp/intlev.yaml"
+contains "$tmp/err" "factors.0.integer: an integer factor needs a range" "integer with levels is refused"
+
 finish
