@@ -111,18 +111,27 @@ const char* design_kind_name(DesignKind kind) {
   return "unknown";
 }
 
-UnitDesign imported_rows(std::size_t k, std::size_t n) {
+namespace {
+
+// n rows of k zeros, each row its own group, no roles (factorial, Latin hypercube, imported)
+UnitDesign plain_rows(DesignKind kind, std::size_t k, std::size_t n) {
   UnitDesign d;
-  d.kind = DesignKind::imported;
+  d.kind = kind;
   d.k = k;
   d.points = n;
   d.u.resize(n * k);
   d.role.assign(n, -1);
   d.group.resize(n);
-  for (std::size_t p = 0; p < n; ++p) {
-    d.group[p] = p;
+  for (std::size_t p = 0; p < n; ++p) d.group[p] = p;
+  return d;
+}
+
+}  // namespace
+
+UnitDesign imported_rows(std::size_t k, std::size_t n) {
+  UnitDesign d = plain_rows(DesignKind::imported, k, n);
+  for (std::size_t p = 0; p < n; ++p)
     for (std::size_t i = 0; i < k; ++i) d.u[p * k + i] = n > 1 ? static_cast<double>(p) / static_cast<double>(n - 1) : 0.0;
-  }
   return d;
 }
 
@@ -179,13 +188,7 @@ UnitDesign factorial(const std::vector<int>& levels) {
     rows *= static_cast<std::uint64_t>(levels[i]);
     if (rows > kMaxRows) bad("factorial: more than 2^32 rows");
   }
-  UnitDesign d;
-  d.kind = DesignKind::factorial;
-  d.k = k;
-  d.points = static_cast<std::size_t>(rows);
-  d.u.resize(d.points * k);
-  d.role.assign(d.points, -1);
-  d.group.resize(d.points);
+  UnitDesign d = plain_rows(DesignKind::factorial, k, static_cast<std::size_t>(rows));
   for (std::size_t p = 0; p < d.points; ++p) {
     std::size_t rest = p;
     for (std::size_t i = k; i-- > 0;) {
@@ -193,7 +196,6 @@ UnitDesign factorial(const std::vector<int>& levels) {
       d.u[p * k + i] = static_cast<double>(rest % l) / static_cast<double>(l - 1);
       rest /= l;
     }
-    d.group[p] = p;
   }
   return d;
 }
@@ -202,14 +204,7 @@ UnitDesign latin_hypercube(std::size_t k, std::size_t n, std::uint64_t seed) {
   check_factors("latin_hypercube", k);
   if (n < 1 || n > kMaxRows) bad("latin_hypercube: rows must be 1..2^32, got " + std::to_string(n));
   const Rng rng(seed);
-  UnitDesign d;
-  d.kind = DesignKind::latin_hypercube;
-  d.k = k;
-  d.points = n;
-  d.u.resize(n * k);
-  d.role.assign(n, -1);
-  d.group.resize(n);
-  for (std::size_t p = 0; p < n; ++p) d.group[p] = p;
+  UnitDesign d = plain_rows(DesignKind::latin_hypercube, k, n);
   std::vector<std::size_t> perm(n);
   for (std::size_t c = 0; c < k; ++c) {
     const auto col = static_cast<std::uint32_t>(c);
