@@ -20,7 +20,7 @@ ReplayPlan plan_replay(const ReplayRequest& req) {
   if (s >= f.scenario_resolved.size()) throw BatchError("'" + req.file + "': the point's scenario is missing");
   Diagnostics diags;
   LoadedDocument doc;
-  const std::string where = req.file + ":/experiment/scenario_resolved[" + std::to_string(s) + "]";
+  const std::string where = req.file + ":/experiment/provenance/scenario_resolved[" + std::to_string(s) + "]";
   doc.tree = parse_tree(f.scenario_resolved[s], where, diags);
   doc.files = {where};
   doc.texts = {f.scenario_resolved[s]};

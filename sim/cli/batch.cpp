@@ -1,6 +1,7 @@
 // the batch commands: batch, design, sensitivity, replay, merge
 #include "analysis/sensitivity_report.hpp"
 #include "batch/batch.hpp"
+#include "io/batch_file.hpp"
 #include "cli/common.hpp"
 #include "cli/progress.hpp"
 #include "core/parallel.hpp"
@@ -111,9 +112,18 @@ int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
     });
     if (progress) progress->finish();
     if (writer) writer->finish();
+    // a point without a single result is not an answer: say so, and fail (also when rerun)
+    const auto empty_points = [&](const std::vector<std::pair<std::int64_t, std::string>>& empty) {
+      if (empty.empty()) return int{kOk};
+      std::string first = empty.front().second;
+      while (!first.empty() && first.back() == '\n') first.pop_back();
+      std::cerr << "sixparty batch: every run of " << empty.size() << " of " << st.points_total
+                << " points failed, so they have no result (point " << empty.front().first << ": " << first << ")\n";
+      return int{kRunFailed};
+    };
     if (st.already_complete) {
       if (!a.quiet) std::cout << "'" << out << "' already holds every run of this experiment; nothing to do (--fresh runs it again)\n";
-      return 0;
+      return empty_points(sp::batch_file_empty_points(out));
     }
     if (!a.quiet && st.runs_resumed > 0)
       std::cout << "resumed from " << st.journal << ": " << st.runs_resumed << " runs were already done\n";
@@ -133,14 +143,7 @@ int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
                 << ":/failures (sixparty replay " << out << " --point P --run R reruns one)\n";
     if (!a.quiet) std::cout << "wrote " << out << "\n";
     (void)resumed;
-    if (!st.empty_points.empty()) {  // a point without a single result is not an answer: say so, and fail
-      const auto& [p, message] = st.empty_points.front();
-      std::string first = message;
-      while (!first.empty() && first.back() == '\n') first.pop_back();
-      std::cerr << "sixparty batch: every run of " << st.empty_points.size() << " of " << st.points_total
-                << " points failed, so they have no result (point " << p << ": " << first << ")\n";
-      return kRunFailed;
-    }
+    if (const int rc = empty_points(st.empty_points); rc != kOk) return rc;
   } catch (const sp::BatchError& e) {
     std::cerr << "sixparty batch: " << e.what() << "\n";
     return kBadInput;

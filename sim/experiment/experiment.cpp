@@ -31,7 +31,13 @@ double Factor::value(double u) const {
       const auto k = static_cast<std::size_t>(std::lround(u * static_cast<double>(levels.size() - 1)));
       return levels[std::min(k, levels.size() - 1)];
     }
-    case Distribution::uniform: return lower + u * (upper - lower);
+    case Distribution::uniform: {
+      if (integer) {  // every integer of the range equally likely: floor over [lo, hi + 1)
+        const double lo = std::ceil(lower), hi = std::floor(upper);
+        return std::min(hi, lo + std::floor(u * (hi - lo + 1)));
+      }
+      return lower + u * (upper - lower);
+    }
     case Distribution::log_uniform: return std::exp(std::log(lower) + u * (std::log(upper) - std::log(lower)));
   }
   return lower;

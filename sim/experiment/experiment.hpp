@@ -38,7 +38,7 @@ struct Factor {
   double lower = 0, upper = 1;   // range (uniform, log_uniform)
   std::vector<double> levels;    // levels (factorial)
   bool date = false;             // an event's date (events.N.at): snapped to the step grid
-  bool integer = false;          // `integer: true`: values rounded to the nearest integer
+  bool integer = false;          // `integer: true`: uniform over the range's integers (log_uniform: rounded)
   // the factor's value at unit coordinate u in [0, 1] (before snapping a date)
   double value(double u) const;
 };

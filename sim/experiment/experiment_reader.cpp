@@ -65,7 +65,8 @@ void read_factor(Reader& r, const TreeNode& n, const std::string& path, Factor& 
   r.boolean(n.find("integer"), path + ".integer", integer);
   f.integer = integer.given && integer.value;
   if (f.integer && !range)
-    r.diags.error(integer.where, path + ".integer", "an integer factor needs a range (levels are already its values)");
+    r.diags.error(integer.where, path + ".integer", imported ? "an imported design's values are used as they are; expected no integer"
+                                                             : "an integer factor needs a range (levels are already its values)");
   if (imported) {  // its values come from design.file, as levels in row order
     f.distribution = Distribution::levels;
     for (const TreeNode* x : {range, levels})
@@ -116,6 +117,9 @@ void read_factor(Reader& r, const TreeNode& n, const std::string& path, Factor& 
   } else {
     r.diags.error(n.where, path, "a factor needs a range: [lower, upper] or levels: [...]");
   }
+  if (f.integer && range && f.lower < f.upper && !(std::ceil(f.lower) < std::floor(f.upper)))
+    r.diags.error(range->where, path + ".range", "[" + format_number(f.lower) + ", " + format_number(f.upper) +
+                  "] holds fewer than two integers; expected a wider range for an integer factor");
 }
 
 // scenario files, outcome names and the like, each with where it was written
@@ -343,6 +347,12 @@ std::optional<Scenario> load_scenarios(const Located& scen, Experiment& ex, Diag
 void check_factor_paths(const Experiment& ex, const Scenario& first, Diagnostics& diags) {
   std::vector<std::string> columns;
   for (const auto& c : outcome_columns(first)) columns.push_back(c.name);
+  // a date factor snaps to the scenario's step grid, which a factor on the grid would move
+  for (std::size_t k = 0; k < ex.factors.size(); ++k)
+    for (const auto& g : ex.factors)
+      if (ex.factors[k].date && (g.path == "time.start" || g.path == "time.steps_per_year"))
+        diags.error(ex.factors[k].where, "factors." + std::to_string(k) + ".path",
+                    "an event's date cannot be a factor together with '" + g.path + "' (the dates snap to the step grid it moves)");
   for (std::size_t k = 0; k < ex.factors.size(); ++k) {
     const Factor& f = ex.factors[k];
     const std::string at = "factors." + std::to_string(k);
@@ -366,6 +376,7 @@ void read_design_file(const DesignBlock& design, const std::string& experiment_p
   if (!read_text_file(csv, text, diags, TreeLimits{}, design.file.where, "a CSV design (one row per point, a column per factor)"))
     return;
   ex.design_text = text;
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // the byte-order mark of a spreadsheet's "CSV UTF-8"
   std::vector<std::string> names;
   for (const auto& f : ex.factors) names.push_back(f.name);
   std::vector<int> column_of;  // field index -> factor index
@@ -402,9 +413,10 @@ void read_design_file(const DesignBlock& design, const std::string& experiment_p
       i = j + 1;
     }
     auto number = [](const std::string& s, double& v) {
+      const char* b = s.data() + (s.size() > 1 && s[0] == '+' && s[1] != '-' ? 1 : 0);  // from_chars takes no '+'
       const char* e = s.data() + s.size();
-      const auto res = std::from_chars(s.data(), e, v);
-      return !s.empty() && res.ec == std::errc() && res.ptr == e;
+      const auto res = std::from_chars(b, e, v);
+      return b != e && res.ec == std::errc() && res.ptr == e;
     };
     if (!header_done) {
       header_done = true;

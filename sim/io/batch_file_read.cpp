@@ -25,9 +25,15 @@ BatchFileInfo read_info(const std::string& path, hid_t root) {
   f.name = h5::read_attr_string(g.id(), "name");
   f.description = h5::read_attr_string(g.id(), "description");
   f.experiment_file = h5::read_attr_string(g.id(), "file");
-  h5::Handle pg = h5::open_group(g.id(), "provenance");
-  const auto text = h5::read_strings(pg.id(), "experiment_text", 1);
-  f.experiment_text = text.empty() ? std::string() : text.front();
+  // the long texts: /experiment/provenance (since the files are CF-clean), attributes before
+  const bool provenance = h5::exists(g.id(), "provenance");
+  h5::Handle pg = provenance ? h5::open_group(g.id(), "provenance") : h5::Handle();
+  if (provenance) {
+    const auto text = h5::read_strings(pg.id(), "experiment_text", 1);
+    f.experiment_text = text.empty() ? std::string() : text.front();
+  } else {
+    f.experiment_text = h5::read_attr_string(g.id(), "yaml");
+  }
   f.design_kind = h5::read_attr_string(g.id(), "design");
   try {
     f.fingerprint = std::stoull(h5::read_attr_string(g.id(), "fingerprint"));
@@ -54,7 +60,7 @@ BatchFileInfo read_info(const std::string& path, hid_t root) {
     throw BatchError("'" + path + "': /experiment has inconsistent sizes");
   f.scenario_files = h5::read_attr_strings(g.id(), "scenario_files");
   f.scenario_names = h5::read_attr_strings(g.id(), "scenario_names");
-  f.scenario_resolved = h5::read_strings(pg.id(), "scenario_resolved");
+  f.scenario_resolved = provenance ? h5::read_strings(pg.id(), "scenario_resolved") : h5::read_attr_strings(g.id(), "scenario_resolved");
   f.outcomes = h5::read_attr_strings(g.id(), "outcomes");
   f.actor_names = h5::read_attr_strings(g.id(), "actor_names");
   f.dimensions = h5::read_attr_strings(g.id(), "dimensions");
@@ -279,12 +285,10 @@ std::vector<std::pair<std::int64_t, std::string>> batch_file_empty_points(const 
   }
   if (out.empty()) return out;
   const Failures failures = read_failures(path);
+  std::map<std::int64_t, std::size_t> first;  // point -> its first failure (one pass)
+  for (std::size_t k = 0; k < failures.point.size(); ++k) first.emplace(failures.point[k], k);
   for (auto& [p, message] : out)
-    for (std::size_t k = 0; k < failures.point.size(); ++k)
-      if (failures.point[k] == p) {
-        message = failures.message[k];
-        break;
-      }
+    if (const auto it = first.find(p); it != first.end()) message = failures.message[it->second];
   return out;
 }
 

@@ -33,18 +33,19 @@ std::vector<hsize_t> trailing(const Scenario& sc, Shape shape) {
 }
 
 // Days from 1 January of `epoch` to the date a decimal year names, in the proleptic Gregorian
-// calendar: a step that ends on a month boundary (steps_per_year divides 12) ends on that month's
-// first day at 00:00 (2005.25 is 1 April 2005, 90 days after 1 January); other fractions take
-// their share of that year's days.
-double days_since(int epoch, double year) {
+// calendar. When steps_per_year divides 12 every step ends on a month boundary, at 00:00 of that
+// month's first day (2005.25 is 1 April 2005, 90 days after 1 January); otherwise every date
+// takes its share of its year's days (so the coordinate always increases).
+double days_since(int epoch, double year, int steps_per_year) {
   using namespace std::chrono;
   auto day = [](int y, unsigned m) {
     return static_cast<double>(sys_days(std::chrono::year(y) / month(m) / std::chrono::day(1)).time_since_epoch().count());
   };
   const int y = static_cast<int>(std::floor(year + 1e-9));
   const double months = (year - y) * 12.0, whole = std::round(months);
-  const double in_year = std::abs(months - whole) < 1e-6 ? day(y, static_cast<unsigned>(whole) + 1) - day(y, 1)
-                                                         : (year - y) * (day(y + 1, 1) - day(y, 1));
+  const bool months_grid = steps_per_year > 0 && 12 % steps_per_year == 0 && std::abs(months - whole) < 1e-6;
+  const double in_year = months_grid ? day(y, static_cast<unsigned>(whole) + 1) - day(y, 1)
+                                     : (year - y) * (day(y + 1, 1) - day(y, 1));
   return day(y, 1) - day(epoch, 1) + in_year;
 }
 
@@ -72,7 +73,7 @@ struct Coords {
       std::vector<double> t(static_cast<std::size_t>(sc.steps)), y(t.size());
       for (int k = 0; k < sc.steps; ++k) {
         y[k] = sc.year(k + 1);
-        t[k] = days_since(epoch, y[k]);
+        t[k] = days_since(epoch, y[k], sc.steps_per_year);
       }
       time = h5::coordinate(g, "time", t);
       h5::attr_string(time.id(), "long_name", "end of the step (flows are those of the step)");

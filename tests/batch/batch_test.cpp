@@ -17,6 +17,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 #include <fstream>
+#include <map>
 
 using namespace sixparty;
 using namespace sixparty::test;
@@ -131,6 +132,23 @@ TEST_CASE("experiment files expand into design points", "[batch]") {
   CHECK(sob.points() == 8 * 4);
   const Experiment mor = load(dir, small_experiment("{kind: morris, trajectories: 5, levels: 4}"));
   CHECK(mor.points() == 5 * 3);
+}
+
+TEST_CASE("an integer factor gives every integer of its range the same share (issue 16)", "[batch]") {
+  Factor f;
+  f.lower = 1.6;  // the integers 2, 3, 4, 5
+  f.upper = 5.2;
+  f.integer = true;
+  std::map<double, int> count;
+  const int n = 4000;
+  for (int i = 0; i < n; ++i) ++count[f.value((i + 0.5) / n)];
+  CHECK(count.size() == 4);
+  for (const auto& [v, c] : count) {
+    CHECK(v == std::round(v));
+    CHECK(c == n / 4);  // a stratified grid of u: exactly equal shares
+  }
+  CHECK(f.value(0.0) == 2);
+  CHECK(f.value(1.0) == 5);
 }
 
 TEST_CASE("bad experiment files get located errors", "[batch]") {

@@ -151,6 +151,8 @@ expect 1 "a batch with a point that has no finished run" -- "$bin" batch "$tmp/a
 contains "$tmp/err" "every run of 1 of 8 points failed, so they have no result (point 0: the point's scenario does not compile:" "the empty point is named"
 contains "$tmp/err" "all weights are zero" "the empty point's reason"
 [ -f "$tmp/allzero.h5" ] && ok || bad "the batch with an empty point kept no file"
+expect 1 "rerunning a finished batch with a point that has no result" -- "$bin" batch "$tmp/allzero.yaml" -o "$tmp/allzero.h5" -q
+contains "$tmp/err" "every run of 1 of 8 points failed" "the rerun names the empty point too"
 
 # a factor on an event's date (issue 16): snapped to the step grid, so every run runs; the design
 # table holds the dates used. And one on another event's magnitude (its size)
@@ -209,7 +211,7 @@ for f in ("bias", "leverage"):
     assert np.array_equal(sr.design(a)[f].to_numpy(), sr.design(b)[f].to_numpy()), f
 assert np.array_equal(sr.runs(a)["min_stability"].to_numpy(), sr.runs(b)["min_stability"].to_numpy())
 PY
-printf '# a hand-made design\nleverage, bias\n10, -1.2\n\n15, -0.8\n' > "$tmp/imp/hand.csv"
+printf '\357\273\277# a hand-made design, saved as "CSV UTF-8" (a byte-order mark)\r\nleverage, bias\r\n+10, -1.2\r\n\r\n15, -0.8' > "$tmp/imp/hand.csv"
 sed 's|salib/sample.txt|hand.csv|' "$tmp/imp/imported.yaml" > "$tmp/imp/hand.yaml"
 expect 0 "a CSV design with a header" -- "$bin" design "$tmp/imp/hand.yaml"
 contains "$tmp/out" "imported design, 2 points" "the CSV's two rows are the points"
@@ -231,6 +233,9 @@ import sixparty_results as sr
 acts = sr.design(sys.argv[2])["acts"]
 assert all(a == round(a) and 2 <= a <= 24 for a in acts) and acts.nunique() > 2, list(acts)
 PY
+printf 'name: x\nscenarios: %s/scenarios/status_quo.yaml\ndesign: {kind: latin_hypercube, points: 4}\nfactors:\n  - {path: parameters.decision.acts_per_year, range: [2.2, 2.8], integer: true}\n' "$src" > "$tmp/imp/narrow.yaml"
+expect 2 "an integer factor on a range without two integers" -- "$bin" design "$tmp/imp/narrow.yaml"
+contains "$tmp/err" "holds fewer than two integers" "a narrow integer range is refused"
 printf 'name: x\nscenarios: %s/scenarios/status_quo.yaml\ndesign: {kind: factorial}\nfactors:\n  - {path: parameters.decision.acts_per_year, levels: [4, 12], integer: true}\n' "$src" > "$tmp/imp/intlev.yaml"
 expect 2 "an integer factor with levels" -- "$bin" design "$tmp/imp/intlev.yaml"
 contains "$tmp/err" "factors.0.integer: an integer factor needs a range" "integer with levels is refused"
