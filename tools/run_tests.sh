@@ -60,11 +60,12 @@ fuzz() {  # NAME SECONDS CORPUS MAXLEN
   fi
   echo "$1: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$fuzzdir/$1.log"), no findings"
 }
-fuzz fuzz_scenario 60 "$fuzzdir/scenarios" 20000
-fuzz fuzz_results 45 "$fuzzdir/results" 200000
-fuzz fuzz_experiment 40 "$fuzzdir/experiments" 8000
+# budgets sized so that the whole command stays under 40 minutes on 2 cores (sim/README.md)
+fuzz fuzz_scenario 45 "$fuzzdir/scenarios" 20000
+fuzz fuzz_results 35 "$fuzzdir/results" 200000
+fuzz fuzz_experiment 30 "$fuzzdir/experiments" 8000
 for t in compare sensitivity replay merge; do
-  fuzz fuzz_$t 25 "$fuzzdir/$t" 400000
+  fuzz fuzz_$t 20 "$fuzzdir/$t" 400000
 done
 
 echo "== valgrind: a small paired ensemble"
