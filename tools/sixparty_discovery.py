@@ -225,6 +225,28 @@ def prim(X, y, names=None, alpha=0.05, min_mass=0.05, min_coverage=None):
     return PrimResult(names, trajectory, chosen, box, quasi_p_values(X, y, box, names), float(y.mean()), alpha, min_mass)
 
 
+def draw_tradeoff(ax, result):
+    """PRIM's trade-off on a matplotlib Axes: coverage against density of every box of the
+    trajectory (coloured by the inputs it restricts), the chosen box before and after pasting and
+    simplifying, the base rate. Returns the scatter, for a colour bar."""
+    t = result.trajectory
+    sc = ax.scatter([b.coverage for b in t], [b.density for b in t], c=[len(b.restricted) for b in t], cmap="viridis",
+                    s=18, zorder=2)
+    ax.plot([b.coverage for b in t], [b.density for b in t], color="lightgray", lw=0.8, zorder=1)
+    chosen, box = t[result.chosen], result.box
+    ax.scatter([chosen.coverage], [chosen.density], marker="*", s=180, color="crimson", zorder=3,
+               label=f"chosen box (before pasting): coverage {chosen.coverage:.2f}, density {chosen.density:.2f}")
+    ax.scatter([box.coverage], [box.density], marker="D", s=40, facecolor="none", edgecolor="crimson", zorder=3,
+               label=f"pasted, unneeded limits dropped: coverage {box.coverage:.2f}, density {box.density:.2f}")
+    ax.axhline(result.base_rate, color="gray", ls=":", lw=1, label=f"base rate {result.base_rate:.2f}")
+    ax.set_xlabel("coverage (share of all cases inside the box)")
+    ax.set_ylabel("density (share of the box's runs that are cases)")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize=7, loc="upper right")
+    return sc
+
+
 def cart(X, y, names, max_depth=3, min_leaf=None, seed=0):
     """A classification tree's leaves as boxes: [(rules, runs, cases, density, coverage)],
     densest first. rules: [(name, '<=' or '>', threshold)]."""
