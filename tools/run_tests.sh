@@ -9,6 +9,7 @@ cd "$root"
 start=$(date +%s)
 export SIXPARTY_REQUIRE_BROWSER=1  # the report's browser test must run, not skip (setup installed chromium)
 export SIXPARTY_REQUIRE_CF_TOOLS=1  # the CF checks must run, not skip (setup installed udunits2 and ncdump)
+export SIXPARTY_REQUIRE_MODULE=1  # the Python module's tests must run, not skip (setup installed pybind11)
 
 echo "== release: all tests"
 ctest --preset release -j2

@@ -9,7 +9,8 @@ packages=(cmake ninja-build g++ pkg-config git
   libeigen3-dev libtbb-dev libyaml-cpp-dev libcli11-dev catch2 libhdf5-dev librandom123-dev libbenchmark-dev
   python3-h5py python3-pandas python3-xarray python3-h5netcdf python3-matplotlib
   python3-nbconvert python3-nbclient python3-ipykernel python3-pytest python3-yaml python3-jsonschema
-  python3-sklearn python3-scipy)  # sklearn: scenario discovery (CART, feature scores)
+  python3-sklearn python3-scipy  # sklearn: scenario discovery (CART, feature scores)
+  pybind11-dev python3-pybind11 python3-dev python3-tqdm)  # the Python module (sim/python) and its progress bar
 if [ "${1:-}" = "--tests" ]; then
   packages+=(clang libclang-rt-14-dev valgrind chromium udunits-bin netcdf-bin)  # chromium: the report's browser test; udunits2, ncdump: the CF checks
 fi

@@ -262,7 +262,7 @@ int cmd_replay(const ReplayArgs& a, const std::string& cmdline) {
     sp::ResultsFile file(out, meta);
     {
       auto sink = file.add_scenario(plan.scenario, opt);
-      TallySink tally(plan.scenario, *sink, nullptr);
+      TallySink tally(plan.scenario, *sink);
       threads.run([&] { sp::run_ensemble(plan.scenario, opt, tally, nullptr, nullptr); });
       if (!a.quiet) {
         std::cout << "point " << a.req.point << ", run " << plan.replicate << " (seed " << plan.seed << ") of '" << plan.scenario.name << "':\n";

@@ -59,13 +59,6 @@ RecordLevel record_level(const std::string& record) {
   return RecordLevel::traces;
 }
 
-std::string summary_guard(const Scenario& sc, RecordLevel level) {
-  if (level == RecordLevel::outcomes || summary_bytes(sc) <= kSummaryLimitBytes) return "";
-  return "per-step summaries of '" + sc.name + "' (" + std::to_string(sc.n()) + " actors, " + std::to_string(sc.steps) +
-         " steps) would need about " + std::to_string(summary_bytes(sc) / (1u << 20)) + " MiB, over the limit of " +
-         std::to_string(kSummaryLimitBytes >> 20) + " MiB; expected --record outcomes for a world this large (or fewer steps)";
-}
-
 CLI::Validator seed_validator() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
@@ -124,8 +117,8 @@ int take_output(const char* cmd, const std::string& out, bool force, std::unique
   return kOk;
 }
 
-TallySink::TallySink(const Scenario& sc, EnsembleSink& inner, PatternLeaves* leaves)
-    : sc_(sc), inner_(inner), layout_(sc, outcome_variables()), leaves_(leaves) {
+TallySink::TallySink(const Scenario& sc, EnsembleSink& inner)
+    : sc_(sc), inner_(inner), layout_(sc, outcome_variables()) {
   const std::size_t n = sc.n();
   collapsed_.assign(n, 0);
   for (Moments* m : {&stability_, &utility_}) {
@@ -137,7 +130,6 @@ TallySink::TallySink(const Scenario& sc, EnsembleSink& inner, PatternLeaves* lea
 }
 
 void TallySink::block(std::int64_t first, std::int64_t count, const double* outcomes, const double* traces) {
-  if (leaves_ && traces) leaves_->add_block(first, count, traces);
   const auto& vars = outcome_variables();
   auto offset = [&](const char* name) {
     for (std::size_t v = 0; v < vars.size(); ++v)

@@ -3,6 +3,7 @@
 // per-actor tally printed after an ensemble.
 #pragma once
 
+#include "batch/scenario_runs.hpp"
 #include "experiment/ensemble.hpp"
 #include "experiment/record.hpp"
 #include "core/files.hpp"
@@ -18,7 +19,6 @@
 #include <vector>
 
 namespace sixparty {
-class PatternLeaves;
 }
 
 namespace sixparty::cli {
@@ -51,10 +51,6 @@ struct Command {
 void add_threads_option(CLI::App* sub, int& threads);
 void add_force_flag(CLI::App* sub, bool& force);
 
-// the memory guard of every command that records per-step summaries (run, compare, replay): a
-// message naming the way out if the scenario's summaries would pass kSummaryLimitBytes, else ""
-std::string summary_guard(const Scenario& sc, RecordLevel level);
-
 // a seed on the command line: a whole number in [0, 2^63) written as digits (results files store
 // seeds as int64; "-1" or "1e23" are refused instead of wrapping or rounding)
 CLI::Validator seed_validator();
@@ -79,7 +75,7 @@ int take_output(const char* cmd, const std::string& out, bool force, std::unique
 // forwards blocks to the file and tallies per-actor means for the printed summary
 class TallySink : public EnsembleSink {
  public:
-  TallySink(const Scenario& sc, EnsembleSink& inner, PatternLeaves* leaves);
+  TallySink(const Scenario& sc, EnsembleSink& inner);
   void block(std::int64_t first, std::int64_t count, const double* outcomes, const double* traces) override;
   void draws(std::int64_t first, std::int64_t count, const double* values) override { inner_.draws(first, count, values); }
   void finish(const Summary* s, std::int64_t done, bool interrupted) override { inner_.finish(s, done, interrupted); }
@@ -89,7 +85,6 @@ class TallySink : public EnsembleSink {
   const Scenario& sc_;
   EnsembleSink& inner_;
   RecordLayout layout_;
-  PatternLeaves* leaves_;
   // per actor: collapses; sums, sums of squares, minima and maxima of final stability and mean utility
   std::vector<double> collapsed_;
   struct Moments {

@@ -95,54 +95,46 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<in
 
   sp::ThreadScope threads(a.threads);
   install_signal_handlers();
-  const bool show = !a.quiet && sp::stderr_is_terminal();
+  // what the terminal shows: a progress bar per scenario, then its tally and its patterns
+  struct Printer : sp::ScenarioRunsObserver {
+    const RunArgs& a;
+    const std::vector<sp::Scenario>& scenarios;
+    int threads;
+    bool show;
+    std::unique_ptr<TallySink> tally;
+    std::unique_ptr<sp::Progress> progress_bar;
+    Printer(const RunArgs& a, const std::vector<sp::Scenario>& s, int t, bool show) : a(a), scenarios(s), threads(t), show(show) {}
+    sp::EnsembleSink& wrap(std::size_t k, sp::EnsembleSink& file_sink) override {
+      tally = std::make_unique<TallySink>(scenarios[k], file_sink);
+      return *tally;
+    }
+    void begin(std::size_t k, const sp::EnsembleOptions& opt) override {
+      progress_bar = std::make_unique<sp::Progress>(scenarios[k].name, opt.runs, show);
+    }
+    void progress(std::int64_t done, std::int64_t) override { progress_bar->update(done); }
+    void end(std::size_t k, const sp::EnsembleOptions& opt, const sp::EnsembleResult& res) override {
+      progress_bar->finish();
+      if (a.quiet) return;
+      std::cout << "scenario '" << scenarios[k].name << "': " << res.runs_completed << "/" << opt.runs << " runs, seed "
+                << opt.seed << ", " << threads << " threads, " << sp::format_number(std::round(res.seconds * 1000) / 1000)
+                << " s (" << static_cast<long long>(res.seconds > 0 ? res.runs_completed / res.seconds : 0) << " runs/s)\n";
+      tally->print(std::cout);
+    }
+    void patterns(std::size_t k, std::int64_t runs, const std::vector<sp::PatternResult>& results) override {
+      if (!a.quiet) std::cout << sp::format_patterns(scenarios[k].name, runs, results);
+    }
+  } printer(a, scenarios, threads.threads(), !a.quiet && sp::stderr_is_terminal());
   try {
     sp::RunMetadata meta{cmdline, sp::utc_now(), threads.threads()};
     sp::ResultsFile file(out, meta);
-    bool interrupted = false;
-    std::vector<std::uint64_t> seeds;
-    std::size_t ran = 0;
-    for (std::size_t k = 0; k < scenarios.size(); ++k) {
-      const sp::Scenario& sc = scenarios[k];
-      sp::EnsembleOptions opt;
-      opt.runs = a.runs > 0 ? a.runs : sc.runs;
-      opt.seed = a.seed_given ? a.seed : sc.seed;
-      opt.level = level;
-      opt.check_invariants = a.check;
-      opt.need_steps = patterns.needs_steps(k);
-      seeds.push_back(opt.seed);
-      patterns.set_seed(k, opt.seed);
-      sp::EnsembleResult res;
-      {
-        auto sink = file.add_scenario(sc, opt);
-        TallySink tally(sc, *sink, &patterns.leaves(k));
-        sp::Progress progress(sc.name, opt.runs, show);
-        threads.run([&] {
-          res = sp::run_ensemble(sc, opt, tally, [&](std::int64_t d, std::int64_t t) { (void)t; progress.update(d); }, &stop_flag());
-        });
-        progress.finish();
-        if (!a.quiet) {
-          std::cout << "scenario '" << sc.name << "': " << res.runs_completed << "/" << opt.runs << " runs, seed "
-                    << opt.seed << ", " << threads.threads() << " threads, " << sp::format_number(std::round(res.seconds * 1000) / 1000)
-                    << " s (" << static_cast<long long>(res.seconds > 0 ? res.runs_completed / res.seconds : 0) << " runs/s)\n";
-          tally.print(std::cout);
-        }
-      }
-      ++ran;
-      if (res.interrupted) {
-        interrupted = true;
-        break;
-      }
-    }
-    // patterns, once every scenario has run (paired ones need their baselines)
-    int unmet = 0;
-    for (std::size_t k = 0; k < ran; ++k) {
-      const auto results = patterns.evaluate(k, seeds[k]);
-      if (results.empty()) continue;
-      for (const auto& r : results) unmet += sp::as_declared(r) ? 0 : 1;
-      if (!a.quiet) std::cout << sp::format_patterns(scenarios[k].name, patterns.leaves(k).runs(), results);
-      file.write_patterns(k, results);
-    }
+    sp::ScenarioRunsOptions opt;
+    opt.runs = a.runs;
+    if (a.seed_given) opt.seed = a.seed;
+    opt.level = level;
+    opt.check_invariants = a.check;
+    const sp::ScenarioRunsResult done = sp::run_scenarios(file, scenarios, patterns, opt, threads, printer, &stop_flag());
+    const bool interrupted = done.interrupted;
+    const int unmet = done.unmet;
     const int hook_rc = before_commit && !interrupted ? before_commit(file) : 0;
     file.commit(interrupted ? "interrupted" : "complete");
     if (interrupted) {
