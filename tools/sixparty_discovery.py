@@ -327,8 +327,12 @@ def discovery_data(path, outcome, threshold=None, below=False, group=None, with_
         r = runs.xs(actor, level="actor")
         r = r[r.status == 0]
         design = sr.design(path)
-        factors = [c for c in design.columns if c not in ("scenario", "seed", "role", "group")]
+        factors = [c for c in design.columns if c not in ("scenario", "seed", "role", "group", "policy")]
         X = design.loc[r.point.values, factors].set_index(r.index)
+        if "policy" in design and design["policy"].nunique() > 1:
+            # the policy (levers) as an input: its index in the experiment's list of policies
+            order = [str(p) for p in sr.experiment(path).get("policies", [])]
+            X.insert(0, "policy", [order.index(p) for p in design.loc[r.point.values, "policy"]])
         common = str(sr.experiment(path).get("seeds", "common")) == "common"
         draws = sr.batch_draws(path) if (with_draws if with_draws is not None else not common) else None
         if draws is not None and not draws.empty:

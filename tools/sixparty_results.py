@@ -530,7 +530,7 @@ def experiment(path) -> dict:
             text = _texts(pg, "experiment_text")
             info["yaml"] = text[0] if text else ""
             info["scenario_resolved"] = _texts(pg, "scenario_resolved")
-    for key in ("outcomes", "scenario_names", "scenario_files"):
+    for key in ("outcomes", "scenario_names", "scenario_files", "policies", "scenario_policies"):
         if isinstance(info.get(key), str):
             info[key] = [info[key]]
     return info
@@ -539,8 +539,9 @@ def experiment(path) -> dict:
 @_reader
 def design(path) -> pd.DataFrame:
     """A batch file's design: one row per point (index ``point``), with ``scenario`` (its
-    name), ``seed``, ``role`` and ``group`` (Sobol'/Morris bookkeeping) and one column per factor
-    holding the factor's value. ``df.attrs["paths"]`` maps each factor to its scenario path."""
+    name), ``seed``, ``role`` and ``group`` (Sobol'/Morris bookkeeping), ``policy`` (the point's
+    policy, in experiments with policies or levers; the scenario's name is then
+    ``<scenario>+<policy>``) and one column per factor holding the factor's value. ``df.attrs["paths"]`` maps each factor to its scenario path."""
     with _open(path) as f:
         _batch(f)
         d = f["design"]
@@ -550,6 +551,10 @@ def design(path) -> pd.DataFrame:
         df = pd.DataFrame({"scenario": [scen[int(k)] for k in _read_values(d["scenario"])], "seed": _read_values(d["seed"]),
                            "role": _read_values(d["role"]), "group": _read_values(d["group"])},
                           index=pd.Index(_read_values(d["point"]), name="point"))
+        policies = _attr_value(f["experiment"].attrs.get("scenario_policies"))
+        if policies is not None:  # an experiment with policies (levers): each point's policy
+            policies = [policies] if isinstance(policies, str) else policies
+            df["policy"] = [policies[int(k)] for k in _read_values(d["scenario"])]
         for name in names:
             df[name] = _read_values(d[name])
         df.attrs["paths"] = dict(zip(names, _read_values(d["factor_path"])))

@@ -131,9 +131,9 @@ class PointScenarios {
 // the uncertain inputs of the experiment's scenarios, in order of first appearance, and their
 // units: the columns of /draws (each point draws those of its scenario that no factor fixes)
 void experiment_draws(const Experiment& ex, std::vector<std::string>& names, std::vector<std::string>& units) {
-  for (const auto& doc : ex.documents) {
+  for (std::size_t s = 0; s < ex.documents.size(); ++s) {
     Diagnostics d;
-    const auto sc = compile_document(doc, {}, d, false);
+    const auto sc = compile_document(ex.documents[s], ex.entry_sets[s], d, false);
     if (!sc || !sc->uncertainty.any()) continue;
     const auto n = uncertainty_names(*sc);
     const auto u = uncertainty_units(*sc);

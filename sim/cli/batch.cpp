@@ -42,6 +42,14 @@ std::optional<sp::Experiment> load_experiment_or_report(const std::string& path,
   return ex;
 }
 
+// "2 scenarios" or, with policies, "1 scenario x 4 policies"
+std::string entries(const sp::Experiment& ex) {
+  const std::size_t p = ex.policies.size(), files = p ? ex.scenario_files.size() / p : ex.scenario_files.size();
+  std::string s = std::to_string(files) + (files == 1 ? " scenario" : " scenarios");
+  if (p) s += " x " + std::to_string(p) + (p == 1 ? " policy" : " policies");
+  return s;
+}
+
 // "K/N" with 1 <= K <= N
 bool parse_shard(const std::string& s, std::size_t& k, std::size_t& n) {
   const auto slash = s.find('/');
@@ -85,8 +93,7 @@ int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
   const auto [p0, p1] = sp::shard_points(ex->points(), opt.shard, opt.shards);
   if (!a.quiet)
     std::cout << "experiment '" << ex->name << "': " << sp::design_kind_name(ex->design.kind) << " design, " << ex->factors.size()
-              << " factors, " << ex->points() << " points (" << ex->scenario_files.size() << " scenario" << (ex->scenario_files.size() == 1 ? "" : "s")
-              << " x " << ex->rows() << " rows) x " << ex->runs_per_point << " runs"
+              << " factors, " << ex->points() << " points (" << entries(*ex) << " x " << ex->rows() << " rows) x " << ex->runs_per_point << " runs"
               << (opt.shards > 1 ? "; shard " + a.shard + ": points " + std::to_string(p0) + " to " + std::to_string(p1 - 1) : std::string()) << "\n";
   try {
     sp::RunMetadata meta{cmdline, sp::utc_now(), threads.threads()};
@@ -161,8 +168,13 @@ int cmd_design(const std::string& path, const std::string& salib) {
   auto ex = load_experiment_or_report(path, "design");
   if (!ex) return kBadInput;
   std::cout << "experiment '" << ex->name << "': " << sp::design_kind_name(ex->design.kind) << " design, " << ex->points() << " points ("
-            << ex->scenario_files.size() << " scenario(s) x " << ex->rows() << " rows), " << ex->runs_per_point << " runs per point, "
+            << entries(*ex) << " x " << ex->rows() << " rows), " << ex->runs_per_point << " runs per point, "
             << ex->runs() << " runs, seed " << ex->seed << " (" << (ex->common_seeds ? "common" : "independent") << " seeds)\n";
+  for (std::size_t q = 0; q < ex->policies.size(); ++q) {
+    std::cout << "  policy " << ex->policies[q].name << ":";
+    for (const auto& set : ex->policies[q].sets) std::cout << " " << set;
+    std::cout << (ex->policies[q].sets.empty() ? " the scenario as it is\n" : "\n");
+  }
   for (const auto& f : ex->factors) {
     std::cout << "  " << f.name << ": " << f.path << ", ";
     if (ex->design.kind == sp::DesignKind::imported && !f.levels.empty()) {

@@ -60,7 +60,7 @@ std::uint64_t derived_seed(std::uint64_t seed, std::uint64_t point) {
 }
 
 std::uint64_t Experiment::point_seed(std::size_t point) const {
-  return common_seeds ? seed : derived_seed(seed, point);
+  return common_seeds ? seed : derived_seed(seed, uncertainty_point(point));
 }
 
 std::string factor_assignment(const Factor& f, double v) {
@@ -78,6 +78,7 @@ double Experiment::snapped(std::size_t factor, std::size_t scenario, double v) c
 
 std::vector<std::string> Experiment::overrides(std::size_t point) const {
   std::vector<std::string> out;
+  if (scenario_of(point) < entry_sets.size()) out = entry_sets[scenario_of(point)];
   for (std::size_t f = 0; f < factors.size(); ++f) out.push_back(factor_assignment(factors[f], factor_value(point, f)));
   return out;
 }

@@ -43,10 +43,21 @@ struct Factor {
   double value(double u) const;
 };
 
+// a policy (a combination of levers): overrides applied to every scenario of the experiment, so
+// that every policy meets every design point (and, with common seeds, the same draws)
+struct Policy {
+  std::string name;
+  std::vector<std::string> sets;  // "path=value", as --set takes them
+  SourceLocation where;
+  std::vector<SourceLocation> set_where;  // where each of sets was written
+};
+
 struct Experiment {
   std::string name, description;
   std::string file, text;                  // the experiment file and its text
   std::string design_text;                 // an imported design's file text (its values are the factors' levels)
+  // scenario entries: each scenario file, crossed with each policy when there are policies
+  // (file-major: entry = file index x policies + policy); the vectors below have one element each
   std::vector<std::string> scenario_files; // as resolved from the experiment file's folder
   std::vector<LoadedDocument> documents;   // each scenario's loaded tree (extends resolved)
   std::vector<std::string> scenario_names;
@@ -56,6 +67,9 @@ struct Experiment {
     int steps_per_year = 1;
   };
   std::vector<TimeGrid> grids;             // each scenario's step grid (date factors snap to it)
+  std::vector<Policy> policies;            // `policies:` or the combinations of `levers:`; empty: none
+  std::vector<std::string> scenario_policies;      // each entry's policy name ("" without policies)
+  std::vector<std::vector<std::string>> entry_sets;  // each entry's policy overrides
   std::uint64_t seed = 1;
   bool common_seeds = true;   // every point uses `seed` (common random numbers across points)
   std::int64_t runs_per_point = 10;
@@ -77,8 +91,14 @@ struct Experiment {
     return snapped(factor, scenario_of(point), factors[factor].value(design.at(row_of(point), factor)));
   }
   double snapped(std::size_t factor, std::size_t scenario, double v) const;
+  // the point of the design without the policy dimension (scenario file x design row): the
+  // points of every policy at one design row share it, and so, with independent seeds, their seed
+  std::size_t uncertainty_point(std::size_t point) const {
+    const std::size_t per_file = policies.empty() ? 1 : policies.size();
+    return scenario_of(point) / per_file * rows() + row_of(point);
+  }
   std::uint64_t point_seed(std::size_t point) const;
-  // the --set assignments of a point's factor values (exact: 17 significant digits)
+  // the --set assignments of a point: its policy's, then its factor values (exact: 17 significant digits)
   std::vector<std::string> overrides(std::size_t point) const;
   // the point's scenario; nullopt (with diagnostics) if it does not compile
   std::optional<Scenario> compile_point(std::size_t point, Diagnostics& diags) const;
@@ -90,6 +110,7 @@ inline const std::vector<std::string> kReservedFactorNames = {"point", "factor",
 
 struct ExperimentLimits {
   static constexpr std::size_t max_factors = 64;
+  static constexpr std::size_t max_policies = 1000;           // policies, or combinations of levers
   static constexpr std::int64_t max_points = 2'000'000;        // design points, all scenarios
   static constexpr std::int64_t max_design_cells = 20'000'000; // points x factors (160 MB of design)
   static constexpr std::int64_t max_runs = 100'000'000;        // the journal index takes 8 bytes a run

@@ -206,6 +206,147 @@ void read_factors(Reader& r, const TreeNode& root, std::vector<Factor>& factors,
   }
 }
 
+// a policy's value as --set takes it: a scalar (number, word); false (reported) otherwise
+bool policy_value(Reader& r, const TreeNode& v, const std::string& at, std::string& out) {
+  if (!v.is_scalar()) {
+    r.diags.error(v.where, at, "found " + kind_name(v) + "; expected a value (a number or a word) as --set takes it");
+    return false;
+  }
+  out = v.text;
+  return true;
+}
+
+// a policy's or lever's name: non-empty, without '/', unique
+void check_policy_name(Reader& r, const Field<std::string>& name, const std::string& at, std::set<std::string>& taken) {
+  if (name.value.empty() || name.value.find('/') != std::string::npos || name.value.find('+') != std::string::npos)
+    r.diags.error(name.where, at, "'" + name.value + "'; expected a non-empty name without '/' or '+'");
+  else if (!taken.insert(name.value).second)
+    r.diags.error(name.where, at, "'" + name.value + "' is already taken; expected unique names");
+}
+
+// `policies:` (named sets of overrides) or `levers:` (values crossed into every combination):
+// the policies every scenario is run under, each over the whole design
+void read_policies(Reader& r, const TreeNode& root, Experiment& ex) {
+  const TreeNode* ps = root.find("policies");
+  const TreeNode* ls = root.find("levers");
+  if (ps && ls) {
+    r.diags.error(ls->where, "levers", "an experiment has policies or levers, not both (levers are crossed into policies)");
+    return;
+  }
+  std::set<std::string> names;
+  if (ps) {
+    if (!ps->is_sequence() || ps->items.empty() || ps->items.size() > ExperimentLimits::max_policies) {
+      r.diags.error(ps->where, "policies", "found " + kind_name(*ps) + (ps->is_sequence() ? " of " + std::to_string(ps->items.size()) : std::string()) +
+                    "; expected a list of 1 to " + std::to_string(ExperimentLimits::max_policies) + " policies, each {name: ..., set: {PATH: VALUE, ...}}");
+      return;
+    }
+    for (std::size_t k = 0; k < ps->items.size(); ++k) {
+      const TreeNode& n = ps->items[k];
+      const std::string at = "policies." + std::to_string(k);
+      if (!r.map(n, at, {"name", "set"}, "a policy: {name: ..., set: {PATH: VALUE, ...}}")) continue;
+      Policy p;
+      p.where = n.where;
+      Field<std::string> name;
+      r.string(n.find("name"), at + ".name", name);
+      if (!name.given) {
+        if (!n.find("name")) r.diags.error(n.where, at + ".name", "missing; expected the policy's name, e.g. engage");
+      } else {
+        check_policy_name(r, name, at + ".name", names);
+        p.name = name.value;
+      }
+      if (const TreeNode* set = n.find("set")) {
+        if (!set->is_map()) {
+          r.diags.error(set->where, at + ".set", "found " + kind_name(*set) + "; expected a map of scenario paths to values, as --set names them");
+        } else {
+          for (const auto& e : set->entries) {
+            std::string v;
+            if (policy_value(r, e.node(), at + ".set." + e.key, v)) {
+              p.sets.push_back(e.key + "=" + v);
+              p.set_where.push_back(e.key_where);
+            }
+          }
+        }
+      }
+      ex.policies.push_back(std::move(p));
+    }
+  } else if (ls) {
+    if (!ls->is_sequence() || ls->items.empty() || ls->items.size() > ExperimentLimits::max_factors) {
+      r.diags.error(ls->where, "levers", "found " + kind_name(*ls) + "; expected a list of levers, each {name: ..., path: ..., levels: [...]}");
+      return;
+    }
+    // each lever's --set assignments, then every combination (the last lever varies fastest)
+    std::vector<std::vector<std::pair<std::string, std::string>>> levers;  // (name=value, path=value)
+    std::vector<SourceLocation> lever_where;
+    std::set<std::string> paths;
+    for (std::size_t k = 0; k < ls->items.size(); ++k) {
+      const TreeNode& n = ls->items[k];
+      const std::string at = "levers." + std::to_string(k);
+      if (!r.map(n, at, {"name", "path", "levels"}, "a lever: {name: ..., path: ..., levels: [...]}")) continue;
+      Field<std::string> name, path;
+      r.string(n.find("path"), at + ".path", path);
+      r.string(n.find("name"), at + ".name", name);
+      if (!path.given) {
+        if (!n.find("path")) r.diags.error(n.where, at + ".path", "missing; expected the scenario path the lever sets, e.g. parameters.aid.temperature");
+        continue;
+      }
+      if (!paths.insert(path.value).second) r.diags.error(path.where, at + ".path", "'" + path.value + "' is already a lever; expected each path once");
+      if (!name.given) name.value = path.value, name.where = path.where;
+      check_policy_name(r, name, at + ".name", names);
+      const TreeNode* lv = n.find("levels");
+      if (!lv || !lv->is_sequence() || lv->items.size() < 2 || lv->items.size() > 100) {
+        r.diags.error(lv ? lv->where : n.where, at + ".levels", (lv ? "found " + kind_name(*lv) : std::string("missing")) +
+                      "; expected a list of 2 to 100 values (numbers or words, as --set takes them)");
+        continue;
+      }
+      std::vector<std::pair<std::string, std::string>> values;
+      for (std::size_t j = 0; j < lv->items.size(); ++j) {
+        std::string v;
+        if (policy_value(r, lv->items[j], at + ".levels." + std::to_string(j), v)) values.emplace_back(name.value + "=" + v, path.value + "=" + v);
+      }
+      levers.push_back(std::move(values));
+      lever_where.push_back(path.where);
+    }
+    double combinations = 1;
+    for (const auto& l : levers) combinations *= static_cast<double>(l.size());
+    if (combinations > static_cast<double>(ExperimentLimits::max_policies)) {
+      r.diags.error(ls->where, "levers", "the levers make " + format_number(combinations) + " combinations; expected at most " +
+                    std::to_string(ExperimentLimits::max_policies));
+      return;
+    }
+    if (r.diags.has_errors() || levers.empty()) return;
+    std::vector<std::size_t> at(levers.size(), 0);
+    for (;;) {
+      Policy p;
+      p.where = ls->where;
+      for (std::size_t k = 0; k < levers.size(); ++k) {
+        p.name += (k ? "," : "") + levers[k][at[k]].first;
+        p.sets.push_back(levers[k][at[k]].second);
+        p.set_where.push_back(lever_where[k]);
+      }
+      ex.policies.push_back(std::move(p));
+      std::size_t k = levers.size();
+      while (k > 0 && ++at[k - 1] == levers[k - 1].size()) at[--k] = 0;
+      if (k == 0) break;
+    }
+  }
+}
+
+// a policy sets model inputs, never what a factor sets (the point's value would silently win)
+void check_policy_paths(const Experiment& ex, Diagnostics& diags) {
+  for (std::size_t k = 0; k < ex.policies.size(); ++k)
+    for (std::size_t j = 0; j < ex.policies[k].sets.size(); ++j) {
+      const std::string& set = ex.policies[k].sets[j];
+      const SourceLocation& where = ex.policies[k].set_where[j];
+      const std::string path = set.substr(0, set.find('='));
+      const std::string at = "policies." + std::to_string(k) + ".set." + path;
+      if (path == "name" || path == "description" || path.rfind("run.", 0) == 0 || path.rfind("patterns", 0) == 0)
+        diags.error(where, at, "'" + path + "' changes nothing a run of the point reads (the experiment sets runs and seeds); expected a model input");
+      for (const auto& f : ex.factors)
+        if (f.path == path)
+          diags.error(where, at, "'" + path + "' is also a factor; expected a policy to set what the design does not vary");
+    }
+}
+
 // design.kind; factorial when it is missing or unknown (either is reported)
 DesignKind read_design_kind(Reader& r, const TreeNode& d, Field<std::string>& k) {
   r.string(d.find("kind"), "design.kind", k);
@@ -317,6 +458,9 @@ Located read_outcome_names(Reader& r, const TreeNode& root) {
 // the scenarios: each loads and compiles, and they share one world's shape; the first compiled one
 std::optional<Scenario> load_scenarios(const Located& scen, Experiment& ex, Diagnostics& diags) {
   std::optional<Scenario> first;
+  const std::vector<Policy> none(1);
+  const std::vector<Policy>& policies = ex.policies.empty() ? none : ex.policies;
+  std::set<std::string> said;
   for (std::size_t k = 0; k < scen.size(); ++k) {
     const std::size_t mark = diags.size();
     LoadedDocument sd = load_tree(scen[k].first, diags, scenario_limits());
@@ -333,11 +477,32 @@ std::optional<Scenario> load_scenarios(const Located& scen, Experiment& ex, Diag
     else if (!same_shape(*first, *sc))
       diags.error(scen[k].second, "scenarios", "'" + scen[k].first + "' has other actors, interests or resources than '" +
                   scen.front().first + "'; expected the scenarios of one experiment to share them");
-    ex.scenario_files.push_back(scen[k].first);
-    ex.scenario_names.push_back(sc->name);
-    ex.scenario_resolved.push_back(sc->resolved_yaml);
-    ex.grids.push_back({sc->start_year, sc->steps_per_year});
-    ex.documents.push_back(std::move(sd));
+    for (std::size_t q = 0; q < policies.size(); ++q) {
+      const Policy& p = policies[q];
+      std::optional<Scenario> entry = sc;
+      if (!p.sets.empty()) {
+        Diagnostics local;
+        entry = compile_document(sd, p.sets, local);
+        if (!entry) {
+          // (levers' combinations share their mistakes: each is said once)
+          if (said.insert(inline_messages(local)).second)
+            diags.error(p.where, "policies." + std::to_string(q), "the policy '" + p.name + "' makes the scenario '" + scen[k].first +
+                        "' invalid: " + inline_messages(local));
+          continue;
+        }
+        if (!same_shape(*first, *entry)) {
+          diags.error(p.where, "policies." + std::to_string(q), "the policy '" + p.name + "' changes the world's actors, interests or resources; expected paths to values");
+          continue;
+        }
+      }
+      ex.scenario_files.push_back(scen[k].first);
+      ex.scenario_names.push_back(ex.policies.empty() ? entry->name : entry->name + "+" + p.name);
+      ex.scenario_policies.push_back(p.name);
+      ex.entry_sets.push_back(p.sets);
+      ex.scenario_resolved.push_back(entry->resolved_yaml);
+      ex.grids.push_back({entry->start_year, entry->steps_per_year});
+      ex.documents.push_back(sd);
+    }
   }
   return first;
 }
@@ -478,7 +643,9 @@ void check_factor_ends(const Experiment& ex, const Scenario& first, Diagnostics&
       for (double& v : values) v = ex.snapped(k, s, v);
       for (double v : values) {
         Diagnostics local;
-        auto sc = compile_document(ex.documents[s], {factor_assignment(f, v)}, local, false);
+        std::vector<std::string> sets = ex.entry_sets[s];
+        sets.push_back(factor_assignment(f, v));
+        auto sc = compile_document(ex.documents[s], sets, local, false);
         if (!sc) {
           diags.error(f.where, "factors." + std::to_string(k), "at " + format_number(v) + " the scenario '" + ex.scenario_files[s] +
                       "' is invalid: " + inline_messages(local));
@@ -606,7 +773,7 @@ std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::
   const TreeNode& root = doc.tree;
   Reader r(diags);
   static const std::vector<std::string> keys = {"name", "description", "scenarios", "seed", "seeds", "runs_per_point",
-                                                "design", "factors", "outcomes"};
+                                                "design", "factors", "outcomes", "policies", "levers"};
   if (!r.map(root, "", keys, "an experiment: a map with scenarios, design and factors")) return std::nullopt;
 
   read_header(r, root, path, ex);
@@ -618,6 +785,8 @@ std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::
   if (design.kind == DesignKind::imported && design.file.given && diags.size() == before)
     read_design_file(design, path, ex, diags);
   const Located outcome_nodes = read_outcome_names(r, root);
+  read_policies(r, root, ex);
+  check_policy_paths(ex, diags);
   if (diags.size() > before) return std::nullopt;
 
   const std::optional<Scenario> first = load_scenarios(scenarios, ex, diags);

@@ -43,6 +43,10 @@ void write_experiment_group(hid_t root, const BatchFileInfo& f) {
   h5::attr_int(g.id(), "end_point", static_cast<std::int64_t>(f.end_point));
   h5::attr_strings(g.id(), "scenario_files", f.scenario_files);
   h5::attr_strings(g.id(), "scenario_names", f.scenario_names);
+  if (!f.policies.empty()) {
+    h5::attr_strings(g.id(), "policies", f.policies);
+    h5::attr_strings(g.id(), "scenario_policies", f.scenario_policies);
+  }
   h5::attr_strings(g.id(), "outcomes", f.outcomes);
   h5::attr_strings(g.id(), "actor_names", f.actor_names);
   h5::attr_strings(g.id(), "dimensions", f.dimensions);
@@ -419,6 +423,8 @@ BatchFileInfo batch_file_info(const Experiment& ex, const Scenario& sc, std::siz
   f.scenario_files = ex.scenario_files;
   f.scenario_names = ex.scenario_names;
   f.scenario_resolved = ex.scenario_resolved;
+  for (const auto& p : ex.policies) f.policies.push_back(p.name);
+  if (!ex.policies.empty()) f.scenario_policies = ex.scenario_policies;
   f.actor_ids = sc.actor_ids;
   f.actor_names = sc.actor_names;
   f.dimensions = sc.dimensions;
@@ -462,6 +468,7 @@ std::int64_t batch_text_digest(const BatchFileInfo& f) {
   d.add(f.scenario_files).add(f.scenario_names).add(f.scenario_resolved).add(f.outcomes).add(f.actor_names).add(f.dimensions);
   d.add(f.resources).add(f.factor_names).add(f.factor_paths).add(f.factor_distributions).add(f.actor_ids).add(f.draw_names);
   d.add(f.draw_units);
+  if (!f.policies.empty()) d.add(f.policies).add(f.scenario_policies);  // (files without policies digest as before)
   return d.value();
 }
 

@@ -27,6 +27,7 @@ struct BatchFileInfo {
   std::uint64_t fingerprint = 0;
   std::string name, description, experiment_file, experiment_text, design_kind;
   std::vector<std::string> scenario_files, scenario_names, scenario_resolved;
+  std::vector<std::string> policies, scenario_policies;  // the experiment's policies and each scenario entry's (none: empty)
   std::vector<std::string> actor_ids, actor_names, dimensions, resources;
   std::uint64_t seed = 0;
   bool common_seeds = true;

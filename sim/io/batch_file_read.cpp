@@ -60,6 +60,13 @@ BatchFileInfo read_info(const std::string& path, hid_t root) {
     throw BatchError("'" + path + "': /experiment has inconsistent sizes");
   f.scenario_files = h5::read_attr_strings(g.id(), "scenario_files");
   f.scenario_names = h5::read_attr_strings(g.id(), "scenario_names");
+  if (H5Aexists(g.id(), "policies") > 0) {  // experiments with policies (levers) only
+    f.policies = h5::read_attr_strings(g.id(), "policies");
+    f.scenario_policies = h5::read_attr_strings(g.id(), "scenario_policies");
+  }
+  if (!f.policies.empty() && f.scenario_policies.size() != f.scenario_names.size())
+    throw BatchError("'" + path + "': /experiment has " + std::to_string(f.scenario_policies.size()) + " scenario_policies for " +
+                     std::to_string(f.scenario_names.size()) + " scenarios (damaged?)");
   f.scenario_resolved = provenance ? h5::read_strings(pg.id(), "scenario_resolved") : h5::read_attr_strings(g.id(), "scenario_resolved");
   f.outcomes = h5::read_attr_strings(g.id(), "outcomes");
   f.actor_names = h5::read_attr_strings(g.id(), "actor_names");

@@ -502,3 +502,113 @@ TEST_CASE("each scenario of a Sobol' experiment is analysed on its own; stale te
   CHECK(h5::exists(f.id(), "sensitivity/status_quo/mean_utility.RUS"));
   CHECK(h5::exists(f.id(), "sensitivity/collapse/mean_utility.RUS"));
 }
+
+TEST_CASE("levers cross every policy with the whole design under the same draws (issue 16)", "[batch]") {
+  TempDir dir;
+  const std::string levers = "seeds: independent\nlevers:\n"
+                             "  - {name: temp, path: parameters.aid.temperature, levels: [0.1, 0.5]}\n"
+                             "  - {name: exchange, path: mechanisms.exchange, levels: [on, off]}\n";
+  const Experiment ex = load(dir, small_experiment("{kind: latin_hypercube, points: 3}", levers));
+  REQUIRE(ex.policies.size() == 4);
+  CHECK(ex.policies[1].name == "temp=0.1,exchange=off");  // the last lever varies fastest
+  CHECK(ex.policies[1].sets == std::vector<std::string>{"parameters.aid.temperature=0.1", "mechanisms.exchange=off"});
+  CHECK(ex.points() == 4 * 3);
+  CHECK(ex.scenario_names[2] == "status_quo+temp=0.5,exchange=on");
+  // a point: its policy's overrides, then its factor values
+  const auto o = ex.overrides(5);
+  REQUIRE(o.size() == 4);
+  CHECK(o[0] == "parameters.aid.temperature=0.1");
+  CHECK(o[1] == "mechanisms.exchange=off");
+  Diagnostics d;
+  const auto sc = ex.compile_point(5, d);
+  REQUIRE(sc);
+  CHECK(sc->params.aid.temperature == 0.1);
+  CHECK_FALSE(sc->on(Mechanism::exchange));
+  // every policy meets the same design rows, and (independent seeds) the same seeds
+  for (std::size_t row = 0; row < 3; ++row)
+    for (std::size_t q = 1; q < 4; ++q) {
+      CHECK(ex.factor_value(q * 3 + row, 0) == ex.factor_value(row, 0));
+      CHECK(ex.point_seed(q * 3 + row) == ex.point_seed(row));
+    }
+  CHECK(ex.point_seed(0) != ex.point_seed(1));
+
+  // named policies; a policy without `set` runs the scenario as it is
+  const Experiment named = load(dir, small_experiment("{kind: factorial}",
+                                                      "policies:\n  - {name: base}\n  - {name: engage, set: {parameters.aid.temperature: 0.2}}\n"),
+                                "named.yaml");
+  CHECK(named.points() == 2 * 6);
+  CHECK(named.scenario_policies == std::vector<std::string>{"base", "engage"});
+  CHECK(named.overrides(0).size() == 2);
+  CHECK(named.overrides(6).front() == "parameters.aid.temperature=0.2");
+}
+
+TEST_CASE("bad policies and levers get located errors", "[batch]") {
+  TempDir dir;
+  const auto head = small_experiment("{kind: factorial}");
+  auto e1 = errors_of(dir, head + "policies:\n  - {name: a, set: {parameters.aid.temperature: [1]}}\n  - {name: a}\n  - {name: x/y}\n"
+                                   "  - {name: b, set: {parameters.leverage.value: 3, run.runs: 2}}\n");
+  CHECK_THAT(e1, Catch::Contains("bad.yaml:11:49: error: policies.0.set.parameters.aid.temperature: found a sequence; expected a value"));
+  CHECK_THAT(e1, Catch::Contains("bad.yaml:12:12: error: policies.1.name: 'a' is already taken"));
+  CHECK_THAT(e1, Catch::Contains("policies.2.name: 'x/y'; expected a non-empty name without '/' or '+'"));
+  CHECK_THAT(e1, Catch::Contains("bad.yaml:14:21: error: policies.3.set.parameters.leverage.value: 'parameters.leverage.value' is also a factor"));
+  CHECK_THAT(e1, Catch::Contains("policies.3.set.run.runs: 'run.runs' changes nothing a run of the point reads"));
+  auto e2 = errors_of(dir, head + "policies:\n  - {name: a, set: {parameters.aid.temprature: 0.2}}\n");
+  CHECK_THAT(e2, Catch::Contains("bad.yaml:11:5: error: policies.0: the policy 'a' makes the scenario"));
+  CHECK_THAT(e2, Catch::Contains("unknown key 'temprature' (did you mean 'temperature'?)"));
+  auto e3 = errors_of(dir, head + "policies: [{name: a}]\nlevers: [{path: parameters.aid.temperature, levels: [1, 2]}]\n");
+  CHECK_THAT(e3, Catch::Contains("levers: an experiment has policies or levers, not both"));
+  auto e4 = errors_of(dir, head + "levers:\n  - {path: parameters.aid.temperature, levels: [1]}\n  - {path: mechanisms.exchnge, levels: [on, off]}\n");
+  CHECK_THAT(e4, Catch::Contains("bad.yaml:11:48: error: levers.0.levels: found a sequence; expected a list of 2 to 100 values"));
+  auto e5 = errors_of(dir, head + "levers:\n  - {path: mechanisms.exchnge, levels: [on, off]}\n");
+  CHECK_THAT(e5, Catch::Contains("the policy 'mechanisms.exchnge=on' makes the scenario"));
+  CHECK(e5.find("mechanisms.exchnge=off") == std::string::npos);  // one mistake, said once
+}
+
+TEST_CASE("a batch with levers resumes, replays and merges like any other", "[batch]") {
+  TempDir dir;
+  const Experiment ex = load(dir, small_experiment("{kind: sobol, base_rows: 4}",
+                                                   "levers: [{name: temp, path: parameters.aid.temperature, levels: [0.1, 0.5]}]\n"));
+  REQUIRE(ex.points() == 2 * 4 * 4);
+  run(ex, dir.path("whole.h5"), 2);
+  const auto expected = data_of(dir.path("whole.h5"));
+  // the policies' points run the same draws (common seeds): only the lever differs
+  {
+    h5::Handle f = h5::open_file_read(dir.path("whole.h5"));
+    const auto v = h5::read_doubles(h5::open_group(f.id(), "draws").id(), "value");
+    const std::size_t per_point = v.size() / ex.points();
+    const auto half = static_cast<std::ptrdiff_t>(per_point * 16);
+    REQUIRE(v.size() == static_cast<std::size_t>(2 * half));
+    CHECK(std::equal(v.begin(), v.begin() + half, v.begin() + half));
+    CHECK(h5::read_attr_strings(h5::open_group(f.id(), "experiment").id(), "policies") == std::vector<std::string>{"temp=0.1", "temp=0.5"});
+  }
+  BatchOptions opt;
+  opt.chunk_runs = 16;
+  std::atomic<bool> stop{false};
+  const std::string out = dir.path("part.h5");
+  const auto st = run(ex, out, 2, opt, &stop, [&](const BatchStatus& s) { if (s.runs_done >= 48) stop = true; });
+  REQUIRE(st.interrupted);
+  stop = false;
+  run(ex, out, 1, opt, &stop);
+  CHECK(same_bits(data_of(out), expected));
+  // a replay of a point of the second policy has its lever
+  const ReplayPlan plan = plan_replay(ReplayRequest{out, 20, 1});
+  CHECK(plan.scenario.params.aid.temperature == 0.5);
+  CHECK(plan.scenario.params.leverage.value == ex.factor_value(20, 0));
+  // shards merge, and the sensitivity indices are per scenario and policy
+  std::vector<std::string> parts;
+  for (std::size_t s = 0; s < 2; ++s) {
+    BatchOptions o;
+    o.shard = s;
+    o.shards = 2;
+    parts.push_back(dir.path("s" + std::to_string(s) + ".h5"));
+    run(ex, parts.back(), 1, o);
+  }
+  merge_shards(parts, dir.path("m.h5"), meta());
+  CHECK(same_bits(data_of(dir.path("m.h5")), expected));
+  SensitivityRequest req;
+  req.file = dir.path("m.h5");
+  req.resamples = 50;
+  const auto rep = analyse_sensitivity(req);
+  REQUIRE(rep.results.size() == 2);
+  CHECK(rep.results[1].scenario == "status_quo+temp=0.5");
+}

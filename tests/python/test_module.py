@@ -292,3 +292,66 @@ def test_readme_line_and_installed_module(tmp_path):
     assert r.returncode == 0, r.stderr
     file, scenarios, rows = r.stdout.split()
     assert file.startswith(str(prefix)) and scenarios.startswith(str(prefix)) and rows == "24"
+
+
+def test_levers_crossed_with_uncertainties_date_factor_and_imported_design(tmp_path):
+    """Issue 16's experiment: levers (policies) crossed with an imported design over an uncertain
+    input and an event's date; it runs, resumes after Ctrl-C to the program's data, and analyses."""
+    (tmp_path / "design.csv").write_text("repression,frontier_date\n0.5,2007.3\n0.7,2011.8\n0.9,2009.1\n0.6,2013.6\n")
+    ex = tmp_path / "levers.yaml"
+    ex.write_text(f"""name: levers
+scenarios: {SQ}
+seed: 5
+seeds: independent
+runs_per_point: 200
+design: {{kind: imported, file: design.csv}}
+factors:
+  - {{name: repression, path: actors.DPRK.stability.repression}}
+  - {{name: frontier_date, path: events.1.at}}
+levers:
+  - {{name: aid_temp, path: parameters.aid.temperature, levels: [0.1, 0.5]}}
+  - {{name: exchange, path: mechanisms.exchange, levels: [on, off]}}
+outcomes: [collapsed.DPRK, mean_utility.RUS]
+""")
+    info = sixparty.load_experiment(ex)
+    assert info["points"] == 16 and info["runs"] == 3200
+    out = tmp_path / "py.h5"
+    sent = []
+
+    def ctrl_c(s):
+        if not sent and 0 < s["runs_done"] < s["runs_total"]:
+            sent.append(s["runs_done"])
+            os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt):
+        sixparty.batch(ex, output=out, progress=ctrl_c)
+    res = sixparty.batch(ex, output=out, progress=False)
+    assert 0 < res.info["runs_resumed"] < 3200
+    cli = tmp_path / "cli.h5"
+    assert program("batch", ex, "-o", cli, "-q").returncode == 0
+    same = subprocess.run([sys.executable, str(REPO / "tests" / "cli" / "same_batch_data.py"), str(cli), str(out)],
+                          capture_output=True, text=True)
+    assert same.returncode == 0, same.stderr
+    d = res.design
+    assert list(d.policy.unique()) == ["aid_temp=0.1,exchange=on", "aid_temp=0.1,exchange=off",
+                                       "aid_temp=0.5,exchange=on", "aid_temp=0.5,exchange=off"]
+    assert d.scenario.iloc[4] == "status_quo+aid_temp=0.1,exchange=off"
+    # every policy meets the same design rows, the dates snapped to the quarter, with the same seeds
+    rows = d.groupby("policy", sort=False)
+    for col in ("repression", "frontier_date", "seed"):
+        assert all(list(g[col]) == list(d[col][:4]) for _, g in rows), col
+    assert list(d.frontier_date[:4]) == [2007.25, 2011.75, 2009.0, 2013.5]
+    # ... and so the same draws of the uncertain inputs, replicate by replicate
+    draws = res.draws.join(res.runs.xs("RUS", level="actor")[["point", "replicate"]])
+    draws["row"], draws["policy"] = draws.point % 4, draws.point // 4
+    per = draws.drop(columns="point").set_index(["policy", "row", "replicate"]).sort_index()
+    for q in (1, 2, 3):
+        assert np.array_equal(per.loc[0].to_numpy(), per.loc[q].to_numpy(), equal_nan=True)
+    # the lever makes a difference: without exchange, nothing is given back for aid
+    pts = res.points().xs("RUS", level="actor")
+    off = d.index[d.policy.str.endswith("exchange=off")]
+    assert (pts.loc[off, "mean_exchange_DPRK"] == 0).all()
+    # analyses: scenario discovery takes the policy as an input, beside the factors and draws
+    r = program("discover", out, "--outcome", "mean_utility.RUS", "--threshold", "0.5", "--format", "json", "--no-figure")
+    assert r.returncode == 0, r.stderr
+    assert "policy" in json.loads(r.stdout)["inputs"]
