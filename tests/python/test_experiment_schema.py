@@ -67,7 +67,28 @@ BAD = [
     ("seeds neither common nor independent", lambda d: d.update(seeds="shared")),
     ("a factor named like a design column", lambda d: d["factors"][0].update(name="seed")),
     ("a seed of 2^63", lambda d: d.update(seed=2**63)),
+    ("policies and levers", lambda d: d.update(policies=[{"name": "a"}],
+                                               levers=[{"path": "parameters.aid.temperature", "levels": [0.1, 0.5]}])),
+    ("a policy named with a slash", lambda d: d.update(policies=[{"name": "a/b"}])),
+    ("a policy with a list value", lambda d: d.update(policies=[{"name": "a", "set": {"parameters.aid.temperature": [1]}}])),
+    ("a lever of one level", lambda d: d.update(levers=[{"path": "parameters.aid.temperature", "levels": [0.1]}])),
 ]
+
+
+def test_levers_and_policies_are_valid(validator, tmp_path):
+    for extra in ({"levers": [{"name": "t", "path": "parameters.aid.temperature", "levels": [0.1, 0.5]},
+                              {"path": "mechanisms.exchange", "levels": ["on", "off"]}]},
+                  {"policies": [{"name": "base"}, {"name": "engage", "set": {"parameters.aid.temperature": 0.2}}]}):
+        doc = copy.deepcopy(GOOD)
+        doc.update(extra)
+        assert not list(validator.iter_errors(doc))
+        if BIN.exists():
+            doc["scenarios"] = str(ROOT / "scenarios" / "status_quo.yaml")
+            path = tmp_path / "ok.yaml"
+            path.write_text(yaml.safe_dump(doc))
+            res = subprocess.run([BIN, "design", path], capture_output=True, text=True)
+            assert res.returncode == 0, res.stderr
+            assert "policy " in res.stdout
 
 
 @pytest.mark.parametrize("what,change", BAD, ids=[b[0] for b in BAD])
