@@ -327,7 +327,7 @@ def discovery_data(path, outcome, threshold=None, below=False, group=None, with_
         r = runs.xs(actor, level="actor")
         r = r[r.status == 0]
         design = sr.design(path)
-        factors = [c for c in design.columns if c not in ("scenario", "seed", "role", "group", "policy")]
+        factors = list(design.attrs["paths"])
         X = design.loc[r.point.values, factors].set_index(r.index)
         if "policy" in design and design["policy"].nunique() > 1:
             # the policy (levers) as an input: its index in the experiment's list of policies

@@ -537,11 +537,14 @@ def experiment(path) -> dict:
 
 
 @_reader
-def design(path) -> pd.DataFrame:
+def design(path, labels: bool = False) -> pd.DataFrame:
     """A batch file's design: one row per point (index ``point``), with ``scenario`` (its
     name), ``seed``, ``role`` and ``group`` (Sobol'/Morris bookkeeping), ``policy`` (the point's
     policy, in experiments with policies or levers; the scenario's name is then
-    ``<scenario>+<policy>``) and one column per factor holding the factor's value. ``df.attrs["paths"]`` maps each factor to its scenario path."""
+    ``<scenario>+<policy>``) and one column per factor holding the factor's value. A categorical
+    factor's value is its category's index (``df.attrs["categories"]`` maps the factor to its
+    categories), or with ``labels=True`` the category (a pandas Categorical). The factors are
+    ``list(df.attrs["paths"])``. ``df.attrs["paths"]`` maps each factor to its scenario path."""
     with _open(path) as f:
         _batch(f)
         d = f["design"]
@@ -555,9 +558,16 @@ def design(path) -> pd.DataFrame:
         if policies is not None:  # an experiment with policies (levers): each point's policy
             policies = [policies] if isinstance(policies, str) else policies
             df["policy"] = [policies[int(k)] for k in _read_values(d["scenario"])]
+        cats = {}
         for name in names:
             df[name] = _read_values(d[name])
+            categories = _attr_value(d[name].attrs.get("categories"))
+            if categories is not None:  # a categorical factor: value k is categories[k]
+                cats[name] = [categories] if isinstance(categories, str) else list(categories)
+                if labels:
+                    df[name] = pd.Categorical.from_codes(df[name].to_numpy().astype(int), categories=cats[name])
         df.attrs["paths"] = dict(zip(names, _read_values(d["factor_path"])))
+        df.attrs["categories"] = cats
         return df
 
 

@@ -1,10 +1,12 @@
 // replay: one run of a batch file, from the file alone
 #include "batch/batch.hpp"
 
+#include "core/text.hpp"
 #include "io/batch_file.hpp"
 #include "scenario/load.hpp"
 #include "scenario/tree.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace sixparty {
@@ -27,8 +29,17 @@ ReplayPlan plan_replay(const ReplayRequest& req) {
   std::vector<std::string> overrides;
   const std::size_t k = f.factor_names.size();
   for (std::size_t i = 0; i < k; ++i) {
+    const double v = f.values[req.point * k + i];
+    if (i < f.factor_categories.size() && !f.factor_categories[i].empty()) {  // a category's index
+      const auto& cats = f.factor_categories[i];
+      if (!(v >= 0 && v < static_cast<double>(cats.size()) && v == std::round(v)))
+        throw BatchError("'" + req.file + "': /design/" + f.factor_names[i] + " of point " + std::to_string(req.point) + " is " +
+                         format_number(v) + ", not a category's index (damaged?)");
+      overrides.push_back(f.factor_paths[i] + "=" + cats[static_cast<std::size_t>(v)]);
+      continue;
+    }
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%.17g", f.values[req.point * k + i]);
+    std::snprintf(buf, sizeof buf, "%.17g", v);
     overrides.push_back(f.factor_paths[i] + "=" + buf);
   }
   std::optional<Scenario> sc;

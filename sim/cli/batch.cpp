@@ -177,7 +177,9 @@ int cmd_design(const std::string& path, const std::string& salib) {
   }
   for (const auto& f : ex->factors) {
     std::cout << "  " << f.name << ": " << f.path << ", ";
-    if (ex->design.kind == sp::DesignKind::imported && !f.levels.empty()) {
+    if (f.categorical()) {
+      std::cout << "categories [" << sp::join(f.categories) << "]" << (f.integer ? ", each equally likely" : "") << "\n";
+    } else if (ex->design.kind == sp::DesignKind::imported && !f.levels.empty()) {
       const auto [lo, hi] = std::minmax_element(f.levels.begin(), f.levels.end());
       std::cout << f.levels.size() << " values from the design file, in [" << sp::format_number(*lo) << ", " << sp::format_number(*hi) << "]\n";
     } else if (f.distribution == sp::Distribution::levels) {

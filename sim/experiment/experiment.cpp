@@ -64,6 +64,10 @@ std::uint64_t Experiment::point_seed(std::size_t point) const {
 }
 
 std::string factor_assignment(const Factor& f, double v) {
+  if (f.categorical()) {
+    const auto k = static_cast<std::size_t>(std::clamp(std::round(v), 0.0, static_cast<double>(f.categories.size() - 1)));
+    return f.path + "=" + f.categories[k];
+  }
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.17g", v);
   return f.path + "=" + buf;

@@ -39,6 +39,10 @@ struct Factor {
   std::vector<double> levels;    // levels (factorial)
   bool date = false;             // an event's date (events.N.at): snapped to the step grid
   bool integer = false;          // `integer: true`: uniform over the range's integers (log_uniform: rounded)
+  // a categorical factor (`categories: [...]`, or words among a factorial's levels): its value is
+  // a category's index (0 .. n-1; sampled designs: each equally likely), set as the category's text
+  std::vector<std::string> categories;
+  bool categorical() const { return !categories.empty(); }
   // the factor's value at unit coordinate u in [0, 1] (before snapping a date)
   double value(double u) const;
 };

@@ -36,7 +36,7 @@ bool same_shape(const Scenario& a, const Scenario& b) {
 }
 
 void read_factor(Reader& r, const TreeNode& n, const std::string& path, Factor& f, bool imported) {
-  static const std::vector<std::string> keys = {"path", "name", "range", "distribution", "levels", "integer"};
+  static const std::vector<std::string> keys = {"path", "name", "range", "distribution", "levels", "integer", "categories"};
   f.where = n.where;
   if (!r.map(n, path, keys, "a map describing a factor (path, and range or levels)")) return;
   Field<std::string> p, name, dist;
@@ -60,6 +60,17 @@ void read_factor(Reader& r, const TreeNode& n, const std::string& path, Factor& 
                   join(kReservedFactorNames) + ")");
   const TreeNode* range = n.find("range");
   const TreeNode* levels = n.find("levels");
+  const TreeNode* categories = n.find("categories");
+  // words among a factorial's levels: the factor is categorical, its levels the categories
+  if (levels && !categories && levels->is_sequence() &&
+      std::any_of(levels->items.begin(), levels->items.end(), [](const TreeNode& x) {
+        Diagnostics scratch;
+        Reader number_reader(scratch);
+        Field<double> v;
+        number_reader.number(&x, "", v);
+        return x.is_scalar() && !v.given;
+      }))
+    std::swap(levels, categories);
   r.string(n.find("distribution"), path + ".distribution", dist);
   Field<bool> integer;
   r.boolean(n.find("integer"), path + ".integer", integer);
@@ -69,12 +80,41 @@ void read_factor(Reader& r, const TreeNode& n, const std::string& path, Factor& 
                                                              : "an integer factor needs a range (levels are already its values)");
   if (imported) {  // its values come from design.file, as levels in row order
     f.distribution = Distribution::levels;
-    for (const TreeNode* x : {range, levels})
+    for (const TreeNode* x : {range, levels, categories})
       if (x) r.diags.error(x->where, path, "an imported design takes every factor's values from design.file; expected no range or levels");
     if (dist.given) r.diags.error(dist.where, path + ".distribution", "an imported design's values have no distribution");
     return;
   }
   if (range && levels) r.diags.error(levels->where, path + ".levels", "a factor has a range or levels, not both");
+  if (categories && (range || levels))
+    r.diags.error(categories->where, path + ".categories", "a factor has categories, or a range or levels; expected one of them");
+  if (categories) {
+    if (!categories->is_sequence() || categories->items.size() < 2 || categories->items.size() > 100) {
+      r.diags.error(categories->where, path + ".categories", "found " + kind_name(*categories) +
+                    (categories->is_sequence() ? " of " + std::to_string(categories->items.size()) : std::string()) +
+                    "; expected a list of 2 to 100 values (words or numbers, as --set takes them)");
+      return;
+    }
+    std::set<std::string> seen;
+    for (std::size_t k = 0; k < categories->items.size(); ++k) {
+      const TreeNode& c = categories->items[k];
+      if (!c.is_scalar() || c.text.empty())
+        r.diags.error(c.where, path + ".categories." + std::to_string(k), "found " + kind_name(c) + "; expected a value such as on, off or expected");
+      else if (!seen.insert(c.text).second)
+        r.diags.error(c.where, path + ".categories." + std::to_string(k), "'" + c.text + "' is already a category; expected each once");
+      else
+        f.categories.push_back(c.text);
+    }
+    // in a factorial design its levels are the categories' indices; in a sampled design each
+    // index is equally likely (as an integer factor over [0, n - 1])
+    for (std::size_t k = 0; k < f.categories.size(); ++k) f.levels.push_back(static_cast<double>(k));
+    f.distribution = Distribution::levels;
+    f.lower = 0;
+    f.upper = static_cast<double>(f.categories.size()) - 1;
+    if (dist.given) r.diags.error(dist.where, path + ".distribution", "categories have no distribution; each is equally likely");
+    if (f.integer) r.diags.error(integer.where, path + ".integer", "categories are already whole; expected no integer");
+    return;
+  }
   if (levels) {
     f.distribution = Distribution::levels;
     if (!levels->is_sequence() || levels->items.size() < 2 || levels->items.size() > 10000) {
@@ -204,6 +244,13 @@ void read_factors(Reader& r, const TreeNode& root, std::vector<Factor>& factors,
       factors.push_back(std::move(f));
     }
   }
+}
+
+// a path no run of a point reads: the experiment sets runs and seeds (run.decisions, how actors
+// decide, is read)
+bool reads_nothing(const std::string& path) {
+  return path == "name" || path == "description" || (path.rfind("run.", 0) == 0 && path != "run.decisions") ||
+         path.rfind("patterns", 0) == 0;
 }
 
 // a policy's value as --set takes it: a scalar (number, word); false (reported) otherwise
@@ -339,7 +386,7 @@ void check_policy_paths(const Experiment& ex, Diagnostics& diags) {
       const SourceLocation& where = ex.policies[k].set_where[j];
       const std::string path = set.substr(0, set.find('='));
       const std::string at = "policies." + std::to_string(k) + ".set." + path;
-      if (path == "name" || path == "description" || path.rfind("run.", 0) == 0 || path.rfind("patterns", 0) == 0)
+      if (reads_nothing(path))
         diags.error(where, at, "'" + path + "' changes nothing a run of the point reads (the experiment sets runs and seeds); expected a model input");
       for (const auto& f : ex.factors)
         if (f.path == path)
@@ -433,7 +480,7 @@ void check_factors_fit_design(Reader& r, const std::vector<Factor>& factors, con
     const std::string p = "factors." + std::to_string(k);
     if (design.kind == DesignKind::factorial && f.distribution != Distribution::levels && !f.path.empty())
       r.diags.error(f.where, p, "a factorial design needs levels: [...] for every factor");
-    if (design.kind != DesignKind::factorial && design.kind != DesignKind::imported && f.distribution == Distribution::levels)
+    if (design.kind != DesignKind::factorial && design.kind != DesignKind::imported && f.distribution == Distribution::levels && !f.categorical())
       r.diags.error(f.where, p, "levels belong to factorial designs; expected range: [lower, upper] here");
   }
   if (design.kind == DesignKind::sobol && factors.size() > kMaxSobolFactors)
@@ -521,7 +568,7 @@ void check_factor_paths(const Experiment& ex, const Scenario& first, Diagnostics
   for (std::size_t k = 0; k < ex.factors.size(); ++k) {
     const Factor& f = ex.factors[k];
     const std::string at = "factors." + std::to_string(k);
-    if (f.path == "name" || f.path == "description" || f.path.rfind("run.", 0) == 0 || f.path.rfind("patterns", 0) == 0)
+    if (reads_nothing(f.path))
       diags.error(f.where, at + ".path", "'" + f.path + "' changes nothing a run of the point reads (the experiment sets runs and seeds); expected a model input");
     else if ((f.path == "time.steps_per_year" || f.path == "time.start" || f.path == "time.end") && f.distribution != Distribution::levels)
       diags.error(f.where, at + ".path", "'" + f.path + "' is a whole-number setting; expected levels: [...] instead of a range");
@@ -636,6 +683,10 @@ void check_factor_ends(const Experiment& ex, const Scenario& first, Diagnostics&
     for (std::size_t k = 0; k < ex.factors.size(); ++k) {
       const Factor& f = ex.factors[k];
       std::vector<double> values = f.distribution == Distribution::levels ? f.levels : std::vector<double>{f.lower, f.upper};
+      if (f.categorical()) {  // every category, not only the ends
+        values.clear();
+        for (std::size_t c = 0; c < f.categories.size(); ++c) values.push_back(static_cast<double>(c));
+      }
       if (imported && !values.empty()) {
         const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
         values = {*lo, *hi};
@@ -647,7 +698,8 @@ void check_factor_ends(const Experiment& ex, const Scenario& first, Diagnostics&
         sets.push_back(factor_assignment(f, v));
         auto sc = compile_document(ex.documents[s], sets, local, false);
         if (!sc) {
-          diags.error(f.where, "factors." + std::to_string(k), "at " + format_number(v) + " the scenario '" + ex.scenario_files[s] +
+          const std::string at = f.categorical() ? "'" + f.categories[static_cast<std::size_t>(v)] + "'" : format_number(v);
+          diags.error(f.where, "factors." + std::to_string(k), "at " + at + " the scenario '" + ex.scenario_files[s] +
                       "' is invalid: " + inline_messages(local));
           break;
         }
@@ -782,6 +834,14 @@ std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::
   read_factors(r, root, ex.factors, dk && dk->is_scalar() && dk->text == "imported");
   const DesignBlock design = read_design(r, root);
   check_factors_fit_design(r, ex.factors, design);
+  // a sampled design draws a categorical factor's index, each equally likely
+  if (design.kind != DesignKind::factorial && design.kind != DesignKind::imported)
+    for (auto& f : ex.factors)
+      if (f.categorical()) {
+        f.distribution = Distribution::uniform;
+        f.integer = true;
+        f.levels.clear();
+      }
   if (design.kind == DesignKind::imported && design.file.given && diags.size() == before)
     read_design_file(design, path, ex, diags);
   const Located outcome_nodes = read_outcome_names(r, root);

@@ -103,6 +103,8 @@ void write_design_group(hid_t root, const BatchFileInfo& f) {
     if (f.points) h5::write_slab(d.id(), {0}, {static_cast<hsize_t>(f.points)}, col.data());
     h5::describe(d.id(), "value of factor " + f.factor_paths[i], "1");
     h5::attr_string(d.id(), "path", f.factor_paths[i]);
+    if (i < f.factor_categories.size() && !f.factor_categories[i].empty())
+      h5::attr_strings(d.id(), "categories", f.factor_categories[i]);  // value k is categories[k]
     h5::attach(d.id(), {point.id()});
   }
 }
@@ -444,6 +446,7 @@ BatchFileInfo batch_file_info(const Experiment& ex, const Scenario& sc, std::siz
     f.factor_lower.push_back(fa.distribution == Distribution::levels ? *std::min_element(fa.levels.begin(), fa.levels.end()) : fa.lower);
     f.factor_upper.push_back(fa.distribution == Distribution::levels ? *std::max_element(fa.levels.begin(), fa.levels.end()) : fa.upper);
     f.factor_levels.push_back(fa.levels);
+    f.factor_categories.push_back(fa.categories);
   }
   f.outcomes = ex.outcomes;
   const std::size_t k = ex.factors.size();
@@ -469,6 +472,8 @@ std::int64_t batch_text_digest(const BatchFileInfo& f) {
   d.add(f.resources).add(f.factor_names).add(f.factor_paths).add(f.factor_distributions).add(f.actor_ids).add(f.draw_names);
   d.add(f.draw_units);
   if (!f.policies.empty()) d.add(f.policies).add(f.scenario_policies);  // (files without policies digest as before)
+  if (std::any_of(f.factor_categories.begin(), f.factor_categories.end(), [](const auto& c) { return !c.empty(); }))
+    for (const auto& c : f.factor_categories) d.add(c);  // (and without categories)
   return d.value();
 }
 

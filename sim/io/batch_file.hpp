@@ -37,6 +37,7 @@ struct BatchFileInfo {
   std::vector<std::string> factor_names, factor_paths, factor_distributions;
   std::vector<double> factor_lower, factor_upper;
   std::vector<std::vector<double>> factor_levels;
+  std::vector<std::vector<std::string>> factor_categories;  // per factor: its categories (empty: a number)
   std::vector<std::string> outcomes;
   // the uncertain inputs of the experiment's scenarios (the union of their uncertainty_names(),
   // in order of first appearance) and their units: /draws. A row from a RowSource holds the run's

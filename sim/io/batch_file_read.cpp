@@ -103,6 +103,12 @@ BatchFileInfo read_info(const std::string& path, hid_t root) {
     if (f.draw_names.empty() || f.draw_units.size() != f.draw_names.size() || f.draw_names.size() > kMaxDrawQuantities)
       throw BatchError("'" + path + "': /draws has inconsistent quantities");
   }
+  // categorical factors: their categories, on their columns
+  f.factor_categories.assign(k, {});
+  for (std::size_t i = 0; i < k; ++i) {
+    h5::Handle col = h5::open_dataset(d.id(), f.factor_names[i]);
+    if (H5Aexists(col.id(), "categories") > 0) f.factor_categories[i] = h5::read_attr_strings(col.id(), "categories", 100);
+  }
   std::int64_t digest = 0;
   if (!h5::read_attr_int(g.id(), h5::kTextDigest, digest) || digest != batch_text_digest(f))
     throw BatchError("'" + path + "' is damaged: the texts of /experiment, /design, /runs/actor and /draws do not match their digest "

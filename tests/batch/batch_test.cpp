@@ -612,3 +612,54 @@ TEST_CASE("a batch with levers resumes, replays and merges like any other", "[ba
   REQUIRE(rep.results.size() == 2);
   CHECK(rep.results[1].scenario == "status_quo+temp=0.5");
 }
+
+TEST_CASE("categorical factors take words, set as written, in any design (issue 16)", "[batch]") {
+  TempDir dir;
+  const std::string head = "scenarios: " + status_quo() + "\nseed: 4\nruns_per_point: 3\n";
+  // words among a factorial's levels make a categorical factor
+  const Experiment fac = load(dir, head + "design: {kind: factorial}\nfactors:\n"
+                                         "  - {name: exchange, path: mechanisms.exchange, levels: [on, off]}\n"
+                                         "  - {name: decisions, path: run.decisions, levels: [sampled, expected]}\n");
+  REQUIRE(fac.factors[0].categorical());
+  CHECK(fac.factors[0].categories == std::vector<std::string>{"on", "off"});
+  CHECK(fac.points() == 4);
+  CHECK(fac.factor_value(1, 1) == 1);  // the index of 'expected'
+  CHECK(fac.overrides(1) == std::vector<std::string>{"mechanisms.exchange=on", "run.decisions=expected"});
+  Diagnostics d;
+  const auto sc = fac.compile_point(3, d);
+  REQUIRE(sc);
+  CHECK_FALSE(sc->on(Mechanism::exchange));
+  CHECK(sc->decisions == Decisions::expected);
+  // `categories:` in a sampled design: each category equally likely
+  const Experiment lhs = load(dir, head + "design: {kind: latin_hypercube, points: 300}\nfactors:\n"
+                                         "  - {name: wars, path: mechanisms.war, categories: [on, off]}\n"
+                                         "  - {path: parameters.leverage.value, range: [5, 20]}\n", "lhs.yaml");
+  int off = 0;
+  for (std::size_t p = 0; p < lhs.points(); ++p) {
+    const double v = lhs.factor_value(p, 0);
+    CHECK((v == 0 || v == 1));
+    off += v == 1;
+  }
+  CHECK(off == 150);  // a Latin hypercube's strata split evenly
+  // every category is checked, not only the ends
+  auto e = errors_of(dir, head + "design: {kind: sobol, base_rows: 4}\nfactors:\n"
+                                 "  - {name: wars, path: mechanisms.war, categories: [on, maybe, off]}\n");
+  CHECK_THAT(e, Catch::Contains("bad.yaml:6:24: error: factors.0: at 'maybe' the scenario"));
+  CHECK_THAT(e, Catch::Contains("mechanisms.war: found 'maybe'; expected on or off"));
+  auto e2 = errors_of(dir, head + "design: {kind: sobol, base_rows: 4}\nfactors:\n"
+                                  "  - {name: wars, path: mechanisms.war, categories: [on, on], distribution: log_uniform}\n");
+  CHECK_THAT(e2, Catch::Contains("factors.0.categories.1: 'on' is already a category"));
+  CHECK_THAT(e2, Catch::Contains("factors.0.distribution: categories have no distribution"));
+
+  // the file keeps the categories; a replay sets the category of its point
+  const std::string out = dir.path("c.h5");
+  run(fac, out, 1);
+  {
+    h5::Handle f = h5::open_file_read(out);
+    h5::Handle col = h5::open_dataset(h5::open_group(f.id(), "design").id(), "decisions");
+    CHECK(h5::read_attr_strings(col.id(), "categories") == std::vector<std::string>{"sampled", "expected"});
+  }
+  const ReplayPlan plan = plan_replay(ReplayRequest{out, 3, 1});
+  CHECK_FALSE(plan.scenario.on(Mechanism::exchange));
+  CHECK(plan.scenario.decisions == Decisions::expected);
+}

@@ -177,3 +177,47 @@ outcomes: [min_stability.DPRK]
     plot = subprocess.run([sys.executable, REPO / "tools" / "plot", out, "-o", tmp_path / "figs"], capture_output=True, text=True)
     assert plot.returncode == 0, plot.stderr
     assert (tmp_path / "figs" / "sensitivity_status_quo_min_stability.DPRK.png").exists()
+
+
+def test_policies_and_categorical_factors_through_the_tools(tmp_path):
+    """A Sobol' batch with a categorical factor under two policies: the readers, sensitivity,
+    the figures, the report, the CSV export and scenario discovery take it (issue 16)."""
+    ex = tmp_path / "pc.yaml"
+    ex.write_text(f"""name: py_policies
+scenarios: {REPO / 'scenarios' / 'status_quo.yaml'}
+runs_per_point: 3
+design: {{kind: sobol, base_rows: 8}}
+factors:
+  - {{name: repression, path: actors.DPRK.stability.repression, range: [0.4, 0.9]}}
+  - {{name: decisions, path: run.decisions, categories: [sampled, expected]}}
+policies:
+  - {{name: base}}
+  - {{name: no_exchange, set: {{mechanisms.exchange: "off"}}}}
+outcomes: [mean_utility.RUS]
+""")
+    out = tmp_path / "pc.h5"
+    subprocess.run([BIN, "batch", ex, "-o", out, "-q"], check=True)
+    d = sr.design(out)
+    assert list(d.attrs["paths"]) == ["repression", "decisions"]
+    assert d.attrs["categories"] == {"decisions": ["sampled", "expected"]}
+    assert set(d.decisions) == {0.0, 1.0} and list(d.policy.unique()) == ["base", "no_exchange"]
+    assert list(d.scenario.unique()) == ["status_quo+base", "status_quo+no_exchange"]
+    labelled = sr.design(out, labels=True)
+    assert list(labelled.decisions.cat.categories) == ["sampled", "expected"]
+    assert (labelled.decisions.cat.codes == d.decisions.astype(int)).all()
+    assert sr.experiment(out)["policies"] == ["base", "no_exchange"]
+    res = subprocess.run([BIN, "sensitivity", out, "--resamples", "50"], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "scenario 'status_quo+base'" in res.stdout and "scenario 'status_quo+no_exchange'" in res.stdout
+    figs = tmp_path / "figs"
+    for cmd in (["plot", out, "-o", figs], ["report", out, "-o", tmp_path / "r.html"], ["export", out, "-o", tmp_path / "csv"]):
+        r = subprocess.run([sys.executable, REPO / "tools" / cmd[0], *map(str, cmd[1:])], capture_output=True, text=True)
+        assert r.returncode == 0, (cmd[0], r.stderr)
+    design_csv = pd.read_csv(next((tmp_path / "csv").rglob("design.csv")), comment=None)
+    assert "policy" in design_csv.columns and set(design_csv.factor) == {"repression", "decisions"}
+    median = sr.runs(out).xs("RUS", level="actor").mean_utility.median()
+    r = subprocess.run([BIN, "discover", out, "--outcome", "mean_utility.RUS", "--threshold", repr(median), "--no-figure",
+                        "--format", "json"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    inputs = json.loads(r.stdout)["inputs"]
+    assert {"policy", "decisions", "repression"} <= set(inputs)

@@ -72,13 +72,17 @@ BAD = [
     ("a policy named with a slash", lambda d: d.update(policies=[{"name": "a/b"}])),
     ("a policy with a list value", lambda d: d.update(policies=[{"name": "a", "set": {"parameters.aid.temperature": [1]}}])),
     ("a lever of one level", lambda d: d.update(levers=[{"path": "parameters.aid.temperature", "levels": [0.1]}])),
+    ("categories and a range", lambda d: d["factors"][0].update(categories=["on", "off"])),
+    ("a repeated category", lambda d: d["factors"].append({"path": "mechanisms.exchange", "categories": ["on", "on"]})),
 ]
 
 
 def test_levers_and_policies_are_valid(validator, tmp_path):
     for extra in ({"levers": [{"name": "t", "path": "parameters.aid.temperature", "levels": [0.1, 0.5]},
                               {"path": "mechanisms.exchange", "levels": ["on", "off"]}]},
-                  {"policies": [{"name": "base"}, {"name": "engage", "set": {"parameters.aid.temperature": 0.2}}]}):
+                  {"policies": [{"name": "base"}, {"name": "engage", "set": {"parameters.aid.temperature": 0.2}}],
+                   "factors": [{"path": "parameters.leverage.value", "range": [5, 20]},
+                               {"name": "decide", "path": "run.decisions", "categories": ["sampled", "expected"]}]}):
         doc = copy.deepcopy(GOOD)
         doc.update(extra)
         assert not list(validator.iter_errors(doc))

@@ -281,7 +281,7 @@ class BatchResults:
         self.path = path
         self.info = info or {}
 
-    design = property(lambda self: results.design(self.path))
+    design = property(lambda self: results.design(self.path, labels=True), doc="the design, categorical factors as their categories")
     runs = property(lambda self: results.runs(self.path))
     failures = property(lambda self: results.failures(self.path))
     draws = property(lambda self: results.batch_draws(self.path))
