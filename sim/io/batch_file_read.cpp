@@ -106,6 +106,7 @@ BatchFileInfo read_info(const std::string& path, hid_t root) {
   // categorical factors: their categories, on their columns
   f.factor_categories.assign(k, {});
   for (std::size_t i = 0; i < k; ++i) {
+    if (!h5::exists(d.id(), f.factor_names[i])) continue;  // (a damaged index: the digest below says so)
     h5::Handle col = h5::open_dataset(d.id(), f.factor_names[i]);
     if (H5Aexists(col.id(), "categories") > 0) f.factor_categories[i] = h5::read_attr_strings(col.id(), "categories", 100);
   }
