@@ -2,8 +2,9 @@
 
 A results file holds one group per scenario (``outcomes/``, ``summary/``, ``traces/``,
 ``patterns/``) and, after ``sixparty compare``, ``comparisons/<a>_vs_<b>``. This module reads
-them with h5py alone (no netCDF backend needed) and returns plain xarray/pandas objects, loaded
-into memory, with the CF ``long_name`` and ``units`` attributes kept. Two conveniences differ
+them with xarray's h5netcdf backend (the groups of tables: summaries, outcomes, traces, draws,
+patterns, comparisons) and h5py (attributes and the batch tables) and returns plain xarray/pandas
+objects, loaded into memory, with the CF ``long_name`` and ``units`` attributes kept. Two conveniences differ
 from the file (which ``xarray.open_dataset(path, engine="h5netcdf", group=...)`` reads as CF
 says): ``units`` is the human unit (the file's ``display_units`` where it has one, e.g.
 ``US$ bn/yr``; the UDUNITS form stays in ``cf_units``), and the ``time`` index holds decimal
@@ -204,16 +205,6 @@ def _read_values(ds: h5py.Dataset) -> np.ndarray:
         raise ResultsError(f"{where} cannot be read (damaged: {e})") from None
 
 
-def _dims(ds: h5py.Dataset) -> tuple:
-    """Dimension names of a dataset from its attached dimension scales."""
-    if _attr_value(ds.attrs.get("CLASS")) == "DIMENSION_SCALE":
-        return (posixpath.basename(ds.name),)
-    names = []
-    for k, dim in enumerate(ds.dims):
-        names.append(posixpath.basename(dim[0].name) if len(dim) else f"dim_{k}")
-    return tuple(names)
-
-
 def _group(f: h5py.File, path: str, what: str) -> h5py.Group:
     """The group ``path`` of ``f``, or a ResultsError naming what is missing."""
     if path not in f or not isinstance(f[path], h5py.Group):
@@ -224,44 +215,48 @@ def _group(f: h5py.File, path: str, what: str) -> h5py.Group:
 def _read_dataset(path, subgroup: str, variables=None) -> xr.Dataset:
     """Read one subgroup (e.g. ``status_quo/summary``) into an in-memory xarray Dataset.
 
-    Dimension scales become index coordinates, datasets named in a variable's CF
-    ``coordinates`` attribute (``actor_name``, ``resource_unit``) become non-index coordinates,
-    and ``long_name``/``units`` stay as attributes. ``variables`` restricts the data variables
-    read (their coordinates are always read).
+    The file is CF-clean netCDF-4, so xarray's h5netcdf backend decodes it (dimension scales,
+    ``coordinates`` such as ``actor_name`` and ``resource_unit``); times are left as numbers and
+    fill values as stored. On top: the check that the file is a sound sixparty file (``_open``),
+    the readers' memory limit before anything is read, the human ``units`` (:func:`_var_attrs`) and
+    the ``time`` index in decimal years. ``variables`` restricts the data variables read (their
+    coordinates are always read).
     """
     with _open(path) as f:
         g = _group(f, subgroup, "group")
-        scales, aux, data = {}, set(), []
-        for name, ds in g.items():
-            if not isinstance(ds, h5py.Dataset):
-                continue
-            cls = _attr_value(ds.attrs.get("CLASS"))
-            if cls == "DIMENSION_SCALE":
-                scales[name] = ds
-            else:
-                data.append(name)
-                aux.update(str(_attr_value(ds.attrs.get("coordinates", ""))).split())
+        data = [k for k, d in g.items() if isinstance(d, h5py.Dataset) and _attr_value(d.attrs.get("CLASS")) != "DIMENSION_SCALE"]
+    where = f"'{os.fspath(path)}:{subgroup}'"
+    with xr.open_dataset(os.fspath(path), group=subgroup, engine="h5netcdf", decode_times=False, mask_and_scale=False,
+                         decode_timedelta=False) as lazy:
         if variables is not None:
             variables = [variables] if isinstance(variables, str) else list(variables)
             unknown = sorted(set(variables) - set(data))
             if unknown:
-                raise ResultsError(f"'{f.filename}:{subgroup}' has no variable(s) {', '.join(unknown)}")
-            data = [v for v in data if v in variables or v in aux]
-        coords, data_vars = {}, {}
-        for name, ds in scales.items():
-            coords[name] = xr.Variable((name,), _read_values(ds), _var_attrs(ds))
-        for name in data:
-            ds = g[name]
-            var = xr.Variable(_dims(ds), _read_values(ds), _var_attrs(ds))
-            (coords if name in aux else data_vars)[name] = var
-        if "time" in coords and isinstance(g.get("year"), h5py.Dataset):
-            # the time index in decimal years (the file's CF time counts days)
-            year = coords.pop("year", None)
-            if year is None:
-                year = xr.Variable(("time",), _read_values(g["year"]), _var_attrs(g["year"]))
-            data_vars.pop("year", None)
-            coords["time"] = year
-        return xr.Dataset(data_vars, coords=coords, attrs=_attrs(g))
+                raise ResultsError(f"{where} has no variable(s) {', '.join(unknown)}")
+            chosen = lazy[[v for v in lazy.data_vars if v in variables]]
+            # every dimension's coordinate stays, as in the file (a figure may ask for interest)
+            lazy = chosen.assign_coords({k: lazy[k] for k in lazy.dims if k in lazy.coords and k not in chosen.coords})
+        need = sum(v.size * (64 if v.dtype.kind == "O" else v.dtype.itemsize) for v in lazy.variables.values())
+        if need > _read_limit_bytes():
+            raise ResultsError(f"{where} would need {need >> 20} MiB, over the readers' limit of "
+                               f"{_read_limit_bytes() >> 20} MiB (raise it with SIXPARTY_READ_LIMIT_MB if the file is sound)")
+        try:
+            ds = lazy.load()
+        except (OSError, ValueError, RuntimeError, UnicodeDecodeError) as e:
+            raise ResultsError(f"{where} cannot be read (damaged: {e})") from None
+    for v in ds.variables.values():
+        v.attrs = {k: _attr_value(x) for k, x in v.attrs.items() if k not in _HIDDEN_ATTRS}
+        shown = v.attrs.pop("display_units", None)
+        if shown is not None:
+            v.attrs["cf_units"] = v.attrs.get("units", "")
+            v.attrs["units"] = shown
+        v.encoding = {}
+    ds.attrs = {k: _attr_value(x) for k, x in ds.attrs.items() if k not in _HIDDEN_ATTRS}
+    if "time" in ds.coords and "year" in ds.variables:
+        # the time index in decimal years (the file's CF time counts days)
+        year = ds["year"].variable
+        ds = ds.drop_vars("year").assign_coords(time=year)
+    return ds
 
 
 # ----------------------------------------------------------------------------- public API
