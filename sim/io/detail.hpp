@@ -28,6 +28,13 @@ void write_table(hid_t f, const Table& t);
 // place); a close that fails (disk full) or a failed commit throws h5::Error
 void close_and_commit(h5::Handle& file, files::TempFile& temp);
 
+// days from 1 January of `epoch` to a decimal year (proleptic Gregorian; month boundaries exact
+// when steps_per_year divides 12)
+double days_since(int epoch, double year, int steps_per_year);
+// a group's CF time coordinate `time` (days since 1 January of the start year, at the end of each
+// step) and its decimal years `year`
+void write_time(hid_t g, double start_year, int steps, int steps_per_year, h5::Handle& time, h5::Handle& year);
+
 // where each outcome column's variable starts in a run's values: (actor, second) row-major per variable
 std::vector<std::size_t> column_starts(const std::vector<OutcomeColumn>& columns, std::size_t n);
 

@@ -32,23 +32,6 @@ std::vector<hsize_t> trailing(const Scenario& sc, Shape shape) {
   return {n};
 }
 
-// Days from 1 January of `epoch` to the date a decimal year names, in the proleptic Gregorian
-// calendar. When steps_per_year divides 12 every step ends on a month boundary, at 00:00 of that
-// month's first day (2005.25 is 1 April 2005, 90 days after 1 January); otherwise every date
-// takes its share of its year's days (so the coordinate always increases).
-double days_since(int epoch, double year, int steps_per_year) {
-  using namespace std::chrono;
-  auto day = [](int y, unsigned m) {
-    return static_cast<double>(sys_days(std::chrono::year(y) / month(m) / std::chrono::day(1)).time_since_epoch().count());
-  };
-  const int y = static_cast<int>(std::floor(year + 1e-9));
-  const double months = (year - y) * 12.0, whole = std::round(months);
-  const bool months_grid = steps_per_year > 0 && 12 % steps_per_year == 0 && std::abs(months - whole) < 1e-6;
-  const double in_year = months_grid ? day(y, static_cast<unsigned>(whole) + 1) - day(y, 1)
-                                     : (year - y) * (day(y + 1, 1) - day(y, 1));
-  return day(y, 1) - day(epoch, 1) + in_year;
-}
-
 void describe_run(hid_t run) {
   h5::describe(run, "run index within the ensemble", "1");
   h5::attr_string(run, "standard_name", "realization");
@@ -66,26 +49,7 @@ struct Coords {
       h5::make_scale(run.id(), "run");
       describe_run(run.id());
     }
-    if (with_time) {
-      // the state recorded for step k is the state at its end: a CF time coordinate (days since
-      // 1 January of the start year) and the same instants as decimal years (auxiliary `year`)
-      const int epoch = static_cast<int>(std::floor(sc.start_year + 1e-9));
-      std::vector<double> t(static_cast<std::size_t>(sc.steps)), y(t.size());
-      for (int k = 0; k < sc.steps; ++k) {
-        y[k] = sc.year(k + 1);
-        t[k] = days_since(epoch, y[k], sc.steps_per_year);
-      }
-      time = h5::coordinate(g, "time", t);
-      h5::attr_string(time.id(), "long_name", "end of the step (flows are those of the step)");
-      h5::attr_string(time.id(), "units", "days since " + std::to_string(epoch) + "-01-01 00:00:00");
-      h5::attr_string(time.id(), "calendar", "proleptic_gregorian");
-      h5::attr_string(time.id(), "standard_name", "time");
-      h5::attr_string(time.id(), "axis", "T");
-      year = h5::create_dataset(g, "year", {y.size()});
-      if (!y.empty()) h5::write_slab(year.id(), {0}, {y.size()}, y.data());
-      h5::describe(year.id(), "year at the end of the step, as a decimal year (flows are those of the step)", "year");
-      h5::attach(year.id(), {time.id()});
-    }
+    if (with_time) detail::write_time(g, sc.start_year, sc.steps, sc.steps_per_year, time, year);
     if (with_stat) {
       stat = h5::coordinate(g, "stat", kStatNames);
       h5::describe(stat.id(), "statistic across runs", "1");
@@ -356,6 +320,45 @@ ResultsFile::ResultsFile(std::string final_path, const RunMetadata& meta) : impl
 }
 
 const std::string& ResultsFile::temp_path() const { return impl_->temp.path(); }
+
+// Days from 1 January of `epoch` to the date a decimal year names, in the proleptic Gregorian
+// calendar. When steps_per_year divides 12 every step ends on a month boundary, at 00:00 of that
+// month's first day (2005.25 is 1 April 2005, 90 days after 1 January); otherwise every date
+// takes its share of its year's days (so the coordinate always increases).
+double detail::days_since(int epoch, double year, int steps_per_year) {
+  using namespace std::chrono;
+  auto day = [](int y, unsigned m) {
+    return static_cast<double>(sys_days(std::chrono::year(y) / month(m) / std::chrono::day(1)).time_since_epoch().count());
+  };
+  const int y = static_cast<int>(std::floor(year + 1e-9));
+  const double months = (year - y) * 12.0, whole = std::round(months);
+  const bool months_grid = steps_per_year > 0 && 12 % steps_per_year == 0 && std::abs(months - whole) < 1e-6;
+  const double in_year = months_grid ? day(y, static_cast<unsigned>(whole) + 1) - day(y, 1)
+                                     : (year - y) * (day(y + 1, 1) - day(y, 1));
+  return day(y, 1) - day(epoch, 1) + in_year;
+}
+
+void detail::write_time(hid_t g, double start_year, int steps, int steps_per_year, h5::Handle& time, h5::Handle& year) {
+  // the state recorded for step k is the state at its end: a CF time coordinate (days since
+  // 1 January of the start year) and the same instants as decimal years (auxiliary `year`)
+  const int epoch = static_cast<int>(std::floor(start_year + 1e-9));
+  const double dt = 1.0 / steps_per_year;
+  std::vector<double> t(static_cast<std::size_t>(std::max(steps, 0))), y(t.size());
+  for (std::size_t k = 0; k < t.size(); ++k) {
+    y[k] = start_year + static_cast<double>(k + 1) * dt;
+    t[k] = days_since(epoch, y[k], steps_per_year);
+  }
+  time = h5::coordinate(g, "time", t);
+  h5::attr_string(time.id(), "long_name", "end of the step (flows are those of the step)");
+  h5::attr_string(time.id(), "units", "days since " + std::to_string(epoch) + "-01-01 00:00:00");
+  h5::attr_string(time.id(), "calendar", "proleptic_gregorian");
+  h5::attr_string(time.id(), "standard_name", "time");
+  h5::attr_string(time.id(), "axis", "T");
+  year = h5::create_dataset(g, "year", {y.size()});
+  if (!y.empty()) h5::write_slab(year.id(), {0}, {y.size()}, y.data());
+  h5::describe(year.id(), "year at the end of the step, as a decimal year (flows are those of the step)", "year");
+  h5::attach(year.id(), {time.id()});
+}
 
 void detail::write_file_metadata(hid_t f, const RunMetadata& meta) {
   h5::attr_string(f, "title", "sixparty results");
