@@ -81,6 +81,7 @@ __all__ = [
     "runs",
     "points",
     "failures",
+    "series",
     "sensitivity",
 ]
 
@@ -613,6 +614,20 @@ def points(path, stat: str = "mean") -> pd.DataFrame:
         data = {k: v.reshape(len(pts) * n) for k, v in _columns(g[stat], n, len(pts)).items()}
         data["runs_ok"] = np.repeat(_read_values(g["runs_ok"]), n)
         return pd.DataFrame(data, index=index)
+
+
+@_reader
+def series(path, variables=None, runs: bool = False) -> xr.Dataset:
+    """A batch file's declared series (``series:`` in the experiment): per point, the mean and
+    quantiles across its finished runs at every step, ``(point, stat, time)`` with ``stat`` in
+    mean, q05, q25, q50, q75, q95; with ``runs=True`` every run's values, ``(run, time)``. The
+    variables are named ``VARIABLE.ACTOR`` (``stability.DPRK``); ``time`` holds decimal years.
+    Raises ResultsError if the experiment declared no series."""
+    with _open(path) as f:
+        _batch(f)
+        if "series" not in f:
+            raise ResultsError(f"'{os.fspath(path)}' has no series (declare them with series: [VARIABLE.ACTOR, ...] in the experiment)")
+    return _read_dataset(path, "series/runs" if runs else "series/points", variables)
 
 
 @_reader

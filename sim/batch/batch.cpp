@@ -154,9 +154,10 @@ struct ChunkBuffers {
 };
 
 // a run's row: its outcome values (layout), then its draws in the experiment's columns (NaN where
-// the point does not draw one), width values in all
+// the point does not draw one), then its declared series at every step, width values in all
 void run_chunk(const Experiment& ex, const std::vector<std::size_t>& chunk, std::size_t first_point, const PointScenarios& points,
-               const RecordLayout& layout, std::size_t width, const StepOptions& sopt, const BatchOptions& opt, ChunkBuffers& buf) {
+               const RecordLayout& layout, std::size_t width, std::size_t series_at, const StepOptions& sopt, const BatchOptions& opt,
+               ChunkBuffers& buf) {
   const std::size_t R = static_cast<std::size_t>(ex.runs_per_point), per_run = layout.per_step;
   parallel_for(chunk.size(), 1, [&](std::size_t b, std::size_t e) {
     for (std::size_t k = b; k < e; ++k) {
@@ -171,13 +172,19 @@ void run_chunk(const Experiment& ex, const std::vector<std::size_t>& chunk, std:
       try {
         const Rng rng(ex.point_seed(p));
         RunState& s = *buf.states[k];
+        double* row = buf.values.data() + k * width;
+        // the declared series, step by step, after the draws (series_at)
+        const std::size_t T = ex.series.empty() ? 0 : static_cast<std::size_t>(sc->steps);
         run_one(*sc, s, replicate, rng, sopt, [&](RunState& fresh) {
           if (opt.on_run_start) opt.on_run_start(p, replicate, fresh);
+        }, [&](int t, const RunState& now) {
+          for (std::size_t j = 0; j < ex.series.size(); ++j)
+            if (static_cast<std::size_t>(t) < T)
+              row[series_at + j * T + static_cast<std::size_t>(t)] = step_variables()[ex.series[j].variable].get(*sc, now, ex.series[j].actor, 0);
         });
         check_invariants(*sc, s);  // every run ends checked: non-finite or broken state fails it
-        double* row = buf.values.data() + k * width;
         collect(*sc, s, outcome_variables(), layout, row);
-        std::fill(row + per_run, row + width, std::numeric_limits<double>::quiet_NaN());
+        std::fill(row + per_run, row + series_at, std::numeric_limits<double>::quiet_NaN());
         if (sc->uncertainty.any()) {
           const auto& cols = points.draw_columns(p);
           for (std::size_t m = 0; m < cols.size() && m < s.draws.size(); ++m)
@@ -226,7 +233,10 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
   BatchFileInfo info = batch_file_info(ex, *base, opt.shard, opt.shards);
   info.check_every_step = check_every_step;
   experiment_draws(ex, info.draw_names, info.draw_units);
-  const std::size_t width = row_width(info);  // outcomes (layout.per_step), then draws
+  const std::size_t width = row_width(info);  // outcomes (layout.per_step), then draws, then series
+  if (static_cast<double>(R) * static_cast<double>(width - series_offset(info)) * 8 > 4.0 * (1u << 30))
+    throw BatchError("the series of a point's " + std::to_string(R) + " runs would need more than 4 GiB while its quantiles are computed; "
+                     "expected fewer runs per point or fewer series");
 
   Journal journal(st.journal, journal_header(ex.fingerprint, opt.shard, opt.shards, first_point, end_point, R, width, check_every_step));
   st.runs_resumed = journal.open(opt.fresh);
@@ -262,7 +272,7 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
       if (!journal.done(cursor)) chunk.push_back(cursor);
     if (chunk.empty()) break;
     points.prepare(chunk, first_point, R);
-    run_chunk(ex, chunk, first_point, points, layout, width, sopt, opt, buf);
+    run_chunk(ex, chunk, first_point, points, layout, width, series_offset(info), sopt, opt, buf);
     journal.append(chunk, buf.status.data(), buf.values.data(), buf.messages);  // records in row order
     for (std::size_t k = 0; k < chunk.size(); ++k) st.runs_failed += buf.status[k] != kRunOk;
     // a point with runs in this chunk was not done before it; count those it completes

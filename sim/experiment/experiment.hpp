@@ -69,6 +69,7 @@ struct Experiment {
   struct TimeGrid {
     double start = 0;
     int steps_per_year = 1;
+    int steps = 0;
   };
   std::vector<TimeGrid> grids;             // each scenario's step grid (date factors snap to it)
   std::vector<Policy> policies;            // `policies:` or the combinations of `levers:`; empty: none
@@ -80,6 +81,14 @@ struct Experiment {
   std::vector<Factor> factors;
   UnitDesign design;          // one design, crossed with every scenario
   std::vector<std::string> outcomes;  // default outcomes for `sixparty sensitivity`
+  // declared time series (`series: [stability.DPRK, ...]`): a step variable of one actor, kept
+  // for every run at every step, and per point as mean and quantiles across its runs
+  struct Series {
+    std::string name;          // VARIABLE.ACTOR
+    std::size_t variable = 0;  // index into step_variables()
+    int actor = 0;
+  };
+  std::vector<Series> series;
   std::vector<std::string> actor_ids; // shared by every scenario, as are
   std::vector<std::string> dimensions, resource_names;  // the interest dimensions and resources
   std::uint64_t fingerprint = 0;      // experiment text, scenario texts and program version
@@ -115,6 +124,7 @@ inline const std::vector<std::string> kReservedFactorNames = {"point", "factor",
 struct ExperimentLimits {
   static constexpr std::size_t max_factors = 64;
   static constexpr std::size_t max_policies = 1000;           // policies, or combinations of levers
+  static constexpr std::size_t max_series = 16;               // declared series (each: steps values a run)
   static constexpr std::int64_t max_points = 2'000'000;        // design points, all scenarios
   static constexpr std::int64_t max_design_cells = 20'000'000; // points x factors (160 MB of design)
   static constexpr std::int64_t max_runs = 100'000'000;        // the journal index takes 8 bytes a run

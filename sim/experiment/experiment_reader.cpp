@@ -502,6 +502,75 @@ Located read_outcome_names(Reader& r, const TreeNode& root) {
   return outcome_nodes;
 }
 
+// series: VARIABLE.ACTOR of a per-step variable of one actor (checked once a scenario is compiled)
+Located read_series_names(Reader& r, const TreeNode& root) {
+  Located names;
+  if (const TreeNode* o = root.find("series")) {
+    if (!o->is_sequence() || o->items.empty() || o->items.size() > ExperimentLimits::max_series) {
+      r.diags.error(o->where, "series", "found " + kind_name(*o) + (o->is_sequence() ? " of " + std::to_string(o->items.size()) : std::string()) +
+                    "; expected a list of 1 to " + std::to_string(ExperimentLimits::max_series) + " series such as [stability.DPRK, utility.RUS]");
+      return names;
+    }
+    for (std::size_t k = 0; k < o->items.size(); ++k) {
+      Field<std::string> f;
+      r.string(&o->items[k], "series." + std::to_string(k), f);
+      if (f.given) names.emplace_back(f.value, f.where);
+    }
+  }
+  return names;
+}
+
+// each series names a per-step variable of one actor and an actor, once; every scenario (and
+// policy) keeps one time grid, which no factor or policy moves, so the series share their steps
+void check_series(const Located& names, const Scenario& first, Experiment& ex, Diagnostics& diags) {
+  if (names.empty()) return;
+  std::vector<std::string> per_actor;
+  for (const auto& v : step_variables())
+    if (v.shape == Shape::actor) per_actor.push_back(v.name);
+  std::set<std::string> seen;
+  for (const auto& [name, where] : names) {
+    const auto dot = name.rfind('.');
+    const std::string var = dot == std::string::npos ? name : name.substr(0, dot);
+    const std::string actor = dot == std::string::npos ? "" : name.substr(dot + 1);
+    const auto v = std::find(per_actor.begin(), per_actor.end(), var);
+    if (v == per_actor.end()) {
+      diags.error(where, "series", "unknown series '" + var + "'" + did_you_mean(var, per_actor) +
+                  "; expected VARIABLE.ACTOR with a per-step variable of one actor: " + join(per_actor));
+      continue;
+    }
+    if (first.actor_index(actor) < 0) {
+      diags.error(where, "series", "'" + name + "': unknown actor '" + actor + "'" + did_you_mean(actor, first.actor_ids) + "; expected one of: " +
+                  join(first.actor_ids));
+      continue;
+    }
+    if (!seen.insert(name).second) {
+      diags.error(where, "series", "'" + name + "' is already a series; expected each once");
+      continue;
+    }
+    Experiment::Series s;
+    s.name = name;
+    for (std::size_t k = 0; k < step_variables().size(); ++k)
+      if (step_variables()[k].name == var) s.variable = k;
+    s.actor = first.actor_index(actor);
+    ex.series.push_back(s);
+  }
+  const SourceLocation& at = names.front().second;
+  for (const auto& g : ex.grids)
+    if (g.start != ex.grids.front().start || g.steps_per_year != ex.grids.front().steps_per_year || g.steps != ex.grids.front().steps) {
+      diags.error(at, "series", "the experiment's scenarios (or policies) have different time grids; expected one grid for series");
+      break;
+    }
+  const auto on_grid = [](const std::string& path) { return path == "time.start" || path == "time.end" || path == "time.steps_per_year"; };
+  for (std::size_t k = 0; k < ex.factors.size(); ++k)
+    if (on_grid(ex.factors[k].path))
+      diags.error(ex.factors[k].where, "factors." + std::to_string(k) + ".path", "'" + ex.factors[k].path +
+                  "' moves the time grid, which series keep fixed; expected no series or no factor on the grid");
+  for (const auto& p : ex.policies)
+    for (std::size_t j = 0; j < p.sets.size(); ++j)
+      if (on_grid(p.sets[j].substr(0, p.sets[j].find('='))))
+        diags.error(p.set_where[j], "policies", "'" + p.sets[j] + "' moves the time grid, which series keep fixed");
+}
+
 // the scenarios: each loads and compiles, and they share one world's shape; the first compiled one
 std::optional<Scenario> load_scenarios(const Located& scen, Experiment& ex, Diagnostics& diags) {
   std::optional<Scenario> first;
@@ -547,7 +616,7 @@ std::optional<Scenario> load_scenarios(const Located& scen, Experiment& ex, Diag
       ex.scenario_policies.push_back(p.name);
       ex.entry_sets.push_back(p.sets);
       ex.scenario_resolved.push_back(entry->resolved_yaml);
-      ex.grids.push_back({entry->start_year, entry->steps_per_year});
+      ex.grids.push_back({entry->start_year, entry->steps_per_year, entry->steps});
       ex.documents.push_back(sd);
     }
   }
@@ -825,7 +894,7 @@ std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::
   const TreeNode& root = doc.tree;
   Reader r(diags);
   static const std::vector<std::string> keys = {"name", "description", "scenarios", "seed", "seeds", "runs_per_point",
-                                                "design", "factors", "outcomes", "policies", "levers"};
+                                                "design", "factors", "outcomes", "policies", "levers", "series"};
   if (!r.map(root, "", keys, "an experiment: a map with scenarios, design and factors")) return std::nullopt;
 
   read_header(r, root, path, ex);
@@ -845,6 +914,7 @@ std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::
   if (design.kind == DesignKind::imported && design.file.given && diags.size() == before)
     read_design_file(design, path, ex, diags);
   const Located outcome_nodes = read_outcome_names(r, root);
+  const Located series_nodes = read_series_names(r, root);
   read_policies(r, root, ex);
   check_policy_paths(ex, diags);
   if (diags.size() > before) return std::nullopt;
@@ -857,6 +927,7 @@ std::optional<Experiment> read_experiment(const LoadedDocument& doc, const std::
   check_factor_paths(ex, *first, diags);
   check_factor_ends(ex, *first, diags, design.kind == DesignKind::imported);
   check_outcomes(outcome_nodes, *first, ex, diags);
+  check_series(series_nodes, *first, ex, diags);
   if (diags.size() > before) return std::nullopt;
 
   if (design.kind != DesignKind::factorial && design.kind != DesignKind::imported && !sampled_design_fits(ex, design, diags))

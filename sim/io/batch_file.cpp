@@ -48,6 +48,7 @@ void write_experiment_group(hid_t root, const BatchFileInfo& f) {
     h5::attr_strings(g.id(), "scenario_policies", f.scenario_policies);
   }
   h5::attr_strings(g.id(), "outcomes", f.outcomes);
+  if (!f.series.empty()) h5::attr_strings(g.id(), "series", f.series);
   h5::attr_strings(g.id(), "actor_names", f.actor_names);
   h5::attr_strings(g.id(), "dimensions", f.dimensions);
   h5::attr_strings(g.id(), "resources", f.resources);
@@ -351,6 +352,148 @@ class PointStatistics {
   std::vector<std::int64_t> ok_;       // finished runs per open point
 };
 
+// /series: every run's values of each declared series (runs/) and per point their mean and
+// quantiles across the point's finished runs (points/), at every step
+struct SeriesSets {
+  h5::Handle group, runs_group, points_group, run, time, year, point, stat, ptime, pyear;
+  std::vector<h5::Handle> runs, points;  // one per series
+};
+
+// the long name and unit of a series VARIABLE.ACTOR
+std::pair<std::string, std::string> series_label(const std::string& name) {
+  const std::string var = name.substr(0, name.rfind('.'));
+  for (const auto& v : step_variables())
+    if (v.name == var) return {v.long_name + " of " + name.substr(name.rfind('.') + 1), v.units};
+  return {name, "1"};
+}
+
+SeriesSets create_series_sets(hid_t root, const BatchFileInfo& f, std::size_t runs, std::size_t points) {
+  SeriesSets x;
+  if (f.series.empty()) return x;
+  x.group = h5::create_group(root, "series");
+  h5::attr_double(x.group.id(), "start_year", f.series_start);
+  h5::attr_int(x.group.id(), "steps_per_year", f.series_steps_per_year);
+  const hsize_t hr = static_cast<hsize_t>(runs), hp = static_cast<hsize_t>(points), ht = static_cast<hsize_t>(f.series_steps);
+  const hsize_t hs = static_cast<hsize_t>(kSeriesStats.size());
+  x.runs_group = h5::create_group(x.group.id(), "runs");
+  const hid_t g = x.runs_group.id();
+  x.run = h5::create_int_dataset(g, "run", {hr}, {std::max<hsize_t>(1, std::min<hsize_t>(hr, 65536))});
+  h5::make_scale(x.run.id(), "run");
+  h5::describe(x.run.id(), "run index within the experiment (as /runs/run)", "1");
+  h5::attr_string(x.run.id(), "standard_name", "realization");
+  detail::write_time(g, f.series_start, f.series_steps, f.series_steps_per_year, x.time, x.year);
+  x.points_group = h5::create_group(x.group.id(), "points");
+  const hid_t pg = x.points_group.id();
+  std::vector<std::int64_t> pids(points);
+  for (std::size_t p = 0; p < points; ++p) pids[p] = static_cast<std::int64_t>(f.first_point + p);
+  x.point = h5::create_int_dataset(pg, "point", {hp});
+  if (points) h5::write_ints(x.point.id(), pids.data());
+  h5::make_scale(x.point.id(), "point");
+  h5::describe(x.point.id(), "design point (see /design)", "1");
+  x.stat = h5::coordinate(pg, "stat", kSeriesStats);
+  h5::describe(x.stat.id(), "statistic across the point's finished runs", "1");
+  detail::write_time(pg, f.series_start, f.series_steps, f.series_steps_per_year, x.ptime, x.pyear);
+  for (const auto& name : f.series) {
+    const auto [long_name, units] = series_label(name);
+    auto d = h5::create_dataset(g, name, {hr, ht}, {std::max<hsize_t>(1, std::min<hsize_t>(hr, 1024)), std::max<hsize_t>(ht, 1)}, 1);
+    h5::describe(d.id(), long_name, units);
+    h5::attach(d.id(), {x.run.id(), x.time.id()});
+    x.runs.push_back(std::move(d));
+    auto p = h5::create_dataset(pg, name, {hp, hs, ht}, {std::max<hsize_t>(1, std::min<hsize_t>(hp, 256)), hs, std::max<hsize_t>(ht, 1)}, 1);
+    h5::describe(p.id(), long_name + ": statistic across the point's runs", units);
+    h5::attach(p.id(), {x.point.id(), x.stat.id(), x.ptime.id()});
+    x.points.push_back(std::move(p));
+  }
+  return x;
+}
+
+void write_series_block(const SeriesSets& sets, const BatchFileInfo& f, std::size_t width, std::size_t first, std::size_t count,
+                        const std::vector<double>& values) {
+  if (f.series.empty()) return;
+  const std::size_t R = static_cast<std::size_t>(f.runs_per_point), T = static_cast<std::size_t>(f.series_steps), at = series_offset(f);
+  std::vector<std::int64_t> ids(count);
+  for (std::size_t r = 0; r < count; ++r) ids[r] = static_cast<std::int64_t>(f.first_point * R + first + r);
+  h5::write_int_slab(sets.run.id(), first, count, ids.data());
+  std::vector<double> block(count * T);
+  for (std::size_t s = 0; s < f.series.size(); ++s) {
+    for (std::size_t r = 0; r < count; ++r) std::copy_n(values.data() + r * width + at + s * T, T, block.data() + r * T);
+    h5::write_slab(sets.runs[s].id(), {static_cast<hsize_t>(first), 0}, {static_cast<hsize_t>(count), static_cast<hsize_t>(T)}, block.data());
+  }
+}
+
+// each point's mean and quantiles (type 7) of every series at every step, over its finished runs
+// (NaN when none finished); a point's runs are kept until its last one has been added
+class SeriesStatistics {
+ public:
+  SeriesStatistics(const SeriesSets& sets, const BatchFileInfo& f, std::size_t width)
+      : sets_(sets), S_(f.series.size()), T_(static_cast<std::size_t>(f.series_steps)), R_(static_cast<std::size_t>(f.runs_per_point)),
+        at_(series_offset(f)), width_(width) {}
+
+  void add_block(std::size_t first, std::size_t count, const std::vector<double>& values, const std::vector<std::uint8_t>& status) {
+    if (S_ == 0) return;
+    for (std::size_t r = 0; r < count; ++r) {
+      const std::size_t row = first + r;
+      if (status[r] == kRunOk) {
+        const double* x = values.data() + r * width_ + at_;
+        kept_.insert(kept_.end(), x, x + S_ * T_);
+        ++ok_;
+      }
+      if ((row + 1) % R_ == 0) finish_point(row / R_);
+    }
+  }
+
+  void flush() { write(); }
+
+ private:
+  void finish_point(std::size_t local) {
+    const std::size_t K = kSeriesStats.size();
+    if (pending_.empty()) pending_first_ = local;
+    pending_.resize(pending_.size() + S_ * K * T_, kNaN);
+    double* out = pending_.data() + pending_.size() - S_ * K * T_;
+    std::vector<double> xs;
+    for (std::size_t s = 0; s < S_; ++s)
+      for (std::size_t t = 0; t < T_; ++t) {
+        xs.clear();
+        for (std::size_t r = 0; r < ok_; ++r) {
+          const double v = kept_[r * S_ * T_ + s * T_ + t];
+          if (std::isfinite(v)) xs.push_back(v);
+        }
+        if (xs.empty()) continue;
+        double sum = 0;
+        for (double v : xs) sum += v;
+        std::sort(xs.begin(), xs.end());
+        double* o = out + s * K * T_;
+        o[0 * T_ + t] = sum / static_cast<double>(xs.size());
+        for (std::size_t k = 1; k < K; ++k) {
+          static const double q[] = {0, 0.05, 0.25, 0.5, 0.75, 0.95};
+          o[k * T_ + t] = quantile_sorted(xs, q[k]);
+        }
+      }
+    kept_.clear();
+    ok_ = 0;
+    if (pending_.size() >= 256 * S_ * K * T_) write();
+  }
+
+  void write() {
+    if (pending_.empty()) return;
+    const std::size_t K = kSeriesStats.size(), per_point = S_ * K * T_, n = pending_.size() / per_point;
+    std::vector<double> one(n * K * T_);
+    for (std::size_t s = 0; s < S_; ++s) {
+      for (std::size_t p = 0; p < n; ++p) std::copy_n(pending_.data() + p * per_point + s * K * T_, K * T_, one.data() + p * K * T_);
+      h5::write_slab(sets_.points[s].id(), {static_cast<hsize_t>(pending_first_), 0, 0},
+                     {static_cast<hsize_t>(n), static_cast<hsize_t>(K), static_cast<hsize_t>(T_)}, one.data());
+    }
+    pending_.clear();
+  }
+
+  const SeriesSets& sets_;
+  std::size_t S_, T_, R_, at_, width_;
+  std::vector<double> kept_;    // the current point's finished runs: ok_ x S x T
+  std::size_t ok_ = 0;
+  std::vector<double> pending_;  // finished points not yet written: n x S x stats x T
+  std::size_t pending_first_ = 0;
+};
+
 // everything of a batch file below its root, in bounded memory (the rows are streamed in blocks
 // of 4,096); every handle it opens is closed when it returns
 void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const RunMetadata& meta, const std::string& merged_from,
@@ -358,7 +501,7 @@ void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const R
   const auto columns = outcome_columns(shape_only(f));
   const ColumnIndex ix{columns, detail::column_starts(columns, f.actor_ids.size()), f.actor_ids.size()};
   const std::size_t per_run = columns.size() * ix.n;  // == RecordLayout(outcomes).per_step
-  const std::size_t width = per_run + f.draw_names.size();
+  const std::size_t width = row_width(f);
   const std::size_t R = static_cast<std::size_t>(f.runs_per_point);
   const std::size_t points = f.end_point - f.first_point;
   const std::size_t runs = points * R;
@@ -373,6 +516,7 @@ void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const R
   const RunSets run_sets = create_run_sets(root, f, columns, runs);
   const PointSets point_sets = create_point_sets(root, f, columns, points);
   const DrawSets draw_sets = create_draw_sets(root, f, runs);
+  const SeriesSets series_sets = create_series_sets(root, f, runs, points);
 
   const std::size_t block = 4096;
   std::vector<double> values;
@@ -380,6 +524,7 @@ void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const R
   std::vector<std::string> messages;
   Failures failures;
   PointStatistics stats(point_sets, ix, R, runs, width);
+  SeriesStatistics series_stats(series_sets, f, width);
   for (std::size_t first = 0; first < runs; first += block) {
     const std::size_t count = std::min(block, runs - first);
     values.assign(count * width, kNaN);
@@ -390,7 +535,10 @@ void write_contents(hid_t root, const BatchFileInfo& f, RowSource& rows, const R
     write_run_block(run_sets, f, ix, width, first, count, values, status, messages, failures);
     write_draw_block(draw_sets, f, per_run, width, first, count, values);
     stats.add_block(first, count, values, status);
+    write_series_block(series_sets, f, width, first, count, values);
+    series_stats.add_block(first, count, values, status);
   }
+  series_stats.flush();
   if (progress) progress(runs, runs);
 
   write_failures(root, failures);
@@ -449,6 +597,12 @@ BatchFileInfo batch_file_info(const Experiment& ex, const Scenario& sc, std::siz
     f.factor_categories.push_back(fa.categories);
   }
   f.outcomes = ex.outcomes;
+  for (const auto& se : ex.series) f.series.push_back(se.name);
+  if (!ex.series.empty()) {
+    f.series_start = ex.grids.front().start;
+    f.series_steps_per_year = ex.grids.front().steps_per_year;
+    f.series_steps = ex.grids.front().steps;
+  }
   const std::size_t k = ex.factors.size();
   for (std::size_t p = 0; p < ex.points(); ++p) {
     const std::size_t row = ex.row_of(p);
@@ -472,13 +626,18 @@ std::int64_t batch_text_digest(const BatchFileInfo& f) {
   d.add(f.resources).add(f.factor_names).add(f.factor_paths).add(f.factor_distributions).add(f.actor_ids).add(f.draw_names);
   d.add(f.draw_units);
   if (!f.policies.empty()) d.add(f.policies).add(f.scenario_policies);  // (files without policies digest as before)
+  if (!f.series.empty()) d.add(f.series).add(std::to_string(f.series_steps) + " " + std::to_string(f.series_steps_per_year));  // (and series)
   if (std::any_of(f.factor_categories.begin(), f.factor_categories.end(), [](const auto& c) { return !c.empty(); }))
     for (const auto& c : f.factor_categories) d.add(c);  // (and without categories)
   return d.value();
 }
 
-std::size_t row_width(const BatchFileInfo& f) {
+std::size_t series_offset(const BatchFileInfo& f) {
   return outcome_columns(shape_only(f)).size() * f.actor_ids.size() + f.draw_names.size();
+}
+
+std::size_t row_width(const BatchFileInfo& f) {
+  return series_offset(f) + f.series.size() * static_cast<std::size_t>(f.series_steps);
 }
 
 // the outcome columns from names alone (a stand-in Scenario with the world's shape)

@@ -44,6 +44,11 @@ struct BatchFileInfo {
   // outcome values, then one value per name (NaN where its point does not draw it: a factor fixes
   // it, or its scenario does not declare it)
   std::vector<std::string> draw_names, draw_units;
+  // declared series (VARIABLE.ACTOR), each `series_steps` values a run after the draws in a row,
+  // on the time grid of series_start and series_steps_per_year
+  std::vector<std::string> series;
+  int series_steps = 0, series_steps_per_year = 1;
+  double series_start = 0;
   bool check_every_step = false;
   // per point (all points of the experiment)
   std::vector<double> unit;    // points x k
@@ -58,8 +63,13 @@ BatchFileInfo batch_file_info(const Experiment& ex, const Scenario& shape, std::
 // a stand-in scenario with the world's shape (for the outcome columns)
 Scenario shape_only(const BatchFileInfo& f);
 
-// the values of one row: the outcome values of the world's shape, then the draws
+// the values of one row: the outcome values of the world's shape, then the draws, then each
+// declared series' values at every step
 std::size_t row_width(const BatchFileInfo& f);
+// where a row's series values start
+std::size_t series_offset(const BatchFileInfo& f);
+// the statistics of /series/points, across a point's finished runs at each step
+inline const std::vector<std::string> kSeriesStats = {"mean", "q05", "q25", "q50", "q75", "q95"};
 
 // the rows of a shard, read in order
 class RowSource {

@@ -4,6 +4,7 @@
 #include "io/results_info.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
 
@@ -110,6 +111,20 @@ BatchFileInfo read_info(const std::string& path, hid_t root) {
     h5::Handle col = h5::open_dataset(d.id(), f.factor_names[i]);
     if (H5Aexists(col.id(), "categories") > 0) f.factor_categories[i] = h5::read_attr_strings(col.id(), "categories", 100);
   }
+  // declared series: their names, and the time grid of /series
+  if (H5Aexists(g.id(), "series") > 0) {
+    f.series = h5::read_attr_strings(g.id(), "series", ExperimentLimits::max_series);
+    h5::Handle sg = h5::open_group(root, "series");
+    std::int64_t spy = 0;
+    if (!h5::read_attr_int(sg.id(), "steps_per_year", spy) || spy < 1 || spy > 366)
+      throw BatchError("'" + path + "': /series has no valid steps_per_year (damaged?)");
+    f.series_steps_per_year = static_cast<int>(spy);
+    const auto years = h5::read_doubles(h5::open_group(sg.id(), "runs").id(), "year", nullptr, 100000);
+    if (years.empty()) throw BatchError("'" + path + "': /series/runs/year is empty (damaged?)");
+    f.series_steps = static_cast<int>(years.size());
+    if (!h5::read_attr_double(sg.id(), "start_year", f.series_start) || !std::isfinite(f.series_start))
+      throw BatchError("'" + path + "': /series has no valid start_year (damaged?)");
+  }
   std::int64_t digest = 0;
   if (!h5::read_attr_int(g.id(), h5::kTextDigest, digest) || digest != batch_text_digest(f))
     throw BatchError("'" + path + "' is damaged: the texts of /experiment, /design, /runs/actor and /draws do not match their digest "
@@ -129,7 +144,8 @@ class ShardSource : public RowSource {
  public:
   ShardSource(const std::vector<std::pair<BatchFileInfo, std::string>>& shards, const Scenario& shape)
       : width_(row_width(shards.front().first)), columns_(outcome_columns(shape)), n_(shape.actor_ids.size()),
-        start_(detail::column_starts(columns_, n_)), per_run_(columns_.size() * n_), q_(width_ - per_run_) {
+        start_(detail::column_starts(columns_, n_)), per_run_(columns_.size() * n_), q_(shards.front().first.draw_names.size()),
+        series_(shards.front().first.series), steps_(static_cast<std::size_t>(shards.front().first.series_steps)) {
     for (const auto& [info, path] : shards) {
       try {
         open_part(info, path, shards.front());
@@ -150,6 +166,9 @@ class ShardSource : public RowSource {
     if (info.draw_names != first.first.draw_names)
       throw BatchError("'" + path + "' has other uncertain inputs than '" + first.second + "'");
     if (q_) part.draws = h5::open_dataset(part.file.id(), "draws/value");
+    if (info.series != first.first.series || info.series_steps != first.first.series_steps)
+      throw BatchError("'" + path + "' has other series than '" + first.second + "'");
+    for (const auto& name : series_) part.series.push_back(h5::open_dataset(part.file.id(), "series/runs/" + name));
     if (h5::exists(part.file.id(), "failures")) {
       h5::Handle fg = h5::open_group(part.file.id(), "failures");
       const auto pts = h5::read_ints(fg.id(), "point", part.rows);
@@ -206,6 +225,13 @@ class ShardSource : public RowSource {
       h5::read_slab(part->draws.id(), {local, 0}, {take, q_}, d.data());
       for (std::size_t r = 0; r < take; ++r) std::copy_n(d.data() + r * q_, q_, values + (done + r) * width_ + per_run_);
     }
+    if (!series_.empty()) {
+      std::vector<double> d(take * steps_);
+      for (std::size_t j = 0; j < series_.size(); ++j) {
+        h5::read_slab(part->series[j].id(), {local, 0}, {take, steps_}, d.data());
+        for (std::size_t r = 0; r < take; ++r) std::copy_n(d.data() + r * steps_, steps_, values + (done + r) * width_ + per_run_ + q_ + j * steps_);
+      }
+    }
     for (std::size_t r = 0; r < take; ++r) {
       if (st[r] != kRunOk && st[r] != kRunFailed)
         throw h5::Error("/runs/status of run " + std::to_string(row + r) + " is " + std::to_string(st[r]) + "; expected 0 (ok) or 1 (failed)");
@@ -217,16 +243,18 @@ class ShardSource : public RowSource {
 
   struct Part {
     h5::Handle file, status, draws;
-    std::vector<h5::Handle> sets;
+    std::vector<h5::Handle> sets, series;
     std::size_t first_row = 0, rows = 0;
     std::string path;
     std::map<std::size_t, std::string> messages;
   };
-  std::size_t width_;  // values of a row: outcomes, then draws
+  std::size_t width_;  // values of a row: outcomes, then draws, then series
   std::vector<OutcomeColumn> columns_;
   std::size_t n_;
   std::vector<std::size_t> start_;
   std::size_t per_run_, q_;  // outcome values and draws of a row
+  std::vector<std::string> series_;  // declared series, steps_ values each
+  std::size_t steps_;
   std::vector<Part> parts_;
 };
 

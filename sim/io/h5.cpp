@@ -193,6 +193,17 @@ bool read_attr_int(hid_t obj, const std::string& name, std::int64_t& out) {
   return H5Aread(a.id(), H5T_NATIVE_INT64, &out) >= 0;
 }
 
+bool read_attr_double(hid_t obj, const std::string& name, double& out) {
+  if (H5Aexists(obj, name.c_str()) <= 0) return false;
+  Handle a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose);
+  if (!a.valid()) return false;
+  Handle space(H5Aget_space(a.id()), H5Sclose);
+  Handle ftype(H5Aget_type(a.id()), H5Tclose);
+  if (!space.valid() || H5Sget_simple_extent_npoints(space.id()) != 1) return false;
+  if (H5Tget_class(ftype.id()) != H5T_FLOAT) return false;
+  return H5Aread(a.id(), H5T_NATIVE_DOUBLE, &out) >= 0;
+}
+
 namespace {
 
 // the chunks of a dataset stored whole: one chunk of about a mebibyte or less along the first

@@ -70,6 +70,7 @@ void attr_int(hid_t obj, const std::string& name, std::int64_t value);
 void attr_strings(hid_t obj, const std::string& name, const std::vector<std::string>& values);
 std::string read_attr_string(hid_t obj, const std::string& name);  // "" when missing
 bool read_attr_int(hid_t obj, const std::string& name, std::int64_t& out);
+bool read_attr_double(hid_t obj, const std::string& name, double& out);  // false when missing or not a float
 
 // a float64 dataset; chunk empty = stored whole (chunks of about 1 MiB, contiguous when empty);
 // deflate 0 = none; fill = NaN. Every chunked dataset carries a Fletcher-32 checksum

@@ -4,6 +4,7 @@
 #include "core/parallel.hpp"
 #include "engine/step.hpp"
 #include "scenario/load.hpp"
+#include "io/batch_file.hpp"
 #include "io/h5.hpp"
 #include "experiment/record.hpp"
 #include "state/run_state.hpp"
@@ -662,4 +663,77 @@ TEST_CASE("categorical factors take words, set as written, in any design (issue 
   const ReplayPlan plan = plan_replay(ReplayRequest{out, 3, 1});
   CHECK_FALSE(plan.scenario.on(Mechanism::exchange));
   CHECK(plan.scenario.decisions == Decisions::expected);
+}
+
+TEST_CASE("declared series are kept per run and per point, resume and merge (issue 16)", "[batch]") {
+  TempDir dir;
+  const Experiment ex = load(dir, small_experiment("{kind: latin_hypercube, points: 4}", "series: [stability.DPRK, utility.RUS]\n"));
+  REQUIRE(ex.series.size() == 2);
+  CHECK(ex.series[0].actor == 1);
+  run(ex, dir.path("whole.h5"), 2);
+  // every run's series, and per point the mean and quantiles across its runs at every step
+  std::vector<double> runs, points, mean_utility;
+  {
+    h5::Handle f = h5::open_file_read(dir.path("whole.h5"));
+    runs = h5::read_doubles(h5::open_group(f.id(), "series/runs").id(), "utility.RUS");
+    points = h5::read_doubles(h5::open_group(f.id(), "series/points").id(), "utility.RUS");
+    mean_utility = h5::read_doubles(h5::open_group(f.id(), "runs").id(), "mean_utility");
+  }
+  const std::size_t T = 100, R = 5, K = kSeriesStats.size();
+  REQUIRE(runs.size() == 4 * R * T);
+  REQUIRE(points.size() == 4 * K * T);
+  for (std::size_t r = 0; r < 4 * R; ++r) {  // a run's mean utility is its series' mean over the steps
+    double sum = 0;
+    for (std::size_t t = 0; t < T; ++t) sum += runs[r * T + t];
+    CHECK(sum / T == Approx(mean_utility[r * 6 + 0]).epsilon(1e-12));
+  }
+  for (std::size_t p = 0; p < 4; ++p)
+    for (std::size_t t : {std::size_t{0}, std::size_t{57}, T - 1}) {
+      std::vector<double> xs;
+      for (std::size_t r = 0; r < R; ++r) xs.push_back(runs[(p * R + r) * T + t]);
+      double sum = 0;
+      for (double x : xs) sum += x;
+      std::sort(xs.begin(), xs.end());
+      CHECK(points[(p * K + 0) * T + t] == Approx(sum / R).epsilon(1e-14));
+      CHECK(points[(p * K + 3) * T + t] == xs[2]);                               // q50 of 5: the middle one
+      CHECK(points[(p * K + 1) * T + t] == Approx(xs[0] + 0.2 * (xs[1] - xs[0])));  // q05, type 7
+    }
+  // an interrupted batch and shards give the same series, bit for bit
+  const auto series_of = [](const std::string& path) {
+    h5::Handle f = h5::open_file_read(path);
+    std::vector<double> all;
+    for (const char* g : {"series/runs", "series/points"})
+      for (const char* v : {"stability.DPRK", "utility.RUS"}) {
+        const auto x = h5::read_doubles(h5::open_group(f.id(), g).id(), v);
+        all.insert(all.end(), x.begin(), x.end());
+      }
+    return all;
+  };
+  const auto expected = series_of(dir.path("whole.h5"));
+  BatchOptions opt;
+  opt.chunk_runs = 6;
+  std::atomic<bool> stop{false};
+  run(ex, dir.path("part.h5"), 2, opt, &stop, [&](const BatchStatus& s) { if (s.runs_done >= 6) stop = true; });
+  stop = false;
+  run(ex, dir.path("part.h5"), 1, opt, &stop);
+  CHECK(same_bits(series_of(dir.path("part.h5")), expected));
+  std::vector<std::string> parts;
+  for (std::size_t s = 0; s < 3; ++s) {
+    BatchOptions o;
+    o.shard = s;
+    o.shards = 3;
+    parts.push_back(dir.path("s" + std::to_string(s) + ".h5"));
+    run(ex, parts.back(), 1, o);
+  }
+  merge_shards(parts, dir.path("m.h5"), meta());
+  CHECK(same_bits(series_of(dir.path("m.h5")), expected));
+  CHECK(same_bits(data_of(dir.path("m.h5")), data_of(dir.path("whole.h5"))));
+
+  auto e = errors_of(dir, small_experiment("{kind: factorial}", "series: [stabilty.DPRK, stability.XX, stability.DPRK, stability.DPRK, influence.RUS]\n"));
+  CHECK_THAT(e, Catch::Contains("series: unknown series 'stabilty' (did you mean 'stability'?)"));
+  CHECK_THAT(e, Catch::Contains("'stability.XX': unknown actor 'XX'"));
+  CHECK_THAT(e, Catch::Contains("'stability.DPRK' is already a series"));
+  CHECK_THAT(e, Catch::Contains("unknown series 'influence'"));  // a dyad variable: not one actor's
+  auto e2 = errors_of(dir, "scenarios: " + status_quo() + "\ndesign: {kind: factorial}\nfactors:\n  - {path: time.steps_per_year, levels: [2, 4]}\nseries: [stability.DPRK]\n");
+  CHECK_THAT(e2, Catch::Contains("factors.0.path: 'time.steps_per_year' moves the time grid, which series keep fixed"));
 }

@@ -221,3 +221,40 @@ outcomes: [mean_utility.RUS]
     assert r.returncode == 0, r.stderr
     inputs = json.loads(r.stdout)["inputs"]
     assert {"policy", "decisions", "repression"} <= set(inputs)
+
+
+def test_declared_series_per_point(tmp_path):
+    ex = tmp_path / "s.yaml"
+    ex.write_text(f"""name: py_series
+scenarios: {REPO / 'scenarios' / 'status_quo.yaml'}
+runs_per_point: 7
+design: {{kind: latin_hypercube, points: 3}}
+factors:
+  - {{name: repression, path: actors.DPRK.stability.repression, range: [0.4, 0.9]}}
+series: [stability.DPRK]
+""")
+    out = tmp_path / "s.h5"
+    subprocess.run([BIN, "batch", ex, "-o", out, "-q"], check=True)
+    per_point, per_run = sr.series(out), sr.series(out, runs=True)
+    assert per_point["stability.DPRK"].dims == ("point", "stat", "time")
+    assert list(per_point.stat.values) == ["mean", "q05", "q25", "q50", "q75", "q95"]
+    assert per_point.time.values[0] == 2005.25 and per_point.time.values[-1] == 2030.0
+    runs = per_run["stability.DPRK"].values.reshape(3, 7, -1)
+    np.testing.assert_allclose(per_point["stability.DPRK"].sel(stat="mean").values, runs.mean(axis=1), rtol=1e-13)
+    for q, name in ((0.05, "q05"), (0.5, "q50"), (0.95, "q95")):  # type 7, numpy's default
+        np.testing.assert_allclose(per_point["stability.DPRK"].sel(stat=name).values, np.quantile(runs, q, axis=1), rtol=1e-13)
+    assert per_point["stability.DPRK"].attrs["long_name"].startswith("regime stability of DPRK")
+    with pytest.raises(sr.ResultsError, match="has no series"):
+        sr.series(_no_series_batch(tmp_path))
+
+
+def _no_series_batch(tmp_path):
+    ex = tmp_path / "n.yaml"
+    ex.write_text(f"""scenarios: {REPO / 'scenarios' / 'status_quo.yaml'}
+runs_per_point: 1
+design: {{kind: factorial}}
+factors: [{{path: parameters.leverage.value, levels: [5, 10]}}]
+""")
+    out = tmp_path / "n.h5"
+    subprocess.run([BIN, "batch", ex, "-o", out, "-q"], check=True)
+    return out

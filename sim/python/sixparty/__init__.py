@@ -274,8 +274,9 @@ class Results:
 
 class BatchResults:
     """A batch results file: ``design`` (factor values per point), ``runs`` (every run's
-    outcomes), ``points`` (statistics per point), ``failures``, ``sensitivity`` (after
-    ``sixparty sensitivity``), ``experiment`` (the experiment's text and settings)."""
+    outcomes), ``points`` (statistics per point), ``series`` (declared time series per point),
+    ``failures``, ``sensitivity`` (after ``sixparty sensitivity``), ``experiment`` (the
+    experiment's text and settings)."""
 
     def __init__(self, path: str, info: dict | None = None):
         self.path = path
@@ -288,7 +289,12 @@ class BatchResults:
     experiment = property(lambda self: results.experiment(self.path))
 
     def points(self, stat: str = "mean") -> pd.DataFrame:
+        """Per-point statistics of every outcome (``stat``: mean or sd)."""
         return results.points(self.path, stat)
+
+    def series(self, variables=None, runs: bool = False):
+        """The declared series: per point (point, stat, time), or every run's (``runs=True``)."""
+        return results.series(self.path, variables, runs)
 
     @property
     def sensitivity(self) -> pd.DataFrame:
