@@ -182,26 +182,29 @@ std::string read_attr_string(hid_t obj, const std::string& name) {
   return out;
 }
 
-bool read_attr_int(hid_t obj, const std::string& name, std::int64_t& out) {
-  if (H5Aexists(obj, name.c_str()) <= 0) return false;
+namespace {
+
+// a scalar attribute of the given type class, or an invalid handle
+Handle scalar_attribute(hid_t obj, const std::string& name, H5T_class_t cls) {
+  if (H5Aexists(obj, name.c_str()) <= 0) return {};
   Handle a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose);
-  if (!a.valid()) return false;
+  if (!a.valid()) return {};
   Handle space(H5Aget_space(a.id()), H5Sclose);
   Handle ftype(H5Aget_type(a.id()), H5Tclose);
-  if (!space.valid() || H5Sget_simple_extent_npoints(space.id()) != 1) return false;
-  if (H5Tget_class(ftype.id()) != H5T_INTEGER) return false;
-  return H5Aread(a.id(), H5T_NATIVE_INT64, &out) >= 0;
+  if (!space.valid() || !ftype.valid() || H5Sget_simple_extent_npoints(space.id()) != 1 || H5Tget_class(ftype.id()) != cls) return {};
+  return a;
+}
+
+}  // namespace
+
+bool read_attr_int(hid_t obj, const std::string& name, std::int64_t& out) {
+  const Handle a = scalar_attribute(obj, name, H5T_INTEGER);
+  return a.valid() && H5Aread(a.id(), H5T_NATIVE_INT64, &out) >= 0;
 }
 
 bool read_attr_double(hid_t obj, const std::string& name, double& out) {
-  if (H5Aexists(obj, name.c_str()) <= 0) return false;
-  Handle a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose);
-  if (!a.valid()) return false;
-  Handle space(H5Aget_space(a.id()), H5Sclose);
-  Handle ftype(H5Aget_type(a.id()), H5Tclose);
-  if (!space.valid() || H5Sget_simple_extent_npoints(space.id()) != 1) return false;
-  if (H5Tget_class(ftype.id()) != H5T_FLOAT) return false;
-  return H5Aread(a.id(), H5T_NATIVE_DOUBLE, &out) >= 0;
+  const Handle a = scalar_attribute(obj, name, H5T_FLOAT);
+  return a.valid() && H5Aread(a.id(), H5T_NATIVE_DOUBLE, &out) >= 0;
 }
 
 namespace {

@@ -96,6 +96,19 @@ BatchStatus run(const Experiment& ex, const std::string& out, int threads, Batch
   return st;
 }
 
+// the experiment run as `shards` shard files s0.h5, s1.h5, ... (one thread each)
+std::vector<std::string> shard_files(const Experiment& ex, TempDir& dir, std::size_t shards) {
+  std::vector<std::string> parts;
+  for (std::size_t s = 0; s < shards; ++s) {
+    BatchOptions o;
+    o.shard = s;
+    o.shards = shards;
+    parts.push_back(dir.path("s" + std::to_string(s) + ".h5"));
+    run(ex, parts.back(), 1, o);
+  }
+  return parts;
+}
+
 }  // namespace
 
 TEST_CASE("experiment files expand into design points", "[batch]") {
@@ -596,15 +609,7 @@ TEST_CASE("a batch with levers resumes, replays and merges like any other", "[ba
   CHECK(plan.scenario.params.aid.temperature == 0.5);
   CHECK(plan.scenario.params.leverage.value == ex.factor_value(20, 0));
   // shards merge, and the sensitivity indices are per scenario and policy
-  std::vector<std::string> parts;
-  for (std::size_t s = 0; s < 2; ++s) {
-    BatchOptions o;
-    o.shard = s;
-    o.shards = 2;
-    parts.push_back(dir.path("s" + std::to_string(s) + ".h5"));
-    run(ex, parts.back(), 1, o);
-  }
-  merge_shards(parts, dir.path("m.h5"), meta());
+  merge_shards(shard_files(ex, dir, 2), dir.path("m.h5"), meta());
   CHECK(same_bits(data_of(dir.path("m.h5")), expected));
   SensitivityRequest req;
   req.file = dir.path("m.h5");
@@ -717,15 +722,7 @@ TEST_CASE("declared series are kept per run and per point, resume and merge (iss
   stop = false;
   run(ex, dir.path("part.h5"), 1, opt, &stop);
   CHECK(same_bits(series_of(dir.path("part.h5")), expected));
-  std::vector<std::string> parts;
-  for (std::size_t s = 0; s < 3; ++s) {
-    BatchOptions o;
-    o.shard = s;
-    o.shards = 3;
-    parts.push_back(dir.path("s" + std::to_string(s) + ".h5"));
-    run(ex, parts.back(), 1, o);
-  }
-  merge_shards(parts, dir.path("m.h5"), meta());
+  merge_shards(shard_files(ex, dir, 3), dir.path("m.h5"), meta());
   CHECK(same_bits(series_of(dir.path("m.h5")), expected));
   CHECK(same_bits(data_of(dir.path("m.h5")), data_of(dir.path("whole.h5"))));
 

@@ -192,6 +192,20 @@ def test_compare_matches_the_program(tmp_path):
         sixparty.compare(SQ, f"{out}:collapse")
 
 
+def interrupt_once_started(ex, out):
+    """sixparty.batch stopped by Ctrl-C (a real SIGINT) once some of its runs are journaled."""
+    sent = []
+
+    def ctrl_c(s):
+        if not sent and 0 < s["runs_done"] < s["runs_total"]:
+            sent.append(s["runs_done"])
+            os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt):
+        sixparty.batch(ex, output=out, progress=ctrl_c)
+    assert sent
+
+
 def _experiment(d: Path, runs: int) -> Path:
     ex = d / "ex.yaml"
     ex.write_text(f"""name: py_levels
@@ -213,16 +227,8 @@ def test_batch_runs_resumes_and_matches_the_program(tmp_path):
     assert info["points"] == 9 and info["runs"] == 1800 and [f["name"] for f in info["factors"]] == ["leverage", "bias"]
     # Ctrl-C once some runs are journaled, then the same call again: it resumes from the journal
     out = tmp_path / "py.h5"
-    sent = []
-
-    def ctrl_c_once_started(s):
-        if not sent and 0 < s["runs_done"] < s["runs_total"]:
-            sent.append(s["runs_done"])
-            os.kill(os.getpid(), signal.SIGINT)
-
-    with pytest.raises(KeyboardInterrupt):
-        sixparty.batch(ex, output=out, progress=ctrl_c_once_started)
-    assert sent and not out.exists() and Path(f"{out}.journal").exists()
+    interrupt_once_started(ex, out)
+    assert not out.exists() and Path(f"{out}.journal").exists()
     res = sixparty.batch(ex, output=out, threads=1, progress=False)
     assert 0 < res.info["runs_resumed"] < 1800 and res.info["runs_done"] == 1800 and not Path(f"{out}.journal").exists()
     cli = tmp_path / "cli.h5"
@@ -316,15 +322,7 @@ outcomes: [collapsed.DPRK, mean_utility.RUS]
     info = sixparty.load_experiment(ex)
     assert info["points"] == 16 and info["runs"] == 3200
     out = tmp_path / "py.h5"
-    sent = []
-
-    def ctrl_c(s):
-        if not sent and 0 < s["runs_done"] < s["runs_total"]:
-            sent.append(s["runs_done"])
-            os.kill(os.getpid(), signal.SIGINT)
-
-    with pytest.raises(KeyboardInterrupt):
-        sixparty.batch(ex, output=out, progress=ctrl_c)
+    interrupt_once_started(ex, out)
     res = sixparty.batch(ex, output=out, progress=False)
     assert 0 < res.info["runs_resumed"] < 3200
     cli = tmp_path / "cli.h5"

@@ -27,6 +27,7 @@ file that cannot be read; ``OSError`` an output that cannot be written.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
 import numbers
 import os
@@ -337,6 +338,25 @@ def _output(output, force: bool) -> str:
     return out
 
 
+@contextlib.contextmanager
+def _destination(output, force: bool, name: str):
+    """(path, temporary): the output file asked for (checked), or a temporary one removed after."""
+    if output is not None:
+        yield _output(output, force), False
+        return
+    with tempfile.TemporaryDirectory(prefix="sixparty-") as tmp:
+        yield os.path.join(tmp, name), True
+
+
+def _run_into(scenarios, out: str, progress, **options) -> dict:
+    """The ensembles into `out` by the C++ core, with a progress bar per scenario."""
+    bar = _progress(progress)
+    try:
+        return _core.run(scenarios, out, progress=lambda r: bar.update(r["scenario"], r["done"], r["total"], r), **options)
+    finally:
+        bar.close()
+
+
 def _command(name: str, **kw) -> str:
     args = ", ".join(f"{k}={v!r}" for k, v in kw.items() if v is not None)
     return f"python: sixparty.{name}({args})"
@@ -361,30 +381,13 @@ def run(scenario, runs: int | None = None, seed: int | None = None, threads: int
     KeyboardInterrupt; an ``output`` file then holds every finished run, marked interrupted.
     """
     scs = _scenarios(scenario, set)
-    bar = _progress(progress)
     cmd = _command("run", scenario=[s.name for s in scs], runs=runs, seed=seed, record=record)
-    tmp = None
-    try:
-        if output is None:
-            tmp = tempfile.TemporaryDirectory(prefix="sixparty-")
-            out = os.path.join(tmp.name, "results.h5")
-        else:
-            out = _output(output, force)
-
-        def report(r):
-            bar.update(r["scenario"], r["done"], r["total"], r)
-
-        info = _core.run(scs, out, runs=runs or 0, seed=seed, threads=threads, record=record, check=check,
-                         command=cmd, progress=report)
-        bar.close()
+    with _destination(output, force, "results.h5") as (out, temporary):
+        info = _run_into(scs, out, progress, runs=runs or 0, seed=seed, threads=threads, record=record, check=check, command=cmd)
         res = Results(out, results.list_groups(out), info)
-        if tmp is not None:
+        if temporary:
             res._detach()
         return res
-    finally:
-        bar.close()
-        if tmp is not None:
-            tmp.cleanup()
 
 
 def _group_ref(x) -> tuple[str, str] | None:
@@ -427,25 +430,11 @@ def compare(a, b, runs: int | None = None, seed: int | None = None, threads: int
         return _comparison_frame(_core.compare(ra[0], ra[1], rb[0], rb[1], seed))
     sa, sb = _scenarios([a], set)[0], _scenarios([b], set)[0]
     shared = seed if seed is not None else sa.seed
-    tmp = None
-    try:
-        if output is None:
-            tmp = tempfile.TemporaryDirectory(prefix="sixparty-")
-            out = os.path.join(tmp.name, "comparison.h5")
-        else:
-            out = _output(output, force)
-        bar = _progress(progress)
-        try:
-            _core.run([sa, sb], out, runs=runs or 0, seed=shared, threads=threads, record="summary",
-                      command=_command("compare", a=sa.name, b=sb.name, runs=runs, seed=shared),
-                      progress=lambda r: bar.update(r["scenario"], r["done"], r["total"], r))
-        finally:
-            bar.close()
+    with _destination(output, force, "comparison.h5") as (out, temporary):
+        _run_into([sa, sb], out, progress, runs=runs or 0, seed=shared, threads=threads, record="summary",
+                  command=_command("compare", a=sa.name, b=sb.name, runs=runs, seed=shared))
         ga, gb = results.list_groups(out)
-        return _comparison_frame(_core.compare(out, ga, out, gb, shared, store=out if tmp is None else ""))
-    finally:
-        if tmp is not None:
-            tmp.cleanup()
+        return _comparison_frame(_core.compare(out, ga, out, gb, shared, store="" if temporary else out))
 
 
 def batch(experiment: str | os.PathLike, output: str | os.PathLike | None = None, threads: int = 0, fresh: bool = False,
