@@ -25,6 +25,17 @@ void compute_mediation_market(const Scenario& sc, RunState& s) {
   // products without temporaries: lazyProduct never allocates
   s.market.noalias() = s.willing.lazyProduct(s.demand);
   s.counterweight.noalias() = s.dependence.transpose().lazyProduct(w.rivalry);
+  // adversaries i and j share: k counts for each by its net hostility toward k, its rivalry with k
+  // beyond its standing friendship (an actor that seeks k's friendship does not balance against
+  // it); none between rivals
+  const auto hostility = [&](int a, int k) { return std::max(0.0, w.rivalry(a, k) - std::max(0.0, w.affinity_base(a, k))); };
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) {
+      double sum = 0;
+      for (int k = 0; i != j && k < n; ++k)
+        if (k != i && k != j) sum += hostility(i, k) * hostility(j, k);
+      s.shared_rivals(i, j) = (1.0 - w.rivalry(i, j)) * sum;
+    }
 }
 
 void plan_gestures(const Scenario& sc, RunState& s, const Rng& rng, int i) {
@@ -37,6 +48,8 @@ void plan_gestures(const Scenario& sc, RunState& s, const Rng& rng, int i) {
   const bool null_model = !sc.on(Mechanism::motives);
   const double balancing = sc.on(Mechanism::balancing) ? 1.0 : 0.0;
   const double lambda = sc.on(Mechanism::marginal_courtship) ? p.marginal_weight : 0.0;
+  const double soft = sc.on(Mechanism::soft_balancing) ? p.balancing_value : 0.0;
+  const bool commitments = sc.on(Mechanism::commitments);
   const double budget = w.spendable(i, d) * w.stock(i, d) * sc.dt;
   if (!(budget > 0)) return;
   const double D = diplomatic_scale(sc, w, i);
@@ -62,10 +75,15 @@ void plan_gestures(const Scenario& sc, RunState& s, const Rng& rng, int i) {
       share = 1.0 - lambda + lambda * d;
       swayed = 1.0 - lambda + lambda * (1.0 - s.influence(i, j)) * d;  // perceived influence moves only where actual influence does not reach
     }
+    // soft balancing: courting j, which shares i's adversaries, is worth what an alliance between
+    // them would do for i's security; an alliance either way already does it (hard balancing)
+    const double hard = commitments ? std::max(w.commitment(i, j), w.commitment(j, i)) : 0.0;
+    const double shared = soft > 0 ? soft * s.shared_rivals(i, j) * (1.0 - std::min(1.0, hard)) : 0.0;
     // the giver's standing attitude (baseline affinity), so that gestures do not feed on themselves
     const double benefit = 0.5 * (1.0 + w.affinity_base(i, j)) *
                            (w_status * p.prestige_gain / D + w_inf * p.visibility_gain * demand * swayed / D +
-                            balancing * w_sec * s.params.leverage.value * counterweight * share / D);
+                            balancing * w_sec * s.params.leverage.value * counterweight * share / D +
+                            w_sec * shared / D);
     const double ratio = null_model ? 0.0 : benefit / cost - 1.0;
     s.gesture_plan(i, j) = ratio;
     best = std::max(best, ratio);

@@ -36,6 +36,7 @@ std::string claim_text(const PatternResult& p) {
 // a mechanism's name, an event's name (shortened), or the events of a scheduled pattern
 std::string short_name(const Ablation& ab) {
   if (ab.mechanism) return mechanism_name(*ab.mechanism);
+  if (!ab.together.empty()) return mechanism_set_name(ab.together);
   if (ab.events.size() == 1) return "'" + (ab.events[0].size() > 28 ? ab.events[0].substr(0, 25) + "..." : ab.events[0]) + "'";
   return ab.key.substr(3);
 }
@@ -55,17 +56,35 @@ std::size_t AuditResult::problems() const {
 
 std::vector<Ablation> audit_ablations(const std::vector<Scenario>& scenarios) {
   std::vector<Ablation> out;
-  out.push_back({"baseline", "every mechanism on, every event", std::nullopt, {}});
+  out.push_back({"baseline", "every mechanism on, every event", std::nullopt, {}, {}});
   for (const auto& m : mechanism_catalogue())
     out.push_back({std::string("no_") + m.name,
                    m.id == Mechanism::motives ? std::string("null model (motives off: uniform choices)") : std::string("without ") + m.name,
-                   m.id, {}});
+                   m.id, {}, {}});
+  // mechanisms a test names together ("a+b"), one ablation per set
+  std::set<std::vector<Mechanism>> joint;
+  for (const auto& sc : scenarios) {
+    if (!sc.patterns) continue;
+    for (const auto& p : *sc.patterns) {
+      if (p.cls != PatternClass::test) continue;
+      for (const auto& f : p.fails_without) {
+        const std::vector<Mechanism> set = parse_mechanism_set(f.value);
+        if (set.size() < 2 || !joint.insert(set).second) continue;
+        std::string label = "without";
+        for (std::size_t k = 0; k < set.size(); ++k) {
+          label += k == 0 ? " " : k + 1 == set.size() ? " and " : ", ";
+          label += mechanism_name(set[k]);
+        }
+        out.push_back({"no_" + mechanism_set_name(set), label, std::nullopt, set, {}});
+      }
+    }
+  }
   std::vector<std::string> names;
   for (const auto& sc : scenarios)
     for (const auto& e : sc.events)
       if (!e.name.empty() && std::find(names.begin(), names.end(), e.name) == names.end()) names.push_back(e.name);
   for (std::size_t k = 0; k < names.size(); ++k)
-    out.push_back({"no_event_" + std::to_string(k + 1), "without '" + names[k] + "'", std::nullopt, {names[k]}});
+    out.push_back({"no_event_" + std::to_string(k + 1), "without '" + names[k] + "'", std::nullopt, {}, {names[k]}});
   std::set<std::vector<std::string>> sets;
   for (const auto& sc : scenarios) {
     if (!sc.patterns) continue;
@@ -78,7 +97,7 @@ std::vector<Ablation> audit_ablations(const std::vector<Scenario>& scenarios) {
       if (ev.size() < 2 || !sets.insert(ev).second) continue;
       std::string label = "without";
       for (std::size_t k = 0; k < ev.size(); ++k) label += (k ? ", '" : " '") + ev[k] + "'";
-      out.push_back({"no_events_" + p.id.value, label, std::nullopt, ev});
+      out.push_back({"no_events_" + p.id.value, label, std::nullopt, {}, ev});
     }
   }
   return out;
@@ -87,6 +106,7 @@ std::vector<Ablation> audit_ablations(const std::vector<Scenario>& scenarios) {
 Scenario ablate(const Scenario& sc, const Ablation& a) {
   Scenario out = sc;
   if (a.mechanism) out.mechanisms.set(*a.mechanism, false);
+  for (const Mechanism m : a.together) out.mechanisms.set(m, false);
   if (!a.events.empty())
     out.events.erase(std::remove_if(out.events.begin(), out.events.end(),
                                     [&](const Event& e) {
@@ -129,10 +149,14 @@ void judge(AuditRow& row, const std::vector<Ablation>& ablations) {
   const PatternResult& p = row.baseline;
   for (std::size_t a = 1; a < ablations.size(); ++a) {
     const Ablation& ab = ablations[a];
-    if (p.cls == "test" && ab.mechanism &&
-        std::find(p.fails_without.begin(), p.fails_without.end(), mechanism_name(*ab.mechanism)) != p.fails_without.end())
-      row.claimed.push_back(a);
-    if (p.cls == "scheduled" && !ab.mechanism && !ab.events.empty()) {
+    // a claim names one mechanism or a set removed together; the ablation must remove exactly that
+    if (p.cls == "test" && (ab.mechanism || !ab.together.empty())) {
+      const std::vector<Mechanism> removed = ab.mechanism ? std::vector<Mechanism>{*ab.mechanism} : ab.together;
+      if (std::any_of(p.fails_without.begin(), p.fails_without.end(),
+                      [&](const std::string& f) { return parse_mechanism_set(f) == removed; }))
+        row.claimed.push_back(a);
+    }
+    if (p.cls == "scheduled" && !ab.mechanism && ab.together.empty() && !ab.events.empty()) {
       std::vector<std::string> want = p.scheduled_by;
       std::sort(want.begin(), want.end());
       want.erase(std::unique(want.begin(), want.end()), want.end());

@@ -5,7 +5,8 @@
 //
 // A `test` pattern is verified when it passes with every mechanism on and fails (or cannot be
 // evaluated) without each mechanism it names in `fails_without`; a `scheduled` pattern, when it
-// fails without the events it names in `scheduled_by` (removed together). A claim the audit
+// fails without the events it names in `scheduled_by` (removed together). A `fails_without`
+// entry "a+b" names substitutes: mechanisms removed together, each of which alone may not matter. A claim the audit
 // refutes, or a pattern that fails with everything on, is a problem: `sixparty audit` then exits 4.
 //
 //   AuditOptions opt;  opt.runs = 100;
@@ -35,6 +36,7 @@ struct Ablation {
   std::string key;    // a name fit for a column: "baseline", "no_gestures", "no_event_3"
   std::string label;  // for people: "without gestures", "without 'E5 Russian disillusionment with the West'"
   std::optional<Mechanism> mechanism;
+  std::vector<Mechanism> together;  // mechanisms removed together ("a+b" in a test's fails_without)
   std::vector<std::string> events;  // removed by name (every event of that name)
 };
 

@@ -1,5 +1,7 @@
 #include "scenario/mechanisms.hpp"
 
+#include <algorithm>
+
 namespace sixparty {
 
 const std::array<MechanismInfo, kMechanismCount>& mechanism_catalogue() {
@@ -44,6 +46,9 @@ const std::array<MechanismInfo, kMechanismCount>& mechanism_catalogue() {
       {M::marginal_courtship, "marginal_courtship",
        "gestures are valued by what one more unit adds to the giver's share of the receiver's courtship: less as that share grows",
        "every unit of gestures is valued as if it were the first (no diminishing returns per receiver)", "7.4"},
+      {M::soft_balancing, "soft_balancing",
+       "an actor gains from courting the adversaries of its rivals, where no alliance between the two already does the balancing",
+       "gestures weigh no shared adversaries", "7.4"},
       {M::motives, "motives", "choices (aid, subsidies, gestures, sanctions) weigh benefits against costs",
        "the null model: every budget is split evenly between keeping it and each eligible partner, and every sanction is the motive-free background level",
        "7.2, 7.4, 7.6"},
@@ -58,5 +63,30 @@ const MechanismInfo* find_mechanism(const std::string& name) {
 }
 
 const char* mechanism_name(Mechanism m) { return mechanism_catalogue()[static_cast<std::size_t>(m)].name; }
+
+std::vector<Mechanism> parse_mechanism_set(const std::string& text) {
+  std::vector<Mechanism> out;
+  std::size_t begin = 0;
+  while (true) {
+    const std::size_t end = text.find('+', begin);
+    const MechanismInfo* m = find_mechanism(text.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
+    if (!m) return {};
+    out.push_back(m->id);
+    if (end == std::string::npos) break;
+    begin = end + 1;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::string mechanism_set_name(const std::vector<Mechanism>& set) {
+  std::string out;
+  for (const Mechanism m : set) {
+    if (!out.empty()) out += '+';
+    out += mechanism_name(m);
+  }
+  return out;
+}
 
 }  // namespace sixparty

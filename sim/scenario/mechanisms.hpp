@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace sixparty {
 
@@ -32,6 +33,7 @@ enum class Mechanism : int {
   relation_memory,      // baselines follow what actors do to each other; mutual sanctions breed rivalry
   broker_competition,   // brokers of one client compete for a buyer's demand (substitutes, shares by influence)
   marginal_courtship,   // gestures valued by what one more unit adds to the giver's share of the receiver's courtship
+  soft_balancing,       // gestures toward the adversaries of one's rivals where no alliance does the balancing
   motives,              // choices weigh motives; off: the null model (every choice uniform); last
   count_
 };
@@ -49,6 +51,13 @@ struct MechanismInfo {
 const std::array<MechanismInfo, kMechanismCount>& mechanism_catalogue();
 const MechanismInfo* find_mechanism(const std::string& name);
 const char* mechanism_name(Mechanism m);
+
+// a pattern's claim "fails without m" names one mechanism or several removed together, written
+// "a+b" (substitutes: the pattern survives either alone). The mechanisms in catalogue order,
+// without repeats; empty when a part is not a mechanism's name.
+std::vector<Mechanism> parse_mechanism_set(const std::string& text);
+// "a+b" in catalogue order
+std::string mechanism_set_name(const std::vector<Mechanism>& set);
 
 // every switch, on by default
 struct MechanismSwitches {

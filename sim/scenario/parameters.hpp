@@ -64,6 +64,7 @@ struct GestureParams {
   double prestige_gain;    // prestige per diplomatic unit spent on gestures (to each side)
   double prestige_decay;   // 1/yr
   double marginal_weight;  // weight of the marginal courtship share in the value of a gesture, [0, 1] (marginal_courtship)
+  double balancing_value;  // value of a unit of shared adversity in a gesture, per unit of security interest (soft_balancing)
 };
 
 struct BrokerageParams {

@@ -329,10 +329,22 @@ void check_pattern_class(Checker& c, const ScenarioSpec& s, const PatternSpec& p
   const bool test = p.klass.value == "test", scheduled = p.klass.value == "scheduled";
   std::vector<std::string> mechanisms;
   for (const auto& m : mechanism_catalogue()) mechanisms.push_back(m.name);
-  for (const auto& m : p.fails_without)
-    if (!find_mechanism(m.value))
-      c.diags.error(m.where, m.path, "unknown mechanism '" + m.value + "'" + did_you_mean(m.value, mechanisms) +
-                                         "; expected one of: " + join(mechanisms));
+  // one mechanism, or several removed together: "balancing+soft_balancing"
+  for (const auto& m : p.fails_without) {
+    std::size_t begin = 0;
+    while (true) {
+      const std::size_t end = m.value.find('+', begin);
+      const std::string part = m.value.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+      if (!find_mechanism(part)) {
+        c.diags.error(m.where, m.path, "unknown mechanism '" + part + "'" + did_you_mean(part, mechanisms) +
+                                           "; expected one of: " + join(mechanisms) +
+                                           " (or several joined by '+', removed together)");
+        break;
+      }
+      if (end == std::string::npos) break;
+      begin = end + 1;
+    }
+  }
   std::vector<std::string> events;
   for (const auto& e : s.events)
     if (e.name.given) events.push_back(e.name.value);

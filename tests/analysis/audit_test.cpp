@@ -101,6 +101,31 @@ TEST_CASE("audit: true claims are verified, a false one is a problem, and the ma
   CHECK(t.matrices[0].numbers.size() == 2 * bad.ablations.size());
 }
 
+TEST_CASE("audit: mechanisms a test joins by '+' are removed together, and the claim is judged on that ablation alone") {
+  TempDir dir;
+  // learning is what the pattern needs: removing it with war fails the pattern (verified)
+  const Scenario sc = compile_text(dir, audited_world(), {"patterns.0.fails_without=war+aid_learning"});
+  const auto ab = audit_ablations({sc});
+  REQUIRE(ab.size() == 1 + kMechanismCount + 1 + 2);
+  const Ablation& joint = ab[kMechanismCount + 1];
+  CHECK(joint.key == "no_aid_learning+war");  // catalogue order, whatever the order written
+  CHECK(joint.label == "without aid_learning and war");
+  CHECK(joint.together == std::vector<Mechanism>{Mechanism::aid_learning, Mechanism::war});
+  const Scenario both_off = ablate(sc, joint);
+  CHECK_FALSE(both_off.on(Mechanism::aid_learning));
+  CHECK_FALSE(both_off.on(Mechanism::war));
+  CHECK(both_off.on(Mechanism::gestures));
+  const AuditResult ok = audit(sc);
+  CHECK(ok.problems() == 0);
+  REQUIRE(ok.rows[0].claimed.size() == 1);  // the joint ablation only, not aid_learning or war alone
+  CHECK(ok.ablations[ok.rows[0].claimed[0]].key == "no_aid_learning+war");
+  CHECK(ok.rows[0].verified);
+  // two mechanisms the pattern does not need, even together: refuted
+  const AuditResult bad = audit(compile_text(dir, audited_world(), {"patterns.0.fails_without=[exchange+war, aid_learning]"}));
+  CHECK(bad.problems() == 1);
+  CHECK(bad.rows[0].problem == "passes without exchange and war");
+}
+
 TEST_CASE("audit: a declared known failure must keep failing") {
   TempDir dir;
   const std::string known = R"(  - id: K
@@ -127,6 +152,9 @@ TEST_CASE("pattern classes: a missing class, a test without fails_without, an un
                                                        Catch::Contains("expected target, input, scheduled, identity or test"));
   CHECK_THAT(errors({"patterns.0.fails_without=gesture"}),
              Catch::Contains("patterns[0].fails_without: unknown mechanism 'gesture' (did you mean 'gestures'?)"));
+  CHECK_THAT(errors({"patterns.0.fails_without=aid_learning+gesture"}),
+             Catch::Contains("patterns[0].fails_without: unknown mechanism 'gesture' (did you mean 'gestures'?)") &&
+                 Catch::Contains("(or several joined by '+', removed together)"));
   CHECK_THAT(errors({"patterns.1.scheduled_by=the shocks"}),
              Catch::Contains("patterns[1].scheduled_by: no event is named 'the shocks' (did you mean 'the shock'?)"));
   CHECK_THAT(errors({"patterns.1.class=test"}), Catch::Contains("patterns[1].fails_without: missing") &&

@@ -144,6 +144,75 @@ TEST_CASE("gestures: with marginal courtship a giver spreads its gestures instea
   }
 }
 
+namespace {
+// A's planned gestures to B at the first step of a four-world variant (expected decisions)
+double planned_gesture_A_to_B(TempDir& dir, const std::string& relations, const std::string& mechanisms = "") {
+  const Scenario sc = compile_text(dir, four_world(relations + "run: {decisions: expected}\n" + mechanisms));
+  const int A = sc.actor_index("A"), B = sc.actor_index("B");
+  RunState s(sc);
+  s.reset(sc, 0);
+  perceive(sc, s);
+  plan_gestures(sc, s, Rng(1), A);
+  return s.gesture_plan(A, B);
+}
+}  // namespace
+
+TEST_CASE("soft balancing: a rivalry with D makes A court B, D's adversary; without the mechanism it does not (issue 12, item 4)") {
+  TempDir dir;
+  const std::string off = "mechanisms: {soft_balancing: off}\n";
+  const double calm = planned_gesture_A_to_B(dir, "");
+  const double rival = planned_gesture_A_to_B(dir, "  A<->D: {rivalry: 0.8}\n");
+  const double calm_off = planned_gesture_A_to_B(dir, "", off);
+  const double rival_off = planned_gesture_A_to_B(dir, "  A<->D: {rivalry: 0.8}\n", off);
+  INFO("on: " << calm << " -> " << rival << "; off: " << calm_off << " -> " << rival_off);
+  // without a shared adversary the mechanism adds nothing
+  CHECK(calm == calm_off);
+  // on: the rivalry with B's adversary raises A's courting of B (by a factor, not a rounding)
+  CHECK(rival > 1.5 * calm);
+  // off: the same rivalry only makes D less willing to buy A's mediation, so it cannot raise it
+  CHECK(rival_off <= calm_off);
+  // the value scales with gesture.balancing_value: 0 is the mechanism switched off
+  CHECK(planned_gesture_A_to_B(dir, "  A<->D: {rivalry: 0.8}\n", "parameters: {gesture: {balancing_value: 0}}\n") == rival_off);
+}
+
+TEST_CASE("soft balancing needs no gestures where an alliance balances already, nor against a rival one seeks as a friend (issue 12, item 4)") {
+  TempDir dir;
+  const std::string off = "mechanisms: {soft_balancing: off}\n";
+  // an alliance either way between A and B (hard balancing): the term vanishes, exactly
+  for (const char* treaty : {"  A->B: {commitment: 1.0}\n", "  B->A: {commitment: 1.0}\n"}) {
+    const std::string rel = std::string("  A<->D: {rivalry: 0.8}\n") + treaty;
+    CHECK(planned_gesture_A_to_B(dir, rel) == planned_gesture_A_to_B(dir, rel, off));
+  }
+  // with commitments switched off the alliance no longer substitutes
+  const std::string treaty = "  A<->D: {rivalry: 0.8}\n  A->B: {commitment: 1.0}\n";
+  CHECK(planned_gesture_A_to_B(dir, treaty, "mechanisms: {commitments: off}\n") >
+        1.5 * planned_gesture_A_to_B(dir, treaty, "mechanisms: {commitments: off, soft_balancing: off}\n"));
+  // A seeks D's friendship as much as it competes with it (standing affinity >= rivalry): no balancing
+  const std::string friends = "  A<->D: {rivalry: 0.4, affinity: 0.5}\n";
+  CHECK(planned_gesture_A_to_B(dir, friends) == planned_gesture_A_to_B(dir, friends, off));
+  // partly: the net hostility (rivalry beyond friendship) counts
+  const double partly = planned_gesture_A_to_B(dir, "  A<->D: {rivalry: 0.8, affinity: 0.4}\n");
+  CHECK(partly > planned_gesture_A_to_B(dir, "  A<->D: {rivalry: 0.8, affinity: 0.4}\n", off));
+  CHECK(partly < planned_gesture_A_to_B(dir, "  A<->D: {rivalry: 0.8}\n"));
+}
+
+TEST_CASE("soft balancing: shared adversaries are a symmetric product of net hostilities, none between rivals (issue 12, item 4)") {
+  TempDir dir;
+  const Scenario sc = compile_text(dir, four_world("  A<->D: {rivalry: 0.8}\n  C<->D: {rivalry: 0.3, affinity: 0.1}\n  A<->C: {rivalry: 0.5}\n"));
+  const int A = sc.actor_index("A"), B = sc.actor_index("B"), C = sc.actor_index("C"), D = sc.actor_index("D");
+  RunState s(sc);
+  s.reset(sc, 0);
+  perceive(sc, s);
+  // B is hostile to D (rivalry 0.5, affinity -0.5: hostility 0.5); A's hostility to D is 0.8
+  CHECK(s.shared_rivals(A, B) == Approx(0.8 * 0.5));
+  CHECK(s.shared_rivals(B, A) == Approx(s.shared_rivals(A, B)));
+  // C: rivalry 0.3 beyond affinity 0.1 toward D gives 0.2; B's toward D 0.5
+  CHECK(s.shared_rivals(C, B) == Approx(0.2 * 0.5));
+  // A and C are rivals themselves (0.5): their shared hostility to D (0.8 x 0.2) counts half
+  CHECK(s.shared_rivals(A, C) == Approx(0.5 * 0.8 * 0.2));
+  CHECK(s.shared_rivals(A, A) == 0);
+}
+
 TEST_CASE("perceived influence exceeds actual influence when a relationship is visible (P5)") {
   TempDir dir;
   const RunState s = run_to_end(compile_text(dir, four_world()));

@@ -303,6 +303,7 @@ BAD_DOCUMENTS = [
     pytest.param(bad_full(patterns__0__class="evidence"), id="unknown pattern class"),
     pytest.param(bad_full(patterns__1__fails_without=None), id="test pattern without fails_without"),
     pytest.param(bad_full(patterns__1__fails_without=["gesture"]), id="unknown mechanism in fails_without"),
+    pytest.param(bad_full(patterns__1__fails_without=["balancing+gesture"]), id="unknown mechanism in a joint fails_without"),
     pytest.param(bad_full(patterns__0__fails_without=["war"]), id="fails_without on a target pattern"),
     pytest.param(bad_full(patterns__0__scheduled_by="an event"), id="scheduled_by on a target pattern"),
     pytest.param(bad_full(patterns__0__class="scheduled"), id="scheduled pattern without scheduled_by"),
@@ -472,4 +473,9 @@ def test_schema_mechanisms_are_those_of_sixparty(schema):
     assert names and "gestures" in names
     assert list(schema["properties"]["mechanisms"]["properties"]) == names
     fails = schema["properties"]["patterns"]["items"]["properties"]["fails_without"]["anyOf"]
-    assert fails[0]["enum"] == names and fails[1]["items"]["enum"] == names
+    assert fails[0]["enum"] == names and fails[1]["items"]["anyOf"][0]["enum"] == names
+    # substitutes removed together: "a+b" of names, and nothing else
+    joint = re.compile(fails[2]["pattern"])
+    assert fails[1]["items"]["anyOf"][1] == fails[2]
+    assert joint.match("balancing+soft_balancing") and joint.match(f"{names[0]}+{names[1]}+{names[2]}")
+    assert not joint.match("balancing") and not joint.match("balancing+") and not joint.match("balancing+gesture")

@@ -20,6 +20,23 @@ rc=$?
 sed -n '/patterns of/,$p' "$tmp/f.txt"
 if [ $rc -ne 0 ]; then echo "futures: exit $rc"; status=1; fi
 grep -qE "^  P7 +[a-z]+ +pass " "$tmp/f.txt" || { echo "futures: P7 was not met"; status=1; }
+# the essay's reading, as a direction test (issue 12): raising US-Russian rivalry from 0.2 to 0.8 in
+# the status quo raises Russia's gestures to the DPRK (paired runs, fixed inputs), through soft
+# balancing; without it the same change lowers them (the US then only buys less Russian mediation)
+for r in 0.2 0.8; do
+  printf 'extends: %s/scenarios/status_quo.yaml\nname: rus_usa_rivalry_%s\nrelations:\n  RUS<->USA: {rivalry: %s}\n' "$PWD" "$r" "$r" >"$tmp/rivalry_$r.yaml"
+done
+# prints "diff ci_low ci_high" of Russia's mean gestures to the DPRK (the quoted detail holds commas)
+rivalry_effect() {
+  "$bin" compare "$tmp/rivalry_0.2.yaml" "$tmp/rivalry_0.8.yaml" -n 100 --set 'uncertainty={}' "$@" --family gesture \
+    --actor RUS --format csv -o "$tmp/rivalry.h5" --force -q | grep '^gesture,mean_gesture_DPRK,RUS,' | sed 's/"[^"]*"//' | cut -d, -f8-10 | tr , ' '
+}
+read -r d lo hi <<<"$(rivalry_effect)"
+echo "US-Russian rivalry 0.2 -> 0.8, Russia's gestures to the DPRK: ${d:-?} [${lo:-?}, ${hi:-?}] units/yr"
+awk -v lo="${lo:-0}" 'BEGIN { exit !(lo > 0) }' || { echo "raising US-Russian rivalry did not raise Russia's gestures to the DPRK"; status=1; }
+read -r d lo hi <<<"$(rivalry_effect --set mechanisms.soft_balancing=off)"
+echo "  without soft balancing: ${d:-?} [${lo:-?}, ${hi:-?}]"
+awk -v hi="${hi:-0}" 'BEGIN { exit !(hi < 0) }' || { echo "without soft balancing the rivalry no longer lowers Russia's gestures: the test above cannot fail"; status=1; }
 # --require-patterns must fail when a pattern is not met: demand an impossible tolerance
 "$bin" run scenarios/historical_1980_2005.yaml -n 20 --require-patterns --record outcomes -o "$tmp/g.h5" \
   --set 'patterns.0.expect.max=0.2' >"$tmp/g.txt" 2>&1
