@@ -27,15 +27,12 @@ void compute_mediation_market(const Scenario& sc, RunState& s) {
   s.counterweight.noalias() = s.dependence.transpose().lazyProduct(w.rivalry);
   // adversaries i and j share: k counts for each by its net hostility toward k, its rivalry with k
   // beyond its standing friendship (an actor that seeks k's friendship does not balance against
-  // it); none between rivals
-  const auto hostility = [&](int a, int k) { return std::max(0.0, w.rivalry(a, k) - std::max(0.0, w.affinity_base(a, k))); };
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < n; ++j) {
-      double sum = 0;
-      for (int k = 0; i != j && k < n; ++k)
-        if (k != i && k != j) sum += hostility(i, k) * hostility(j, k);
-      s.shared_rivals(i, j) = (1.0 - w.rivalry(i, j)) * sum;
-    }
+  // it); none between rivals. hostility(i, i) = 0 (no rivalry with oneself), so the k = i and
+  // k = j terms of (H H^T)(i, j) vanish and the product is the sum over third actors
+  s.hostility = (w.rivalry - w.affinity_base.cwiseMax(0.0)).cwiseMax(0.0);
+  s.shared_rivals.noalias() = s.hostility.lazyProduct(s.hostility.transpose());
+  s.shared_rivals.array() *= 1.0 - w.rivalry.array();
+  s.shared_rivals.diagonal().setZero();
 }
 
 void plan_gestures(const Scenario& sc, RunState& s, const Rng& rng, int i) {
@@ -76,7 +73,10 @@ void plan_gestures(const Scenario& sc, RunState& s, const Rng& rng, int i) {
       swayed = 1.0 - lambda + lambda * (1.0 - s.influence(i, j)) * d;  // perceived influence moves only where actual influence does not reach
     }
     // soft balancing: courting j, which shares i's adversaries, is worth what an alliance between
-    // them would do for i's security; an alliance either way already does it (hard balancing)
+    // them would do for i's security; an alliance either way already does it (hard balancing).
+    // Its value is the pair's alignment, not i's share of j's attention, so the courtship
+    // derivative (share) does not weigh it: others courting j do not make j a worse partner
+    // against a shared adversary
     const double hard = commitments ? std::max(w.commitment(i, j), w.commitment(j, i)) : 0.0;
     const double shared = soft > 0 ? soft * s.shared_rivals(i, j) * (1.0 - std::min(1.0, hard)) : 0.0;
     // the giver's standing attitude (baseline affinity), so that gestures do not feed on themselves

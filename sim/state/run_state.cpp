@@ -22,6 +22,7 @@ RunState::RunState(const Scenario& sc) {
   willing.setZero(n, n);
   market.setZero(n, n);
   counterweight.setZero(n, n);
+  hostility.setZero(n, n);
   shared_rivals.setZero(n, n);
   scratch.setZero(n, n);
   trade.setZero(n, n);

@@ -50,7 +50,8 @@ struct RunState {
   Eigen::MatrixXd willing;       // (i, k): buyer k's willingness to deal with broker i
   Eigen::MatrixXd market;        // (i, j): sum_k willing(i,k) demand(k,j), what perceived influence over j is worth to i
   Eigen::MatrixXd counterweight; // (i, j): sum_q rivalry(q,j) dependence(q,i), a client's gain from courting j
-  Eigen::MatrixXd shared_rivals; // (i, j): (1 - rivalry(i,j)) sum_k rivalry(i,k) rivalry(j,k), adversaries i and j share
+  Eigen::MatrixXd hostility;     // (i, k): max(0, rivalry(i,k) - max(0, affinity_base(i,k))), i's net hostility toward k
+  Eigen::MatrixXd shared_rivals; // (i, j): (1 - rivalry(i,j)) sum_k hostility(i,k) hostility(j,k), adversaries i and j share
   Eigen::MatrixXd scratch;       // n x n workspace
 
   // per actor results of the step
