@@ -28,7 +28,12 @@ void compute_mediation_market(const Scenario& sc, RunState& s) {
   // adversaries i and j share: k counts for each by its net hostility toward k, its rivalry with k
   // beyond its standing friendship (an actor that seeks k's friendship does not balance against
   // it); none between rivals. hostility(i, i) = 0 (no rivalry with oneself), so the k = i and
-  // k = j terms of (H H^T)(i, j) vanish and the product is the sum over third actors
+  // k = j terms of (H H^T)(i, j) vanish and the product is the sum over third actors. Only
+  // soft balancing reads it: without it the n^3 product is skipped
+  if (!sc.on(Mechanism::soft_balancing) || !(s.params.gesture.balancing_value > 0)) {
+    s.shared_rivals.setZero();
+    return;
+  }
   s.hostility = (w.rivalry - w.affinity_base.cwiseMax(0.0)).cwiseMax(0.0);
   s.shared_rivals.noalias() = s.hostility.lazyProduct(s.hostility.transpose());
   s.shared_rivals.array() *= 1.0 - w.rivalry.array();
@@ -63,8 +68,8 @@ void plan_gestures(const Scenario& sc, RunState& s, const Rng& rng, int i) {
     const double counterweight = s.counterweight(i, j);
     // what one more unit of visibility adds to i's share of j's courtship (its derivative: 1 for
     // the first suitor of an uncourted receiver, less as i's share grows), weighted by lambda =
-    // gesture.marginal_weight against valuing every unit as the first (lambda = 0, the default,
-    // or marginal_courtship off: exactly the rule before)
+    // gesture.marginal_weight (1 by default) against valuing every unit as the first (lambda = 0
+    // or marginal_courtship off: the rule before issue 12)
     double share = 1.0, swayed = 1.0;
     if (lambda > 0) {
       const double courted = s.courted[j];

@@ -6,9 +6,14 @@
 //   B_ij = (1 + a0_ij)/2 [ w_i[status] g_p / D_i                              prestige of the giver
 //          + w_i[influence] g_v sum_k demand_kj willing_ik / D_i            perceived influence, worth
 //                                                                            what others would pay to mediate
-//          + w_i[security] v_lev sum_{p != i, j} rivalry_pj D_pi / D_i ]     a client's counterweight: looking
+//          + w_i[security] v_lev sum_{p != i, j} rivalry_pj D_pi / D_i       a client's counterweight: looking
 //                                                                            closer to a patron p's rival j
-//   (D_pi: i's dependence on p; v_lev: leverage.value)
+//          + w_i[security] v_sb shared_ij (1 - min(1, max(c_ij, c_ji))) / D_i ]   soft balancing: courting
+//                                                                            the adversary of one's rival,
+//                                                                            unless an alliance does it
+//   (D_pi: i's dependence on p; v_lev: leverage.value; v_sb: gesture.balancing_value; c: commitments)
+//   The influence and counterweight terms are weighted by the marginal courtship share (lambda =
+//   gesture.marginal_weight, 1 by default): what one more unit adds to i's share of j's courtship.
 // Cost per unit: (w_i[status] + c0) / D_i. Shares: softmax over {keep} and partners of B/C - 1.
 // (a0: the giver's baseline affinity, so that gestures do not feed on themselves)
 // Effects of g_ij per year: a_ji += g_a g_ij / D_j dt (the receiver warms);
@@ -26,6 +31,8 @@ namespace sixparty {
 //   willing(i, k) = (1 - rivalry_ik) (1 + a_ki) / 2                               (0 for i = k)
 //   market(i, j)  = sum_k willing(i, k) demand(k, j)       (k = i and k = j contribute nothing)
 //   counterweight(i, j) = sum_q rivalry(q, j) dependence(q, i)
+//   hostility(i, k) = max(0, rivalry_ik - max(0, a0_ik))           i's net hostility toward k
+//   shared_rivals(i, j) = (1 - rivalry_ij) sum_k hostility(i, k) hostility(j, k)   (soft_balancing only; else 0)
 void compute_mediation_market(const Scenario& sc, RunState& s);
 
 void plan_gestures(const Scenario& sc, RunState& s, const Rng& rng, int giver);

@@ -416,7 +416,7 @@ def audit(path) -> xr.Dataset:
     """The pattern audit stored by ``sixparty audit -o FILE`` (``audit/patterns``).
 
     Dimensions ``pattern`` ("scenario:id") and ``ablation`` (``baseline``, ``no_<mechanism>``,
-    ``no_event_<k>``, ``no_events_<pattern>``); variables ``passed`` (1, 0, NaN when the pattern
+    ``no_<a>+<b>`` for mechanisms a test removes together, ``no_event_<k>``, ``no_events_<pattern>``); variables ``passed`` (1, 0, NaN when the pattern
     cannot be evaluated), ``observed`` and ``claimed`` (1 where the pattern's class says it must
     fail) over both, and per pattern ``class``, ``claim``, ``verified`` and ``problem``. The
     attributes hold the runs, the seed and the count of independent tests.

@@ -114,7 +114,7 @@ int cmd_audit(const AuditArgs& a, const std::string& cmdline) {
 void add_audit_command(CLI::App& app, std::vector<Command>& out, const std::string& cmdline) {
   auto a = std::make_shared<AuditArgs>();
   auto* audit = app.add_subcommand(
-      "audit", "run scenarios under every mechanism switched off and every event removed; check what each pattern is evidence of");
+      "audit", "run scenarios under every mechanism switched off (and the sets a test joins by '+') and every event removed; check what each pattern is evidence of");
   audit->add_option("scenario", a->scenarios, "scenario YAML files (paired patterns need their baselines here too)")
       ->required()
       ->check(CLI::ExistingPath);

@@ -330,20 +330,35 @@ void check_pattern_class(Checker& c, const ScenarioSpec& s, const PatternSpec& p
   std::vector<std::string> mechanisms;
   for (const auto& m : mechanism_catalogue()) mechanisms.push_back(m.name);
   // one mechanism, or several removed together: "balancing+soft_balancing"
+  std::vector<std::vector<Mechanism>> claimed;
   for (const auto& m : p.fails_without) {
     std::size_t begin = 0;
-    while (true) {
+    std::vector<std::string> parts;
+    bool ok = true;
+    while (ok) {
       const std::size_t end = m.value.find('+', begin);
       const std::string part = m.value.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
-      if (!find_mechanism(part)) {
+      if (part.empty()) {
+        c.diags.error(m.where, m.path, "'+' must join two mechanism names in '" + m.value + "'; expected NAME or NAME+NAME");
+        ok = false;
+      } else if (!find_mechanism(part)) {
         c.diags.error(m.where, m.path, "unknown mechanism '" + part + "'" + did_you_mean(part, mechanisms) +
                                            "; expected one of: " + join(mechanisms) +
                                            " (or several joined by '+', removed together)");
-        break;
+        ok = false;
+      } else if (std::find(parts.begin(), parts.end(), part) != parts.end()) {
+        c.diags.error(m.where, m.path, "'" + part + "' is named twice in '" + m.value + "'; expected different mechanisms");
+        ok = false;
       }
+      parts.push_back(part);
       if (end == std::string::npos) break;
       begin = end + 1;
     }
+    if (!ok) continue;
+    const std::vector<Mechanism> set = parse_mechanism_set(m.value);
+    if (std::find(claimed.begin(), claimed.end(), set) != claimed.end())
+      c.diags.error(m.where, m.path, "'" + m.value + "' repeats a claim already made; expected each mechanism or set once");
+    claimed.push_back(set);
   }
   std::vector<std::string> events;
   for (const auto& e : s.events)

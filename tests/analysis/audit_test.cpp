@@ -155,6 +155,17 @@ TEST_CASE("pattern classes: a missing class, a test without fails_without, an un
   CHECK_THAT(errors({"patterns.0.fails_without=aid_learning+gesture"}),
              Catch::Contains("patterns[0].fails_without: unknown mechanism 'gesture' (did you mean 'gestures'?)") &&
                  Catch::Contains("(or several joined by '+', removed together)"));
+  for (const char* bad : {"aid_learning+", "+war", "aid_learning++war"})
+    CHECK_THAT(errors({std::string("patterns.0.fails_without=") + bad}),
+               Catch::Contains(std::string("patterns[0].fails_without: '+' must join two mechanism names in '") + bad + "'"));
+  CHECK_THAT(errors({"patterns.0.fails_without=war+war"}),
+             Catch::Contains("patterns[0].fails_without: 'war' is named twice in 'war+war'"));
+  CHECK_THAT(errors({"patterns.0.fails_without=[aid_learning+war, war+aid_learning]"}),
+             Catch::Contains("patterns[0].fails_without[1]: 'war+aid_learning' repeats a claim already made"));
+  // the set's name is in catalogue order, whatever the order written
+  CHECK(mechanism_set_name(parse_mechanism_set("war+aid_learning")) == "aid_learning+war");
+  CHECK(parse_mechanism_set("war+").empty());
+  CHECK(parse_mechanism_set("gesture").empty());
   CHECK_THAT(errors({"patterns.1.scheduled_by=the shocks"}),
              Catch::Contains("patterns[1].scheduled_by: no event is named 'the shocks' (did you mean 'the shock'?)"));
   CHECK_THAT(errors({"patterns.1.class=test"}), Catch::Contains("patterns[1].fails_without: missing") &&

@@ -478,4 +478,5 @@ def test_schema_mechanisms_are_those_of_sixparty(schema):
     joint = re.compile(fails[2]["pattern"])
     assert fails[1]["items"]["anyOf"][1] == fails[2]
     assert joint.match("balancing+soft_balancing") and joint.match(f"{names[0]}+{names[1]}+{names[2]}")
+    assert all(joint.match(f"{a}+{b}") for a in names for b in names)  # every name is in the alternation
     assert not joint.match("balancing") and not joint.match("balancing+") and not joint.match("balancing+gesture")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Validation: every pattern of the historical scenario comes out as declared over 200 runs (met,
 # or a declared known failure not met), the futures meet P7 (Russia worse off under collapse,
-# paired by run), and --require-patterns fails when a pattern is not as declared. Exit code 4
+# paired by run), raising US-Russian rivalry raises Russia's gestures to the DPRK (soft balancing,
+# and not without it), and --require-patterns fails when a pattern is not as declared. Exit code 4
 # from sixparty means a pattern was not as declared; the table says which.
 # usage: validate_patterns.sh SIXPARTY_BINARY SOURCE_DIR
 set -u
@@ -24,7 +25,7 @@ grep -qE "^  P7 +[a-z]+ +pass " "$tmp/f.txt" || { echo "futures: P7 was not met"
 # the status quo raises Russia's gestures to the DPRK (paired runs, fixed inputs), through soft
 # balancing; without it the same change lowers them (the US then only buys less Russian mediation)
 for r in 0.2 0.8; do
-  printf 'extends: %s/scenarios/status_quo.yaml\nname: rus_usa_rivalry_%s\nrelations:\n  RUS<->USA: {rivalry: %s}\n' "$PWD" "$r" "$r" >"$tmp/rivalry_$r.yaml"
+  printf 'extends: "%s/scenarios/status_quo.yaml"\nname: rus_usa_rivalry_%s\nrelations:\n  RUS<->USA: {rivalry: %s}\n' "$PWD" "$r" "$r" >"$tmp/rivalry_$r.yaml"
 done
 # prints "diff ci_low ci_high" of Russia's mean gestures to the DPRK (the quoted detail holds commas)
 rivalry_effect() {
@@ -33,10 +34,13 @@ rivalry_effect() {
 }
 read -r d lo hi <<<"$(rivalry_effect)"
 echo "US-Russian rivalry 0.2 -> 0.8, Russia's gestures to the DPRK: ${d:-?} [${lo:-?}, ${hi:-?}] units/yr"
-awk -v lo="${lo:-0}" 'BEGIN { exit !(lo > 0) }' || { echo "raising US-Russian rivalry did not raise Russia's gestures to the DPRK"; status=1; }
+# a number, and of the right sign (awk compares a non-number such as "nan" as text)
+is_positive() { awk -v x="$1" 'BEGIN { exit !(x ~ /^-?[0-9.]+([eE][-+]?[0-9]+)?$/ && x + 0 > 0) }'; }
+is_negative() { awk -v x="$1" 'BEGIN { exit !(x ~ /^-?[0-9.]+([eE][-+]?[0-9]+)?$/ && x + 0 < 0) }'; }
+is_positive "${lo:-}" || { echo "raising US-Russian rivalry did not raise Russia's gestures to the DPRK"; status=1; }
 read -r d lo hi <<<"$(rivalry_effect --set mechanisms.soft_balancing=off)"
 echo "  without soft balancing: ${d:-?} [${lo:-?}, ${hi:-?}]"
-awk -v hi="${hi:-0}" 'BEGIN { exit !(hi < 0) }' || { echo "without soft balancing the rivalry no longer lowers Russia's gestures: the test above cannot fail"; status=1; }
+is_negative "${hi:-}" || { echo "without soft balancing the rivalry no longer lowers Russia's gestures: the test above cannot fail"; status=1; }
 # --require-patterns must fail when a pattern is not met: demand an impossible tolerance
 "$bin" run scenarios/historical_1980_2005.yaml -n 20 --require-patterns --record outcomes -o "$tmp/g.h5" \
   --set 'patterns.0.expect.max=0.2' >"$tmp/g.txt" 2>&1
