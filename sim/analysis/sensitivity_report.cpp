@@ -48,10 +48,15 @@ SensitivityReport analyse_sensitivity(const SensitivityRequest& req) {
     const std::string var = dot == std::string::npos ? o : o.substr(0, dot);
     const std::string actor = dot == std::string::npos ? "" : o.substr(dot + 1);
     const auto& names = bt.mean_variables;
+    // an outcome the file itself names but does not hold means the file is damaged; either way
+    // the message names the file
+    const std::string where = req.outcomes.empty() ? req.file + ": is damaged: its outcome list names " : req.file + ": ";
     if (dot == std::string::npos || std::find(names.begin(), names.end(), var) == names.end())
-      throw BatchError("unknown outcome '" + o + "'" + did_you_mean(var, names) + "; expected VARIABLE.ACTOR, VARIABLE one of: " + join(names));
+      throw BatchError(where + "unknown outcome '" + o + "'" + did_you_mean(var, names) + "; expected VARIABLE.ACTOR, VARIABLE one of: " +
+                       (names.empty() ? std::string("(none recorded)") : join(names)));
     const auto a = std::find(actors.begin(), actors.end(), actor);
-    if (a == actors.end()) throw BatchError("'" + o + "': unknown actor '" + actor + "'" + did_you_mean(actor, actors) + "; expected one of: " + join(actors));
+    if (a == actors.end())
+      throw BatchError(where + "'" + o + "': unknown actor '" + actor + "'" + did_you_mean(actor, actors) + "; expected one of: " + join(actors));
     const std::size_t ai = static_cast<std::size_t>(a - actors.begin());
     const auto values = read_point_means(req.file, var, static_cast<std::size_t>(points), actors.size());
     for (std::size_t s = 0; s * static_cast<std::size_t>(rows) < static_cast<std::size_t>(points); ++s) {

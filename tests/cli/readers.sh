@@ -133,6 +133,8 @@ damage "$tmp/batch.h5" "$tmp/x.h5" "f['points/actor'][0] = b'XXXX'"
 refused "sensitivity: a renamed actor" "is damaged" -- "$bin" sensitivity "$tmp/x.h5" --no-store
 damage "$tmp/batch.h5" "$tmp/x.h5" "f['design/factor'][0] = b'renamed_factor'"
 refused "sensitivity: a renamed factor" "is damaged" -- "$bin" sensitivity "$tmp/x.h5" --no-store
+damage "$tmp/batch.h5" "$tmp/x.h5" "f['points/mean'].move('collapsed', 'kollapsed')"
+refused "sensitivity: an outcome the file names but does not hold" "x.h5: is damaged: its outcome list names unknown outcome 'collapsed.DPRK'" -- "$bin" sensitivity "$tmp/x.h5" --no-store
 damage "$tmp/batch.h5" "$tmp/x.h5" "m = f['points/mean/collapsed']; m[...] = np.where(np.arange(m.shape[0])[:, None] % 2 == 0, 1e300, -1e300)"
 refused "sensitivity: outcomes whose variance overflows" "overflow" -- "$bin" sensitivity "$tmp/x.h5" --no-store
 damage "$tmp/shard1.h5" "$tmp/x.h5" "del f['runs/status']"
