@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <utility>
 
 namespace sixparty {
 
@@ -34,21 +36,94 @@ void collapse_regime(const Scenario& sc, RunState& s, const Rng& rng, int j) {
   }
 }
 
+namespace {
+
+// the military stock of each side of war v (sides +1, -1), or 1 each where there is no military resource
+std::pair<double, double> side_strength(const Scenario& sc, const World& w, double v) {
+  double plus = 0, minus = 0;
+  for (int k = 0; k < sc.n(); ++k) {
+    if (w.war_id[k] != v) continue;
+    const double m = sc.military >= 0 ? w.stock(k, sc.military) : 1.0;
+    (w.war_side[k] > 0 ? plus : minus) += m;
+  }
+  return {plus, minus};
+}
+
+// the costs of every war this step (war_costs), and its end (war_termination)
+void wage_wars(const Scenario& sc, RunState& s, const Rng& rng) {
+  const auto& p = s.params.war;
+  World& w = s.world;
+  const int n = sc.n();
+  const double dt = sc.dt;
+  const bool costs = sc.on(Mechanism::war_costs);
+  const bool ending = sc.on(Mechanism::war_termination);
+  const double now = sc.year(s.step + 1);
+  for (int f = 0; f < n; ++f) {
+    const double v = f + 1.0;  // a war's id: 1 + its founder's index; the founder stays in it while it lasts
+    if (w.war_id[f] != v) continue;
+    const auto [plus, minus] = side_strength(sc, w, v);
+    double worst = 0;
+    for (int k = 0; k < n; ++k) {
+      if (w.war_id[k] != v) continue;
+      w.war_time[k] += dt;
+      if (costs) {
+        const double mine = w.war_side[k] > 0 ? plus : minus, theirs = w.war_side[k] > 0 ? minus : plus;
+        const double share = mine + theirs > 0 ? theirs / (mine + theirs) : 0.5;
+        const double lost = std::min(0.9, 2.0 * p.output_cost * share * dt);
+        w.output[k] *= 1.0 - lost;
+        w.war_loss[k] += lost;
+        if (sc.military >= 0) w.stock(k, sc.military) *= std::max(0.0, 1.0 - p.attrition * dt);
+      }
+      worst = std::max(worst, w.war_loss[k]);
+    }
+    if (!ending) continue;
+    const double parity = std::max(plus, minus) > 0 ? std::min(plus, minus) / std::max(plus, minus) : 1.0;
+    const double years = now - w.war_since[f];
+    const double hazard = p.end_hazard * (1.0 + p.cost_weight * worst + p.stalemate_weight * parity * years);
+    const double u = rng.uniform(s.run, static_cast<std::uint32_t>(s.step), static_cast<std::uint32_t>(f + 1), 0, Purpose::war);
+    if (!(u < 1.0 - std::exp(-hazard * dt))) continue;
+    // the war ends: former enemies keep a scar
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j) {
+        if (i == j || !enemies(w, i, j)) continue;
+        w.rivalry(i, j) = std::min(1.0, w.rivalry(i, j) + p.scar);  // (j, i) gets its own pass: rivalry stays symmetric
+        w.affinity_base(i, j) = std::max(-1.0, w.affinity_base(i, j) - p.scar);
+        w.affinity(i, j) = std::max(-1.0, w.affinity(i, j) - p.scar);
+      }
+    for (int k = 0; k < n; ++k) {
+      if (w.war_id[k] != v) continue;
+      w.war[k] = 0;
+      w.war_id[k] = 0;
+      w.war_side[k] = 0;
+      w.war_since[k] = std::numeric_limits<double>::quiet_NaN();
+      w.war_loss[k] = 0;
+      w.war_end_year[k] = now;
+    }
+  }
+}
+
+}  // namespace
+
 void update_war(const Scenario& sc, RunState& s, const Rng& rng) {
   const auto& p = s.params.war;
   World& w = s.world;
   const int n = sc.n();
+  if (w.war.maxCoeff() > 0) wage_wars(sc, s, rng);
   if (p.base_hazard <= 0 || !sc.on(Mechanism::war)) return;
   const double collapse_factor = sc.on(Mechanism::collapse_consequences) ? p.collapse_factor : 0.0;
   const bool commitments = sc.on(Mechanism::commitments);
+  // a pair can go to war unless both are already at war (an actor at war brings its war to the new one)
+  const double year = sc.year(s.step + 1);
+  const auto hazard = [&](int i, int j) {
+    if (w.rivalry(i, j) <= 0 || (w.war[i] > 0 && w.war[j] > 0)) return 0.0;
+    if (w.war_end_year[i] == year || w.war_end_year[j] == year) return 0.0;  // an armistice holds for its step
+    const double broken = (w.collapsed[i] > 0 || w.collapsed[j] > 0) ? collapse_factor : 0.0;
+    return p.base_hazard * w.rivalry(i, j) * (1.0 + p.escalation * std::max(w.sanction(i, j), w.sanction(j, i))) *
+           (1.0 + broken);
+  };
   double total = 0;
   for (int i = 0; i < n; ++i)
-    for (int j = i + 1; j < n; ++j) {
-      if (w.rivalry(i, j) <= 0 || (w.war[i] > 0 && w.war[j] > 0)) continue;
-      const double broken = (w.collapsed[i] > 0 || w.collapsed[j] > 0) ? collapse_factor : 0.0;
-      total += p.base_hazard * w.rivalry(i, j) * (1.0 + p.escalation * std::max(w.sanction(i, j), w.sanction(j, i))) *
-               (1.0 + broken);
-    }
+    for (int j = i + 1; j < n; ++j) total += hazard(i, j);
   if (!(total > 0)) return;
   const double u = rng.uniform(s.run, static_cast<std::uint32_t>(s.step), 0, 0, Purpose::war);
   if (u >= 1.0 - std::exp(-total * sc.dt)) return;
@@ -57,10 +132,9 @@ void update_war(const Scenario& sc, RunState& s, const Rng& rng) {
   int a = -1, b = -1;
   for (int i = 0; i < n && a < 0; ++i)
     for (int j = i + 1; j < n; ++j) {
-      if (w.rivalry(i, j) <= 0 || (w.war[i] > 0 && w.war[j] > 0)) continue;
-      const double broken = (w.collapsed[i] > 0 || w.collapsed[j] > 0) ? collapse_factor : 0.0;
-      pick -= p.base_hazard * w.rivalry(i, j) * (1.0 + p.escalation * std::max(w.sanction(i, j), w.sanction(j, i))) *
-              (1.0 + broken);
+      const double h = hazard(i, j);
+      if (!(h > 0)) continue;
+      pick -= h;
       if (pick <= 0) {
         a = i;
         b = j;
@@ -68,17 +142,29 @@ void update_war(const Scenario& sc, RunState& s, const Rng& rng) {
       }
     }
   if (a < 0) return;  // rounding left nothing to pick
-  const double year = sc.year(s.step + 1);
-  auto join = [&](int k) {
+  // the war: the one a or b already fights, else a new one founded by a
+  if (w.war[b] > 0) std::swap(a, b);
+  const double id = w.war[a] > 0 ? w.war_id[a] : a + 1.0;
+  const double side_a = w.war[a] > 0 ? w.war_side[a] : 1.0;
+  const double since = w.war[a] > 0 ? w.war_since[a] : year;
+  auto join = [&](int k, double side) {
     if (w.war[k] > 0) return;
     w.war[k] = 1;
-    w.war_year[k] = year;
+    w.war_ever[k] = 1;
+    w.war_count[k] += 1;
+    w.war_id[k] = id;
+    w.war_side[k] = side;
+    w.war_since[k] = since;
+    w.war_loss[k] = 0;
+    if (std::isnan(w.war_year[k])) w.war_year[k] = year;
     if (w.collapsed[k] == 0) w.stability[k] = std::max(0.0, w.stability[k] - p.stability_shock);
   };
-  join(a);
-  join(b);
-  for (int k = 0; commitments && k < n; ++k)
-    if (w.commitment(k, a) >= 0.5 || w.commitment(k, b) >= 0.5) join(k);
+  join(a, side_a);
+  join(b, -side_a);
+  for (int k = 0; commitments && k < n; ++k) {
+    if (w.commitment(k, a) >= 0.5) join(k, side_a);
+    else if (w.commitment(k, b) >= 0.5) join(k, -side_a);
+  }
 }
 
 void update_reform(const Scenario& sc, RunState& s) {

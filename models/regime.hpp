@@ -8,8 +8,14 @@
 // War: each step, for every pair i < j with rivalry > 0, hazard
 //   h_ij = base rivalry_ij (1 + escalation max(s_ij, s_ji)) (1 + collapse_factor [i or j collapsed])
 //   a war starts with probability 1 - exp(-sum h dt); the pair is drawn in proportion to h_ij;
-//   both sides and every actor with a commitment >= 0.5 to either side join; each loses
-//   stability_shock of stability. A war, once begun, lasts to the end of the run.
+//   both sides and every actor with a commitment >= 0.5 to either side join (an actor already at
+//   war brings its war: the other side joins it, opposite); each loses stability_shock of stability.
+// While a war lasts (war_costs): a member on side A loses 2 output_cost M_B/(M_A+M_B) of its output
+//   per year (output_cost against an equal opponent), attrition of its military stock per year, and
+//   its trade with the other side (trade.hpp). It ends (war_termination) with hazard
+//   end_hazard (1 + cost_weight L + stalemate_weight parity years), L the largest share of output a
+//   member has lost, parity = min(M_A, M_B)/max(M_A, M_B); then every pair of former enemies gains
+//   scar of rivalry and loses scar of affinity (baseline and current).
 // Reform: reform_i += drive_i (1 - reform_i) stability_i dt; it adds growth_bonus reform_i to
 //   growth, legitimacy_gain reform_i to legitimacy and openness reform_i to relative trade.
 #pragma once
@@ -22,7 +28,11 @@ namespace sixparty {
 
 // the regime of actor j falls now (consequences included); no effect if already fallen
 void collapse_regime(const Scenario& sc, RunState& s, const Rng& rng, int j);
-// war hazard for this step
+// i and j fight on opposite sides of one war now
+inline bool enemies(const World& w, int i, int j) {
+  return w.war_id[i] > 0 && w.war_id[i] == w.war_id[j] && w.war_side[i] != w.war_side[j];
+}
+// the costs, ends and starts of wars for this step
 void update_war(const Scenario& sc, RunState& s, const Rng& rng);
 // reform progress for this step
 void update_reform(const Scenario& sc, RunState& s);

@@ -1,5 +1,7 @@
 #include "models/trade.hpp"
 
+#include "models/regime.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -12,6 +14,7 @@ void trade_potential(const Scenario& sc, RunState& s) {
   const int n = sc.n();
   const bool consequences = sc.on(Mechanism::collapse_consequences);
   const double openness = sc.on(Mechanism::reform) ? s.params.reform.openness : 0.0;
+  const bool war_costs = sc.on(Mechanism::war_costs);
   for (int i = 0; i < n; ++i) {
     s.trade_potential(i, i) = 0;
     for (int j = i + 1; j < n; ++j) {
@@ -19,6 +22,10 @@ void trade_potential(const Scenario& sc, RunState& s) {
       const double mean_affinity = 0.5 * (w.affinity_base(i, j) + w.affinity_base(j, i));
       const double sanction = std::max(w.sanction(i, j), w.sanction(j, i));
       const double broken = (consequences && (w.collapsed[i] > 0 || w.collapsed[j] > 0)) ? st.collapse_trade_loss : 0.0;
+      if (war_costs && enemies(w, i, j)) {  // no trade across a front
+        s.trade_potential(i, j) = s.trade_potential(j, i) = 0;
+        continue;
+      }
       const double v = p.gravity_scale * std::sqrt(w.output[i] * w.output[j]) *
                        std::pow(w.distance(i, j), -p.distance_elasticity) *
                        std::exp(p.affinity_elasticity * mean_affinity) * (1.0 - sanction) *

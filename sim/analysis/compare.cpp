@@ -85,7 +85,8 @@ Comparison compare_outcomes(const OutcomeTable& A, const OutcomeTable& B, std::u
     specs.push_back({"indicator", "mean_indicator_" + d, d + ", mean over time"});
   }
   specs.push_back({"event", "collapsed", "probability of collapse"});
-  specs.push_back({"event", "war", "probability of war"});
+  specs.push_back({"event", "war_ever", "probability of war during the run"});
+  specs.push_back({"event", "war_years", "years at war"});
   specs.push_back({"refugees", "refugees", "million people received"});
   for (const auto& p : A.actors) specs.push_back({"trade_share", "final_trade_share_" + p, "share of trade with " + p + ", " + horizon});
   for (const auto& p : A.actors) specs.push_back({"influence", "final_influence_" + p, "actual influence over " + p});

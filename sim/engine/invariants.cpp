@@ -21,7 +21,7 @@ void check_invariants(const Scenario& sc, const RunState& s) {
     if (!(w.stability[i] >= 0 && w.stability[i] <= 1)) fail("stability", i, w.stability[i]);
     if (!std::isfinite(w.output[i]) || !(w.output[i] > 0)) fail("output", i, w.output[i]);
     if (!std::isfinite(s.utility[i])) fail("utility", i, s.utility[i]);
-    for (const auto* share : {&w.reform, &w.nuclear, &w.collapsed, &w.war})
+    for (const auto* share : {&w.reform, &w.nuclear, &w.collapsed, &w.war, &w.war_ever})
       if (!((*share)[i] >= 0 && (*share)[i] <= 1)) fail("a share or flag outside [0, 1]", i, (*share)[i]);
     if (!(w.prestige[i] >= 0) || !std::isfinite(w.prestige[i])) fail("prestige", i, w.prestige[i]);
     for (int j = 0; j < n; ++j) {

@@ -238,6 +238,8 @@ void set_actor_state(World& w, int i, const ActorSpec& a) {
   w.legitimacy[i] = a.legitimacy.given ? a.legitimacy.value : 0.5;
   w.collapse_year[i] = std::numeric_limits<double>::quiet_NaN();
   w.war_year[i] = std::numeric_limits<double>::quiet_NaN();
+  w.war_end_year[i] = std::numeric_limits<double>::quiet_NaN();
+  w.war_since[i] = std::numeric_limits<double>::quiet_NaN();
   w.population[i] = a.population.given ? a.population.value : 1.0;
   w.frontier[i] = a.frontier.given ? a.frontier.value : w.population[i];
   w.nuclear[i] = a.nuclear.given ? a.nuclear.value : 0.0;

@@ -34,6 +34,8 @@ enum class Mechanism : int {
   broker_competition,   // brokers of one client compete for a buyer's demand (substitutes, shares by influence)
   marginal_courtship,   // gestures valued by what one more unit adds to the giver's share of the receiver's courtship
   soft_balancing,       // gestures toward the adversaries of one's rivals where no alliance does the balancing
+  war_termination,      // wars end with a hazard raised by cost and stalemate, and leave enmity
+  war_costs,            // wars cost output, military stock and the trade between enemies
   motives,              // choices weigh motives; off: the null model (every choice uniform); last
   count_
 };

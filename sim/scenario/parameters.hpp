@@ -83,6 +83,12 @@ struct WarParams {
   double escalation;       // multiplier of the hazard per unit of the highest sanction between the pair
   double collapse_factor;  // multiplier of the hazard while either side has collapsed
   double stability_shock;  // stability lost by each belligerent when a war starts
+  double end_hazard;       // 1/yr: base hazard that a war ends (war_termination)
+  double cost_weight;      // termination hazard multiplier per unit share of output lost by the worst-hit member
+  double stalemate_weight; // 1/yr: termination hazard multiplier per year of war between evenly matched sides
+  double scar;             // rivalry gained and baseline affinity lost between former enemies when a war ends
+  double output_cost;      // 1/yr: share of output a belligerent loses per year against an equal opponent (war_costs)
+  double attrition;        // 1/yr: share of military stock a belligerent loses per year of war (war_costs)
 };
 
 struct RefugeeParams {

@@ -29,8 +29,16 @@ struct World {
   Eigen::VectorXd prestige;    // status earned by gestures and brokerage, diplomatic units
   Eigen::VectorXd reform;      // [0,1] progress of a gradual, China-style opening
   Eigen::VectorXd reform_drive;  // per year: how fast the leadership pursues reform (exogenous)
-  Eigen::VectorXd war;         // 0 or 1: at war (with any rival; regime.hpp)
-  Eigen::VectorXd war_year;    // year the war began, NaN if none
+  Eigen::VectorXd war;         // 0 or 1: at war now (regime.hpp)
+  Eigen::VectorXd war_year;    // year the actor's first war began, NaN if none
+  Eigen::VectorXd war_end_year;  // year the actor's last war ended, NaN if none has ended
+  Eigen::VectorXd war_ever;    // 0 or 1: has been at war since the start of the run
+  Eigen::VectorXd war_time;    // years spent at war since the start of the run
+  Eigen::VectorXd war_count;   // wars joined since the start of the run
+  Eigen::VectorXd war_id;      // 0 at peace; else 1 + the index of the actor whose war it joined first
+  Eigen::VectorXd war_side;    // 0 at peace; +1 or -1: which side of its war
+  Eigen::VectorXd war_since;   // year the actor's current war began (for every member), NaN at peace
+  Eigen::VectorXd war_loss;    // share of output lost in the current war so far (war_costs)
   // actors x resources (n x R)
   Eigen::MatrixXd stock;       // resource units
   Eigen::MatrixXd income;      // resource units per year
@@ -58,7 +66,8 @@ template <class W>
 auto world_vectors(W& w) {
   return std::array{&w.output, &w.growth, &w.need, &w.autonomy, &w.alignment, &w.stability, &w.repression,
                     &w.legitimacy, &w.collapsed, &w.collapse_year, &w.nuclear, &w.population, &w.frontier,
-                    &w.refugees, &w.prestige, &w.reform, &w.reform_drive, &w.war, &w.war_year};
+                    &w.refugees, &w.prestige, &w.reform, &w.reform_drive, &w.war, &w.war_year,
+                    &w.war_end_year, &w.war_ever, &w.war_time, &w.war_count, &w.war_id, &w.war_side, &w.war_since, &w.war_loss};
 }
 template <class W>
 auto world_matrices(W& w) {

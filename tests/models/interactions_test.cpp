@@ -466,13 +466,106 @@ TEST_CASE("war: rivalry and collapse raise its hazard; committed allies join") {
   TempDir dir;
   const Scenario hot = compile_text(dir, four_world("  A->D: {commitment: 1.0}\n"), {"parameters.war.base_hazard=2.0"});
   const RunState s = run_to_end(hot);
-  CHECK(s.world.war[1] == 1);
-  CHECK(s.world.war[3] == 1);
-  CHECK(s.world.war[0] == 1);  // A is committed to D
+  CHECK(s.world.war_ever[1] == 1);
+  CHECK(s.world.war_ever[3] == 1);
+  CHECK(s.world.war_ever[0] == 1);  // A is committed to D
   CHECK(s.world.war_year[1] >= 2000);
   CHECK(s.indicators(3, 0) < 1.0);  // security halved at war
   const Scenario calm = compile_text(dir, four_world(), {"parameters.war.base_hazard=0"});
   CHECK(run_to_end(calm).world.war.sum() == 0);
+}
+
+namespace {
+// steps a run of sc until `stop` says so or the run ends; returns whether it stopped early
+template <class Stop>
+bool step_until(const Scenario& sc, RunState& s, const Rng& rng, Stop stop) {
+  StepOptions opt;
+  opt.check_invariants = true;
+  while (s.step < sc.steps) {
+    step(sc, s, rng, opt);
+    if (stop(s)) return true;
+  }
+  return false;
+}
+}  // namespace
+
+TEST_CASE("war: a war costs output and military stock, stops trade across the front, ends, and leaves enmity (issue 13)") {
+  TempDir dir;
+  // B and D are the only rivals; a war between them is likely within the first year. Rivalry and
+  // baseline affinity move only by the war's scar (relation_memory off)
+  const Scenario sc = compile_text(dir, four_world(), {"parameters.war.base_hazard=2.0", "mechanisms.relation_memory=off"});
+  const Scenario free = compile_text(dir, four_world(), {"parameters.war.base_hazard=2.0", "mechanisms.relation_memory=off",
+                                                        "mechanisms.war_costs=off"});
+  const Rng rng(1);
+  int ended = 0, checked = 0;
+  for (std::uint32_t run = 0; run < 20; ++run) {
+    RunState s(sc), f(free);
+    s.reset(sc, run);
+    f.reset(free, run);
+    const auto at_war = [](const RunState& r) { return r.world.war[1] > 0; };
+    if (!step_until(sc, s, rng, at_war)) continue;
+    REQUIRE(step_until(free, f, rng, at_war));
+    REQUIRE(f.step == s.step);  // the same run until the war: the costs begin with it
+    CHECK(s.world.war[3] == 1);
+    CHECK(s.world.war_side[1] == -s.world.war_side[3]);
+    const double rivalry = s.world.rivalry(1, 3), base = s.world.affinity_base(1, 3);
+    // a year at war, or until it ends
+    const int start = s.step;
+    const auto a_year_or_peace = [&](const RunState& r) { return r.step >= start + 4 || r.world.war[1] == 0; };
+    step_until(sc, s, rng, a_year_or_peace);
+    step_until(free, f, rng, [&](const RunState& r) { return r.step >= s.step; });
+    ++checked;
+    CHECK(s.world.output[1] < f.world.output[1]);  // the war costs the weaker side output...
+    CHECK(s.world.stock(1, 1) < f.world.stock(1, 1));  // ... and military stock
+    CHECK(s.world.output[1] / f.world.output[1] < s.world.output[3] / f.world.output[3]);  // the weaker side loses more
+    if (s.world.war[1] > 0) {
+      CHECK(s.trade(1, 3) == 0);  // no trade across the front
+      CHECK(f.trade(1, 3) > 0);
+    }
+    // to its end: it ends within the run in most runs
+    if (s.world.war[1] > 0 && !step_until(sc, s, rng, [](const RunState& r) { return r.world.war[1] == 0; })) continue;
+    ++ended;
+    CHECK(s.world.war_end_year[1] == sc.year(s.step));
+    CHECK(s.world.war_end_year[3] == s.world.war_end_year[1]);
+    CHECK(s.world.war_id[1] == 0);
+    CHECK(s.world.rivalry(1, 3) == Approx(std::min(1.0, rivalry + s.params.war.scar)));
+    CHECK(s.world.rivalry(3, 1) == s.world.rivalry(1, 3));
+    CHECK(s.world.affinity_base(1, 3) == Approx(std::max(-1.0, base - s.params.war.scar)));
+  }
+  CHECK(checked >= 15);
+  CHECK(ended >= 10);
+}
+
+TEST_CASE("war: the more a war costs and the longer neither side wins, the sooner it ends (issue 13)") {
+  TempDir dir;
+  // one war per run at most (a low start hazard), from an early start
+  const std::vector<std::string> hot = {"parameters.war.base_hazard=0.5", "parameters.war.end_hazard=0.1"};
+  auto with = [&](std::vector<std::string> sets) {
+    sets.insert(sets.end(), hot.begin(), hot.end());
+    return compile_text(dir, four_world(), sets);
+  };
+  const Scenario base = with({});
+  const Scenario costly = with({"parameters.war.output_cost=0.5"});
+  const Scenario no_cost_weight = with({"parameters.war.cost_weight=0"});
+  const std::vector<std::string> equal = {"actors.B.resources.military.stock=200", "actors.B.resources.military.income=100"};
+  const Scenario lopsided_stalemate = with({"parameters.war.cost_weight=0"});
+  const Scenario even_stalemate = with({"parameters.war.cost_weight=0", equal[0], equal[1]});
+  // mean length of B's wars over the runs (years at war per war joined)
+  auto mean_length = [](const Scenario& sc) {
+    double years = 0, wars = 0;
+    for (std::uint32_t run = 0; run < 150; ++run) {
+      const RunState s = run_to_end(sc, run);
+      years += s.world.war_time[1];
+      wars += s.world.war_count[1];
+    }
+    REQUIRE(wars > 30);
+    return years / wars;
+  };
+  const double l_base = mean_length(base);
+  CHECK(mean_length(costly) < l_base);          // cost hastens the end
+  CHECK(mean_length(no_cost_weight) > l_base);  // ... through the cost term
+  // with cost out of the hazard: a war between equals (a stalemate) ends sooner than a lopsided one
+  CHECK(mean_length(even_stalemate) < mean_length(lopsided_stalemate));
 }
 
 TEST_CASE("reform: progress raises growth and trade") {

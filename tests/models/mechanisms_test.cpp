@@ -164,8 +164,10 @@ TEST_CASE("mechanisms: leverage off: no leverage, and Soviet aid to the DPRK fal
 }
 
 TEST_CASE("mechanisms: commitments off: the Soviet treaty no longer doubles the DPRK's leverage") {
-  const RunState on = run_until(load("historical_1980_2005"), 1988);
-  const RunState off = run_until(without("historical_1980_2005", "commitments"), 1988);
+  // without the war hazard: in this run a Soviet-US war of 1983 (which the US's allies join only
+  // with commitments on) would otherwise cost Moscow output and stocks differently in the two runs
+  const RunState on = run_until(load("historical_1980_2005", {"mechanisms.war=off"}), 1988);
+  const RunState off = run_until(load("historical_1980_2005", {"mechanisms.war=off", "mechanisms.commitments=off"}), 1988);
   CHECK(off.leverage(RUS, DPRK) < 0.75 * on.leverage(RUS, DPRK));
 }
 
@@ -195,6 +197,30 @@ TEST_CASE("mechanisms: war off: no war starts, even where one started with it on
   }
   CHECK(wars_on > 0);
   CHECK(wars_off == 0);
+}
+
+TEST_CASE("mechanisms: war_termination off: wars last to the end of the run; war_costs off: they cost no output (issue 13)") {
+  const Scenario on_sc = load("collapse"), lasting = without("collapse", "war_termination"),
+                 free = without("collapse", "war_costs");
+  int wars = 0, ended = 0, ended_off = 0, costlier = 0, paired = 0;
+  for (std::uint32_t r = 0; r < 60; ++r) {
+    const RunState on = run_to_end(on_sc, r), off = run_to_end(lasting, r), nf = run_to_end(free, r);
+    if (on.world.war_ever[USA] > 0) {
+      ++wars;
+      ended += std::isfinite(on.world.war_end_year[USA]);
+    }
+    if (off.world.war_ever[USA] > 0) ended_off += std::isfinite(off.world.war_end_year[USA]) || off.world.war[USA] == 0;
+    // the same war in both (same start): with its costs the US ends with less output
+    if (on.world.war_ever[USA] > 0 && on.world.war_year[USA] == nf.world.war_year[USA]) {
+      ++paired;
+      costlier += on.world.output[USA] < nf.world.output[USA];
+    }
+  }
+  CHECK(wars >= 5);
+  CHECK(ended > 0);
+  CHECK(ended_off == 0);
+  CHECK(paired >= 5);
+  CHECK(costlier == paired);
 }
 
 TEST_CASE("mechanisms: collapse_consequences off: a scheduled collapse sends no refugees and keeps trade") {
