@@ -62,11 +62,11 @@ fuzz() {  # NAME SECONDS CORPUS MAXLEN
   echo "$1: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$fuzzdir/$1.log"), no findings"
 }
 # budgets sized so that the whole command stays under 40 minutes on 2 cores (sim/README.md)
-fuzz fuzz_scenario 45 "$fuzzdir/scenarios" 20000
-fuzz fuzz_results 35 "$fuzzdir/results" 200000
-fuzz fuzz_experiment 30 "$fuzzdir/experiments" 8000
+fuzz fuzz_scenario 35 "$fuzzdir/scenarios" 20000
+fuzz fuzz_results 25 "$fuzzdir/results" 200000
+fuzz fuzz_experiment 20 "$fuzzdir/experiments" 8000
 for t in compare sensitivity replay merge; do
-  fuzz fuzz_$t 20 "$fuzzdir/$t" 400000
+  fuzz fuzz_$t 15 "$fuzzdir/$t" 400000
 done
 
 echo "== valgrind: a small paired ensemble"
