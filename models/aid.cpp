@@ -2,6 +2,7 @@
 
 #include "models/choice.hpp"
 #include "models/interests.hpp"
+#include "models/regime.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -24,8 +25,8 @@ void exchange(const Scenario& sc, RunState& s, int i, int j, int r, double x) {
   if (!(in_r > 0)) return;
   for (int q = 0; q < sc.n_resources(); ++q) {
     if (q == r) continue;
-    const double need = w.stock0(i, q) - w.stock(i, q);
-    const double spare = w.stock(j, q) - w.stock0(j, q);
+    const double need = need_reference(sc, s, i, q) - w.stock(i, q);
+    const double spare = w.stock(j, q) - need_reference(sc, s, j, q);
     if (!(need > 0) || !(spare > 0)) continue;
     const double y = std::min({x * w.income(j, q) / in_r, need, spare});
     if (!(y > 0)) continue;
@@ -35,7 +36,90 @@ void exchange(const Scenario& sc, RunState& s, int i, int j, int r, double x) {
   }
 }
 
+// how open seller j is to buyer i: arms go to friends, net of rivalry (j's affinity toward i
+// beyond their rivalry), and not across sanctions
+double openness(const World& w, int i, int j) {
+  return (1.0 - std::max(w.sanction(i, j), w.sanction(j, i))) * std::clamp(w.affinity(j, i) - w.rivalry(i, j), 0.0, 1.0);
+}
+
 }  // namespace
+
+double need_reference(const Scenario& sc, const RunState& s, int i, int q) {
+  const World& w = s.world;
+  const bool at_war = w.war[i] > 0 || w.war_abroad[i] > 0;
+  // the stock its income sustains (income / depreciation: the reference stock where the scenario
+  // balances them), so a lasting cut of income lowers the need instead of creating one
+  const double depreciation = s.params.resources.depreciation;
+  const double sustained = depreciation > 0 ? w.income(i, q) / depreciation : w.stock0(i, q);
+  return sustained * (q == sc.military && at_war ? 1.0 + s.params.war.military_need : 1.0);
+}
+
+void procure(const Scenario& sc, RunState& s) {
+  const auto& p = s.params.procurement;
+  World& w = s.world;
+  const int n = sc.n();
+  const int e = sc.economic;
+  if (!sc.on(Mechanism::procurement) || e < 0) return;
+  const double share = std::min(1.0, p.rate * sc.dt);
+  for (int q = 0; q < sc.n_resources(); ++q) {
+    if (q == e || sc.resource_kinds[q] == ResourceKind::diplomatic) continue;  // what can be bought and shipped
+    // in actor order: a buyer's purchases draw down the sellers' spare stock before the next buyer's
+    for (int i = 0; i < n; ++i) {
+      if (w.collapsed[i] > 0) continue;
+      const double target = need_reference(sc, s, i, q);
+      const double need = target - w.stock(i, q);
+      if (!(need > p.threshold * target)) continue;  // a small shortfall is made good by its own income
+      // the buyer's own rate of exchange between the two (a year's income for a year's income),
+      // raised by the urgency of its need
+      const double in_q = w.income(i, q) > 0 ? w.income(i, q) : w.stock0(i, q);
+      if (!(in_q > 0) || !(w.income(i, e) > 0)) continue;
+      const double base_price = w.income(i, e) / in_q * (1.0 + need / target);
+      double weight_total = 0;
+      for (int j = 0; j < n; ++j) {
+        s.scratch(i, j) = 0;
+        if (j == i || w.collapsed[j] > 0 || enemies(w, i, j)) continue;
+        // a seller keeps what it needs less the share it will part with at peace
+        const double spare = w.stock(j, q) - (1.0 - p.sellable) * need_reference(sc, s, j, q);
+        const double open = openness(w, i, j);
+        if (!(spare > 0) || !(open > 0)) continue;
+        const double price = base_price * (1.0 + p.distance_cost * w.distance(i, j)) / open;
+        // larger and cheaper offers draw more of the demand
+        s.scratch(i, j) = spare * share / price;
+        weight_total += s.scratch(i, j);
+      }
+      if (!(weight_total > 0)) continue;
+      const double demand = need * share;
+      // what each seller ships, and what it costs the buyer
+      double cost = 0;
+      for (int j = 0; j < n; ++j) {
+        const double wgt = s.scratch(i, j);
+        if (!(wgt > 0)) continue;
+        const double spare = w.stock(j, q) - (1.0 - p.sellable) * need_reference(sc, s, j, q);
+        const double open = openness(w, i, j);
+        const double price = base_price * (1.0 + p.distance_cost * w.distance(i, j)) / open;
+        const double y = std::min(demand * wgt / weight_total, spare * share);
+        s.scratch(i, j) = y;
+        cost += y * price;
+      }
+      // the buyer pays with what it has: at most its spendable economic budget of the step
+      const double affordable = w.stock(i, e) * std::min(1.0, w.spendable(i, e) * sc.dt);
+      const double scale = cost > affordable ? (cost > 0 ? affordable / cost : 0.0) : 1.0;
+      for (int j = 0; j < n; ++j) {
+        const double y = s.scratch(i, j) * scale;
+        s.scratch(i, j) = 0;
+        if (!(y > 0)) continue;
+        const double open = openness(w, i, j);
+        const double pay = y * base_price * (1.0 + p.distance_cost * w.distance(i, j)) / open;
+        w.stock(j, q) -= y;
+        w.stock(i, q) += y;
+        w.stock(i, e) -= pay;
+        w.stock(j, e) += pay;
+        s.sold(j, i) += y / sc.dt;
+        s.paid(i, j) += pay / sc.dt;
+      }
+    }
+  }
+}
 
 void plan_aid(const Scenario& sc, RunState& s, const Rng& rng, int i) {
   const auto& p = s.params.aid;
@@ -90,6 +174,8 @@ void transfer_aid(const Scenario& sc, RunState& s) {
   const int n = sc.n();
   const double dt = sc.dt;
   s.exchange.setZero();
+  s.sold.setZero();
+  s.paid.setZero();
   for (int r = 0; r < sc.n_resources(); ++r) {
     auto& flow = s.aid[r];
     const auto& plan = s.aid_plan[r];

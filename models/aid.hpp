@@ -35,6 +35,12 @@ namespace sixparty {
 // only); the shares become amounts as run.decisions says (choice.hpp)
 void plan_aid(const Scenario& sc, RunState& s, const Rng& rng, int donor);
 // move the planned amounts between budgets; split economic aid into direct aid and subsidies
+// the stock of resource q actor i needs: its reference stock, and for the military resource
+// (1 + war.military_need) times it while i is at war in the region or abroad
+double need_reference(const Scenario& sc, const RunState& s, int i, int q);
+// needs-driven purchases (procurement): a buyer short of a transferable resource buys it from
+// partners with stock to spare beyond what they keep, paying in its economic budget (7.2)
+void procure(const Scenario& sc, RunState& s);
 void transfer_aid(const Scenario& sc, RunState& s);
 // goodwill from aid and learning from what it bought (after trade is settled)
 void learn_from_aid(const Scenario& sc, RunState& s, const Rng& rng);

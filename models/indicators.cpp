@@ -112,6 +112,7 @@ void score_indicators(const Scenario& sc, RunState& s) {
   s.aid_sum += s.subsidy_flow;
   s.gesture_sum += s.gesture;
   s.exchange_sum += s.exchange;
+  s.sold_sum += s.sold;
 }
 
 }  // namespace sixparty

@@ -109,6 +109,10 @@ void update_war(const Scenario& sc, RunState& s, const Rng& rng) {
   World& w = s.world;
   const int n = sc.n();
   if (w.war.maxCoeff() > 0) wage_wars(sc, s, rng);
+  // a war outside the region (an event's, no opponent modelled) consumes materiel too
+  if (sc.on(Mechanism::war_costs) && sc.military >= 0)
+    for (int k = 0; k < n; ++k)
+      if (w.war_abroad[k] > 0 && w.war[k] == 0) w.stock(k, sc.military) *= std::max(0.0, 1.0 - p.attrition * sc.dt);
   if (p.base_hazard <= 0 || !sc.on(Mechanism::war)) return;
   const double collapse_factor = sc.on(Mechanism::collapse_consequences) ? p.collapse_factor : 0.0;
   const bool commitments = sc.on(Mechanism::commitments);

@@ -25,6 +25,7 @@ double& target_ref(World& w, const EventTarget& t, int i, int j) {
     case TargetVar::population: return w.population[i];
     case TargetVar::frontier: return w.frontier[i];
     case TargetVar::reform_drive: return w.reform_drive[i];
+    case TargetVar::war_abroad: return w.war_abroad[i];
     case TargetVar::border: return w.border(i, j);
     case TargetVar::collapse: return w.collapsed[i];
     case TargetVar::stock: return w.stock(i, t.r);

@@ -48,6 +48,7 @@ void decide(const Scenario& sc, RunState& s, const Rng& rng, const StepOptions& 
 
 void interact(const Scenario& sc, RunState& s, const Rng& rng) {
   transfer_aid(sc, s);           // aid and subsidies leave the donors' budgets
+  procure(sc, s);                // purchases for a need, paid in economic resources
   settle_trade(sc, s, rng);      // volumes, propped up by subsidies
   learn_from_aid(sc, s, rng);    // goodwill and learning from what aid bought
   apply_gestures(sc, s);         // symbolic gestures: affinity, visibility, prestige

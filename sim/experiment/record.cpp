@@ -65,6 +65,12 @@ const std::vector<VariableInfo>& step_variables() {
        [](const Scenario& sc, const RunState& s, int i, int j) { return econ_aid(sc, s, i, j); }},
       {"exchange", "resources actor returns to partner in exchange for its aid", "resource units/yr", Shape::dyad,
        [](const Scenario&, const RunState& s, int i, int j) { return s.exchange(i, j); }},
+      {"sold", "resources actor sells to partner for the partner's need, summed over resource kinds", "resource units/yr", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.sold(i, j); }},
+      {"paid", "economic resources actor pays partner for what it bought", "resource units/yr", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.paid(i, j); }},
+      {"war_abroad", "at war outside the region (0 or 1, set by events)", "1", Shape::actor,
+       [](const Scenario&, const RunState& s, int i, int) { return s.world.war_abroad[i]; }},
       {"subsidy_flow", "trade subsidy from actor to partner", "US$ bn/yr", Shape::dyad,
        [](const Scenario&, const RunState& s, int i, int j) { return s.subsidy_flow(i, j); }},
       {"affinity", "affinity of actor toward partner", "1", Shape::dyad,
@@ -137,6 +143,9 @@ const std::vector<VariableInfo>& outcome_variables() {
       {"mean_exchange", "resources actor returns to partner in exchange for its aid, summed over resource kinds, averaged over the run's steps",
        "resource units/yr", Shape::dyad,
        [](const Scenario&, const RunState& s, int i, int j) { return s.step > 0 ? s.exchange_sum(i, j) / s.step : 0.0; }},
+      {"mean_sold", "resources actor sells to partner for the partner's need, summed over resource kinds, averaged over the run's steps",
+       "resource units/yr", Shape::dyad,
+       [](const Scenario&, const RunState& s, int i, int j) { return s.step > 0 ? s.sold_sum(i, j) / s.step : 0.0; }},
       {"final_trade_share", "partner's share of the actor's trade at the end of the run", "1", Shape::dyad,
        [](const Scenario&, const RunState& s, int i, int j) {
          const double total = s.trade.row(i).sum();

@@ -79,7 +79,7 @@ std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::s
     return std::nullopt;
   };
   const std::string forms =
-      "expected actors.ID.(output|growth|need|autonomy|alignment|nuclear|population|frontier|reform_drive), "
+      "expected actors.ID.(output|growth|need|autonomy|alignment|nuclear|population|frontier|reform_drive|war_abroad), "
       "actors.ID.stability.(value|repression|legitimacy), actors.ID.resources.RES.(stock|income|spendable) or "
       "relations.A->B.(affinity|rivalry|commitment|subsidy|sanction|aid_return|border)";
   if (p.size() < 3) return fail("too short; " + forms);
@@ -92,7 +92,7 @@ std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::s
           {"output", TargetVar::output}, {"growth", TargetVar::growth}, {"need", TargetVar::need},
           {"autonomy", TargetVar::autonomy}, {"alignment", TargetVar::alignment}, {"nuclear", TargetVar::nuclear},
           {"population", TargetVar::population}, {"frontier", TargetVar::frontier},
-          {"reform_drive", TargetVar::reform_drive}};
+          {"reform_drive", TargetVar::reform_drive}, {"war_abroad", TargetVar::war_abroad}};
       for (const auto& [n, v] : vars)
         if (p[2] == n) {
           t.var = v;
@@ -100,7 +100,7 @@ std::optional<EventTarget> resolve_target(const ScenarioSpec& spec, const std::s
         }
       return fail("'" + p[2] + "' is not a variable an event can change" +
                   did_you_mean(p[2], {"output", "growth", "need", "autonomy", "alignment", "nuclear", "population",
-                                      "frontier", "reform_drive", "stability", "resources"}) + "; " + forms);
+                                      "frontier", "reform_drive", "war_abroad", "stability", "resources"}) + "; " + forms);
     }
     if (p.size() == 4 && p[2] == "stability") {
       if (p[3] == "value") t.var = TargetVar::stability;

@@ -36,6 +36,7 @@ enum class Mechanism : int {
   soft_balancing,       // gestures toward the adversaries of one's rivals where no alliance does the balancing
   war_termination,      // wars end with a hazard raised by cost and stalemate, and leave enmity
   war_costs,            // wars cost output, military stock and the trade between enemies
+  procurement,          // an actor short of a resource buys it from partners with stock to spare
   motives,              // choices weigh motives; off: the null model (every choice uniform); last
   count_
 };

@@ -89,6 +89,14 @@ struct WarParams {
   double scar;             // rivalry gained and baseline affinity lost between former enemies when a war ends
   double output_cost;      // 1/yr: share of output a belligerent loses per year against an equal opponent (war_costs)
   double attrition;        // 1/yr: share of military stock a belligerent loses per year of war (war_costs)
+  double military_need;    // extra military need per unit of reference stock while at war, in or outside the region
+};
+
+struct ProcurementParams {
+  double rate;           // 1/yr: share of a need a buyer seeks, and of its spare stock a seller offers, per year
+  double threshold;      // shortfall, as a share of its need, below which an actor buys nothing
+  double sellable;       // share of its own need an actor at peace will part with for a price
+  double distance_cost;  // price premium per thousand km between buyer and seller
 };
 
 struct RefugeeParams {
@@ -117,6 +125,7 @@ struct Parameters {
   BrokerageParams brokerage;
   PressureParams pressure;
   WarParams war;
+  ProcurementParams procurement;
   RefugeeParams refugees;
   ReformParams reform;
   DecisionParams decision;

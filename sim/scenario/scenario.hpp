@@ -27,7 +27,7 @@ enum class Indicator { security, economy, status, regional_stability, regime_sur
 // what a scheduled change acts on
 enum class TargetVar {
   output, growth, need, autonomy, alignment, stability, repression, legitimacy,
-  nuclear, population, frontier, reform_drive,
+  nuclear, population, frontier, reform_drive, war_abroad,
   stock, income, spendable,
   affinity, rivalry, commitment, subsidy, sanction, aid_return, border,
   collapse,  // the regime falls (an event's `collapse:` list)

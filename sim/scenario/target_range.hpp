@@ -21,6 +21,7 @@ inline std::pair<double, double> target_range(TargetVar v) {
     case TargetVar::population:
     case TargetVar::frontier: return {1e-9, 1e5};
     case TargetVar::reform_drive: return {0, 10};
+    case TargetVar::war_abroad: return {0, 1};
     default: return {0, 1};
   }
 }

@@ -39,6 +39,7 @@ struct World {
   Eigen::VectorXd war_side;    // 0 at peace; +1 or -1: which side of its war
   Eigen::VectorXd war_since;   // year the actor's current war began (for every member), NaN at peace
   Eigen::VectorXd war_loss;    // share of output lost in the current war so far (war_costs)
+  Eigen::VectorXd war_abroad;  // 0 or 1: at war outside the region (set by events; no opponent modelled)
   // actors x resources (n x R)
   Eigen::MatrixXd stock;       // resource units
   Eigen::MatrixXd income;      // resource units per year
@@ -67,7 +68,8 @@ auto world_vectors(W& w) {
   return std::array{&w.output, &w.growth, &w.need, &w.autonomy, &w.alignment, &w.stability, &w.repression,
                     &w.legitimacy, &w.collapsed, &w.collapse_year, &w.nuclear, &w.population, &w.frontier,
                     &w.refugees, &w.prestige, &w.reform, &w.reform_drive, &w.war, &w.war_year,
-                    &w.war_end_year, &w.war_ever, &w.war_time, &w.war_count, &w.war_id, &w.war_side, &w.war_since, &w.war_loss};
+                    &w.war_end_year, &w.war_ever, &w.war_time, &w.war_count, &w.war_id, &w.war_side, &w.war_since, &w.war_loss,
+                    &w.war_abroad};
 }
 template <class W>
 auto world_matrices(W& w) {

@@ -11,6 +11,8 @@ RunState::RunState(const Scenario& sc) {
   event_factor.resize(sc.events.size());
   trade_potential.setZero(n, n);
   exchange.setZero(n, n);
+  sold.setZero(n, n);
+  paid.setZero(n, n);
   gesture.setZero(n, n);
   gesture_plan.setZero(n, n);
   leverage.setZero(n, n);
@@ -43,6 +45,7 @@ RunState::RunState(const Scenario& sc) {
   aid_sum.setZero(n, n);
   gesture_sum.setZero(n, n);
   exchange_sum.setZero(n, n);
+  sold_sum.setZero(n, n);
   min_stability.setOnes(n);
 }
 
@@ -63,6 +66,8 @@ void RunState::reset(const Scenario& sc, std::uint32_t run_index) {
   step = 0;
   trade_potential.setZero();
   exchange.setZero();
+  sold.setZero();
+  paid.setZero();
   gesture.setZero();
   gesture_plan.setZero();
   leverage.setZero();
@@ -88,6 +93,7 @@ void RunState::reset(const Scenario& sc, std::uint32_t run_index) {
   aid_sum.setZero();
   gesture_sum.setZero();
   exchange_sum.setZero();
+  sold_sum.setZero();
   min_stability = world.stability;
 }
 

@@ -32,6 +32,8 @@ struct RunState {
   std::vector<Eigen::MatrixXd> aid_plan;  // per resource, n x n amounts planned this step, resource units
   Eigen::MatrixXd budget;            // n x R spendable budget of the step, resource units (decide stage)
   Eigen::MatrixXd exchange;          // n x n i -> j resources returned in exchange for aid, resource units/yr
+  Eigen::MatrixXd sold;              // n x n i -> j resources i sold to j for j's need (procurement), resource units/yr
+  Eigen::MatrixXd paid;              // n x n i -> j economic resources i paid j for what it bought, units/yr
   Eigen::MatrixXd gesture;           // n x n i -> j symbolic gestures, diplomatic units/yr
   Eigen::MatrixXd gesture_plan;      // n x n gestures planned this step, diplomatic units
   Eigen::MatrixXd brokerage;         // n x n concessions broker i earned from buyer k, diplomatic units/yr
@@ -66,6 +68,7 @@ struct RunState {
   Eigen::MatrixXd aid_sum;        // n x n sum of economic aid and subsidies given, i -> j, over steps
   Eigen::MatrixXd gesture_sum;    // n x n sum of gestures given, i -> j, over steps
   Eigen::MatrixXd exchange_sum;   // n x n sum of resources returned for aid, i -> j, over steps
+  Eigen::MatrixXd sold_sum;       // n x n sum of resources sold for a need, i -> j, over steps
   Eigen::VectorXd min_stability;  // lowest stability seen
 
   explicit RunState(const Scenario& sc);

@@ -568,6 +568,66 @@ TEST_CASE("war: the more a war costs and the longer neither side wins, the soone
   CHECK(mean_length(even_stalemate) < mean_length(lopsided_stalemate));
 }
 
+TEST_CASE("procurement: an actor at war abroad buys arms from partners with stock to spare and pays with its economic budget; at peace it does not (issue 13)") {
+  TempDir dir;
+  // A goes to war outside the region in 2002 (no opponent modelled); nobody fights in the region
+  const std::string abroad = "  - {at: 2002, name: war abroad, set: {actors.A.war_abroad: 1}}\n";
+  const std::vector<std::string> calm = {"parameters.war.base_hazard=0"};
+  // sellers arm friends: D is warm toward A, C is not
+  const std::string friends = "  A<->D: {affinity: 0.4}\n";
+  const Scenario war = compile_text(dir, four_world(friends, abroad), calm);
+  const Scenario peace = compile_text(dir, four_world(friends), calm);
+  auto no_procurement = calm;
+  no_procurement.push_back("mechanisms.procurement=off");
+  const Scenario off = compile_text(dir, four_world(friends, abroad), no_procurement);
+  const RunState w = run_to_end(war), p = run_to_end(peace), o = run_to_end(off);
+  CHECK(w.world.war_abroad[0] == 1);
+  CHECK(w.world.war[0] == 0);  // not a war in the region
+  // it buys from friends with stock to spare: D most (the largest stock), B little, C (not warm
+  // toward A) nothing
+  CHECK(w.sold_sum(3, 0) > 0);
+  CHECK(w.sold_sum(3, 0) > w.sold_sum(1, 0));
+  CHECK(w.sold_sum(2, 0) == 0);
+  // ... with its economic budget: its military stock is higher and its economic stock lower than
+  // in the same war without purchases
+  CHECK(w.world.stock(0, 1) > o.world.stock(0, 1));
+  CHECK(w.world.stock(0, 0) < o.world.stock(0, 0));
+  CHECK(o.sold_sum.sum() == 0);
+  // at peace nobody is short by more than the threshold: nothing is bought
+  CHECK(p.sold_sum.col(0).sum() == 0);
+}
+
+TEST_CASE("procurement: conserved; a buyer without an economic budget buys nothing; sanctions and rivalry close a seller (issue 13)") {
+  TempDir dir;
+  const Scenario sc = compile_text(dir, four_world("  A<->D: {affinity: 0.4}\n  A<->C: {affinity: 0.4}\n"), {"parameters.war.base_hazard=0"});
+  RunState s(sc);
+  s.reset(sc, 0);
+  const Rng rng(1);
+  apply_events(sc, s, rng);
+  perceive(sc, s);
+  s.world.war_abroad[0] = 1;  // A needs twice its forces
+  s.sold.setZero();
+  s.paid.setZero();
+  const double military = s.world.stock.col(1).sum(), economic = s.world.stock.col(0).sum();
+  RunState closed = s, broke = s;
+  procure(sc, s);
+  CHECK(s.sold(3, 0) > 0);
+  CHECK(s.sold(2, 0) > 0);
+  CHECK(s.world.stock.col(1).sum() == Approx(military).epsilon(1e-12));
+  CHECK(s.world.stock.col(0).sum() == Approx(economic).epsilon(1e-12));
+  CHECK(s.paid.row(0).sum() > 0);
+  // D sanctions A fully and C becomes A's rival: neither sells
+  closed.world.sanction(3, 0) = 1;
+  closed.world.rivalry(0, 2) = closed.world.rivalry(2, 0) = 1;
+  procure(sc, closed);
+  CHECK(closed.sold(3, 0) == 0);
+  CHECK(closed.sold(2, 0) == 0);
+  // no economic budget: nothing bought
+  broke.world.stock(0, 0) = 0;
+  procure(sc, broke);
+  CHECK(broke.sold.col(0).sum() == 0);
+}
+
 TEST_CASE("reform: progress raises growth and trade") {
   TempDir dir;
   const Scenario reform = compile_text(dir, four_world(), {"actors.B.reform_drive=0.3"});
