@@ -36,6 +36,34 @@ void exchange(const Scenario& sc, RunState& s, int i, int j, int r, double x) {
   }
 }
 
+// what a unit of resource q is worth to actor i: the interest a year of its income serves (its
+// economy for the economic resource, its security for the military, its status for the
+// diplomatic), plus the floor, per unit of that year's income: the unit in which aid costs are counted
+double unit_value(const Scenario& sc, const RunState& s, int i, int q) {
+  const Indicator served = q == sc.economic ? Indicator::economy
+                           : sc.resource_kinds[q] == ResourceKind::diplomatic ? Indicator::status
+                                                                               : Indicator::security;
+  return (interest(sc, s, i, served) + kCostFloor) / std::max(1e-9, s.world.income(i, q));
+}
+
+// what j can give back per unit of resource r that i gives it (exchange): for every other resource
+// i needs and j has to spare, the exchange's rate (a year of income for a year of income), capped by
+// what is there for this step's budget, valued at what q is worth to i
+double give_back(const Scenario& sc, const RunState& s, int i, int j, int r, double budget) {
+  const World& w = s.world;
+  if (!(w.income(i, r) > 0) || !(budget > 0)) return 0.0;
+  double value = 0;
+  for (int q = 0; q < sc.n_resources(); ++q) {
+    if (q == r) continue;
+    const double need = need_reference(sc, s, i, q) - w.stock(i, q);
+    const double spare = w.stock(j, q) - need_reference(sc, s, j, q);
+    if (!(need > 0) || !(spare > 0)) continue;
+    const double per_unit = std::min(w.income(j, q) / w.income(i, r), std::min(need, spare) / budget);
+    value += per_unit * unit_value(sc, s, i, q);
+  }
+  return value;
+}
+
 // how open seller j is to buyer i: arms go to friends, net of rivalry (j's affinity toward i
 // beyond their rivalry), and not across sanctions
 double openness(const World& w, int i, int j) {
@@ -126,6 +154,7 @@ void plan_aid(const Scenario& sc, RunState& s, const Rng& rng, int i) {
   const World& w = s.world;
   const int n = sc.n();
   const bool null_model = !sc.on(Mechanism::motives);
+  const bool exchange_on = sc.on(Mechanism::exchange);
   for (int r = 0; r < sc.n_resources(); ++r) {
     auto& plan = s.aid_plan[r];
     for (int j = 0; j < n; ++j) plan(i, j) = 0;
@@ -149,10 +178,12 @@ void plan_aid(const Scenario& sc, RunState& s, const Rng& rng, int i) {
       const double friendliness = 0.5 * (1.0 + w.affinity(i, j));
       // influence comes through economic dependence (US$ bn); other resources count at their own scale
       const double reach = r == sc.economic ? scale + s.inflow[j] : scale;
+      // what j can give back in exchange (the exchange mechanism returns it), issue 13
+      const double back = exchange_on ? give_back(sc, s, i, j, r, budget) : 0.0;
       const double benefit = friendliness * (p.influence_value * w_inf * w.expected_return(i, j) / reach +
                                              p.stability_value * w_stab * (1.0 - w.stability[j]) / scale) +
                              s.params.leverage.value * w_sec * s.leverage(i, j) / scale -
-                             w_sec * w.rivalry(i, j) / scale;
+                             w_sec * w.rivalry(i, j) / scale + back;
       // the null model: every option (keeping included) has the same ratio
       const double ratio = null_model ? 0.0 : benefit / cost - 1.0;
       plan(i, j) = ratio;  // ratio for now, share below

@@ -8,6 +8,8 @@
 //   B_ij = (1 + a_ij)/2 [v_inf w_i[influence] e_ij / R_jr + v_stab w_i[regional_stability] (1 - stab_j) / S_jr]
 //          - w_i[security] rivalry_ij / S_jr
 //          + v_lev w_i[security] L_ij / S_jr                    a client's leverage (leverage.hpp)
+//          + sum_q min(income_jq / income_ir, min(need_iq, spare_jq) / b_ir) (w_i[q's interest] + c0) / income_iq
+//                                                               what j can give back (exchange on)
 // (friends are worth more than strangers; strengthening a rival costs security)
 // Cost per unit: C_i = (w_i[economy or security] + c0) / income_ir: giving away a year's income of
 // the resource costs its interest weight; c0 = 0.05 so a donor that does not value its economy

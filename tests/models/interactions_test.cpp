@@ -628,6 +628,31 @@ TEST_CASE("procurement: conserved; a buyer without an economic budget buys nothi
   CHECK(broke.sold.col(0).sum() == 0);
 }
 
+TEST_CASE("aid counts what the recipient can give back: a donor short of arms gives more to a partner with arms to spare (issue 13)") {
+  TempDir dir;
+  const std::string friends = "  A<->D: {affinity: 0.4}\n";
+  const Scenario sc = compile_text(dir, four_world(friends), {"parameters.war.base_hazard=0", "run.decisions=expected"});
+  const Scenario no_exchange = compile_text(dir, four_world(friends), {"parameters.war.base_hazard=0", "run.decisions=expected",
+                                                                      "mechanisms.exchange=off"});
+  const Rng rng(1);
+  // A's economic aid to B, at peace or at war abroad (needing twice its forces), where B has
+  // twice the military stock it needs
+  auto aid_to_b = [&](const Scenario& s_, bool at_war, double b_military) {
+    RunState s(s_);
+    s.reset(s_, 0);
+    apply_events(s_, s, rng);
+    s.world.war_abroad[0] = at_war ? 1 : 0;
+    s.world.stock(1, 1) = b_military * need_reference(s_, s, 1, 1);
+    perceive(s_, s);
+    plan_aid(s_, s, rng, 0);
+    return s.aid_plan[0](0, 1);
+  };
+  const double peace = aid_to_b(sc, false, 2.0), war = aid_to_b(sc, true, 2.0), war_nothing = aid_to_b(sc, true, 1.0);
+  CHECK(war > 1.05 * peace);               // at war, B's spare arms make it worth more aid
+  CHECK(war_nothing == Approx(peace));     // ... but only if B has arms to spare
+  CHECK(aid_to_b(no_exchange, true, 2.0) == Approx(aid_to_b(no_exchange, false, 2.0)));  // nothing to give back without exchange
+}
+
 TEST_CASE("reform: progress raises growth and trade") {
   TempDir dir;
   const Scenario reform = compile_text(dir, four_world(), {"actors.B.reform_drive=0.3"});
