@@ -54,7 +54,7 @@ double give_back(const Scenario& sc, const RunState& s, int i, int j, int r, dou
   if (!(w.income(i, r) > 0) || !(budget > 0)) return 0.0;
   double value = 0;
   for (int q = 0; q < sc.n_resources(); ++q) {
-    if (q == r) continue;
+    if (q == r || !(w.income(i, q) > 0)) continue;  // valued per year of the donor's income of q
     const double need = need_reference(sc, s, i, q) - w.stock(i, q);
     const double spare = w.stock(j, q) - need_reference(sc, s, j, q);
     if (!(need > 0) || !(spare > 0)) continue;
@@ -64,10 +64,20 @@ double give_back(const Scenario& sc, const RunState& s, int i, int j, int r, dou
   return value;
 }
 
-// how open seller j is to buyer i: arms go to friends, net of rivalry (j's affinity toward i
-// beyond their rivalry), and not across sanctions
-double openness(const World& w, int i, int j) {
-  return (1.0 - std::max(w.sanction(i, j), w.sanction(j, i))) * std::clamp(w.affinity(j, i) - w.rivalry(i, j), 0.0, 1.0);
+// what seller j offers buyer i of resource q this step, and at what price (economic units per
+// unit): its stock beyond what it keeps, times its willingness (j arms friends, net of rivalry,
+// and less across sanctions); the price is the buyer's own rate raised by distance and sanctions
+struct Offer {
+  double quantity = 0, price = 0;
+};
+Offer offer(const Scenario& sc, const RunState& s, int i, int j, int q, double base_price, double share) {
+  const World& w = s.world;
+  const auto& p = s.params.procurement;
+  const double spare = w.stock(j, q) - (1.0 - p.sellable) * need_reference(sc, s, j, q);
+  const double sanction = std::max(w.sanction(i, j), w.sanction(j, i));
+  const double willing = (1.0 - sanction) * std::clamp(w.affinity(j, i) - w.rivalry(i, j), 0.0, 1.0);
+  if (!(spare > 0) || !(willing > 0)) return {};
+  return {spare * willing * share, base_price * (1.0 + p.distance_cost * w.distance(i, j)) * (1.0 + sanction)};
 }
 
 }  // namespace
@@ -106,38 +116,32 @@ void procure(const Scenario& sc, RunState& s) {
       for (int j = 0; j < n; ++j) {
         s.scratch(i, j) = 0;
         if (j == i || w.collapsed[j] > 0 || enemies(w, i, j)) continue;
-        // a seller keeps what it needs less the share it will part with at peace
-        const double spare = w.stock(j, q) - (1.0 - p.sellable) * need_reference(sc, s, j, q);
-        const double open = openness(w, i, j);
-        if (!(spare > 0) || !(open > 0)) continue;
-        const double price = base_price * (1.0 + p.distance_cost * w.distance(i, j)) / open;
-        // larger and cheaper offers draw more of the demand
-        s.scratch(i, j) = spare * share / price;
+        const Offer o = offer(sc, s, i, j, q, base_price, share);
+        if (!(o.quantity > 0)) continue;
+        s.scratch(i, j) = o.quantity / o.price;  // larger and cheaper offers draw more of the demand
         weight_total += s.scratch(i, j);
       }
       if (!(weight_total > 0)) continue;
       const double demand = need * share;
-      // what each seller ships, and what it costs the buyer
+      // what each seller ships (no more than it offers), and what it costs the buyer
       double cost = 0;
       for (int j = 0; j < n; ++j) {
         const double wgt = s.scratch(i, j);
         if (!(wgt > 0)) continue;
-        const double spare = w.stock(j, q) - (1.0 - p.sellable) * need_reference(sc, s, j, q);
-        const double open = openness(w, i, j);
-        const double price = base_price * (1.0 + p.distance_cost * w.distance(i, j)) / open;
-        const double y = std::min(demand * wgt / weight_total, spare * share);
-        s.scratch(i, j) = y;
-        cost += y * price;
+        const Offer o = offer(sc, s, i, j, q, base_price, share);
+        s.scratch(i, j) = std::min(demand * wgt / weight_total, o.quantity);
+        cost += s.scratch(i, j) * o.price;
       }
-      // the buyer pays with what it has: at most its spendable economic budget of the step
-      const double affordable = w.stock(i, e) * std::min(1.0, w.spendable(i, e) * sc.dt);
-      const double scale = cost > affordable ? (cost > 0 ? affordable / cost : 0.0) : 1.0;
+      // the buyer pays with what it has: what is left of its economic budget of the step after its aid
+      double given = 0;
+      for (int j = 0; j < n; ++j) given += (s.aid[e](i, j) + s.subsidy_flow(i, j)) * sc.dt;
+      const double affordable = std::clamp(s.budget(i, e) - given, 0.0, w.stock(i, e));
+      const double scale = cost > affordable ? affordable / cost : 1.0;
       for (int j = 0; j < n; ++j) {
         const double y = s.scratch(i, j) * scale;
         s.scratch(i, j) = 0;
         if (!(y > 0)) continue;
-        const double open = openness(w, i, j);
-        const double pay = y * base_price * (1.0 + p.distance_cost * w.distance(i, j)) / open;
+        const double pay = y * offer(sc, s, i, j, q, base_price, share).price;
         w.stock(j, q) -= y;
         w.stock(i, q) += y;
         w.stock(i, e) -= pay;

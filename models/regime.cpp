@@ -85,7 +85,7 @@ void wage_wars(const Scenario& sc, RunState& s, const Rng& rng) {
     // the war ends: former enemies keep a scar
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j) {
-        if (i == j || !enemies(w, i, j)) continue;
+        if (i == j || w.war_id[i] != v || !enemies(w, i, j)) continue;  // this war's enemies only
         w.rivalry(i, j) = std::min(1.0, w.rivalry(i, j) + p.scar);  // (j, i) gets its own pass: rivalry stays symmetric
         w.affinity_base(i, j) = std::max(-1.0, w.affinity_base(i, j) - p.scar);
         w.affinity(i, j) = std::max(-1.0, w.affinity(i, j) - p.scar);
@@ -166,6 +166,7 @@ void update_war(const Scenario& sc, RunState& s, const Rng& rng) {
   join(a, side_a);
   join(b, -side_a);
   for (int k = 0; commitments && k < n; ++k) {
+    if (w.war_end_year[k] == year) continue;  // its armistice holds for the step
     if (w.commitment(k, a) >= 0.5) join(k, side_a);
     else if (w.commitment(k, b) >= 0.5) join(k, -side_a);
   }

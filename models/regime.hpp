@@ -13,8 +13,8 @@
 // While a war lasts (war_costs): a member on side A loses 2 output_cost M_B/(M_A+M_B) of its output
 //   per year (output_cost against an equal opponent), attrition of its military stock per year, and
 //   its trade with the other side (trade.hpp). It ends (war_termination) with hazard
-//   end_hazard (1 + cost_weight L + stalemate_weight parity years), L the largest share of output a
-//   member has lost, parity = min(M_A, M_B)/max(M_A, M_B); then every pair of former enemies gains
+//   end_hazard (1 + cost_weight L + stalemate_weight parity years), L the largest sum of the steps'
+//   shares of output a member has lost (about the share lost while it is small), parity = min(M_A, M_B)/max(M_A, M_B); then every pair of former enemies gains
 //   scar of rivalry and loses scar of affinity (baseline and current).
 // Reform: reform_i += drive_i (1 - reform_i) stability_i dt; it adds growth_bonus reform_i to
 //   growth, legitimacy_gain reform_i to legitimacy and openness reform_i to relative trade.

@@ -12,7 +12,7 @@ using namespace sixparty;
 using namespace sixparty::test;
 
 namespace {
-constexpr std::uint64_t kStatusQuoHash = 0xd5a3428435b18f15ull;  // scenarios/status_quo.yaml, 48 runs, seed 2005, traces
+constexpr std::uint64_t kStatusQuoHash = 0x87b8568cf6e41c2bull;  // scenarios/status_quo.yaml, 48 runs, seed 2005, traces
 // the same without its declared uncertainty and with expected decisions (the fixed-input model).
 // Issue 11 was checked against the hash of before it, 0x8eb6f5547fe83232, bit for bit (commit
 // a1154e2); issue 12 (directed perception, relation memory) changed the numbers since, and the
@@ -22,7 +22,7 @@ constexpr std::uint64_t kStatusQuoHash = 0xd5a3428435b18f15ull;  // scenarios/st
 // war_termination and war_costs; the outcome columns war_ever, war_count, war_years, war_end_year)
 // and needs-driven purchases and aid that counts what the recipient can give back (issue 13,
 // item 2: procurement, the exchange motive of aid; mean_sold columns).
-constexpr std::uint64_t kFixedInputsHash = 0xad52ddc1f0022a5eull;
+constexpr std::uint64_t kFixedInputsHash = 0x9872f10c1a0d0c8aull;
 }
 
 TEST_CASE("the status quo ensemble reproduces its recorded hash at 1, 2, 4 and 8 threads") {

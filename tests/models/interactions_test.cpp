@@ -536,6 +536,31 @@ TEST_CASE("war: a war costs output and military stock, stops trade across the fr
   CHECK(ended >= 10);
 }
 
+TEST_CASE("war: when two wars end, each scars only its own former enemies (issue 13)") {
+  TempDir dir;
+  // no new war, and every war ends at once; A fights B while C fights D
+  const Scenario sc = compile_text(dir, four_world(),
+                                   {"parameters.war.base_hazard=0", "parameters.war.end_hazard=52"});  // 1 - exp(-52/4): ends at once
+  RunState s(sc);
+  s.reset(sc, 0);
+  World& w = s.world;
+  for (int k = 0; k < 4; ++k) {
+    w.war[k] = 1;
+    w.war_id[k] = k < 2 ? 1 : 3;  // founders A (1 + 0) and C (1 + 2)
+    w.war_side[k] = k % 2 == 0 ? 1 : -1;
+    w.war_since[k] = sc.year(0);
+  }
+  const Eigen::MatrixXd rivalry = w.rivalry, base = w.affinity_base;
+  update_war(sc, s, Rng(1));
+  const double scar = s.params.war.scar;
+  for (int k = 0; k < 4; ++k) CHECK(w.war[k] == 0);
+  CHECK(w.rivalry(0, 1) == Approx(std::min(1.0, rivalry(0, 1) + scar)));
+  CHECK(w.rivalry(2, 3) == Approx(std::min(1.0, rivalry(2, 3) + scar)));
+  CHECK(w.rivalry(0, 2) == rivalry(0, 2));  // not enemies: A and C fought different wars on the same side
+  CHECK(w.rivalry(1, 2) == rivalry(1, 2));
+  CHECK(w.affinity_base(3, 2) == Approx(std::max(-1.0, base(3, 2) - scar)));
+}
+
 TEST_CASE("war: the more a war costs and the longer neither side wins, the sooner it ends (issue 13)") {
   TempDir dir;
   // one war per run at most (a low start hazard), from an early start
@@ -604,10 +629,10 @@ TEST_CASE("procurement: conserved; a buyer without an economic budget buys nothi
   s.reset(sc, 0);
   const Rng rng(1);
   apply_events(sc, s, rng);
-  perceive(sc, s);
   s.world.war_abroad[0] = 1;  // A needs twice its forces
-  s.sold.setZero();
-  s.paid.setZero();
+  perceive(sc, s);
+  decide(sc, s, rng, {});  // the step's budgets
+  transfer_aid(sc, s);     // what aid leaves of them
   const double military = s.world.stock.col(1).sum(), economic = s.world.stock.col(0).sum();
   RunState closed = s, broke = s;
   procure(sc, s);
@@ -622,6 +647,18 @@ TEST_CASE("procurement: conserved; a buyer without an economic budget buys nothi
   procure(sc, closed);
   CHECK(closed.sold(3, 0) == 0);
   CHECK(closed.sold(2, 0) == 0);
+  // a seller barely warm toward the buyer offers little, at the ordinary price: the buyer does
+  // not hand it its budget
+  RunState cool = s;
+  cool.world.affinity(3, 0) = cool.world.rivalry(0, 3) + 1e-3;
+  cool.world.affinity(2, 0) = cool.world.rivalry(0, 2) + 1e-3;
+  cool.world.affinity(1, 0) = -1;
+  cool.world.stock(0, 1) = s.world.stock(0, 1) - s.sold.col(0).sum();  // as short as before the purchase
+  cool.sold.setZero();
+  cool.paid.setZero();
+  procure(sc, cool);
+  CHECK(cool.sold.col(0).sum() < 0.05 * s.sold.col(0).sum());
+  CHECK(cool.paid.row(0).sum() < 0.05 * s.paid.row(0).sum());  // (with willingness in the price it paid its whole remaining budget)
   // no economic budget: nothing bought
   broke.world.stock(0, 0) = 0;
   procure(sc, broke);
