@@ -44,6 +44,24 @@ TEST_CASE("trade: sanctions and hostility cut the volume") {
   CHECK(trade_ab(compile_text(dir, tiny_world("  B<->A: {affinity: -0.5}\n"))) < base);
 }
 
+TEST_CASE("trade: a faster-growing partner's share of a third actor's trade rises over time (issue 13)") {
+  TempDir dir;
+  // C grows 8 % a year, B not at all: C's share of A's trade rises; with C as static as B it does not
+  const Scenario fast = compile_text(dir, tiny_world(), {"actors.C.growth=0.08", "parameters.trade.noise_sd=0"});
+  const Scenario slow = compile_text(dir, tiny_world(), {"actors.C.growth=0", "parameters.trade.noise_sd=0"});
+  auto share_c = [](const RunState& s) { return s.trade(0, 2) / (s.trade(0, 1) + s.trade(0, 2)); };
+  RunState f(fast);
+  f.reset(fast, 0);
+  const Rng rng(1);
+  StepOptions opt;
+  step(fast, f, rng, opt);
+  const double first = share_c(f);
+  while (f.step < fast.steps) step(fast, f, rng, opt);
+  const RunState s = run_to_end(slow);
+  CHECK(share_c(f) > first + 0.02);
+  CHECK(share_c(f) > share_c(s) + 0.02);
+}
+
 TEST_CASE("aid: transfers are conserved and never overdraw a budget") {
   TempDir dir;
   const Scenario sc = compile_text(dir, tiny_world());
