@@ -362,7 +362,7 @@ TEST_CASE("replay reruns one run of a batch exactly", "[batch]") {
   CHECK_THROWS_AS(plan_replay(ReplayRequest{out, 0, 5}), BatchError);
 }
 
-TEST_CASE("a batch stores each run's draws; a factor on a declared input leaves its column empty", "[batch]") {
+TEST_CASE("a batch stores each run's draws, a factor on a declared input leaves its column empty", "[batch]") {
   TempDir dir;
   const Experiment ex = load(dir, "name: d\nscenarios: " + status_quo() +
                                       "\nseed: 6\nruns_per_point: 3\ndesign: {kind: factorial}\nfactors:\n"
@@ -488,7 +488,7 @@ TEST_CASE("factor names may not shadow the design table", "[batch]") {
   CHECK(e.find("factors.0.name: 'seed' names a column of the design table") != std::string::npos);
 }
 
-TEST_CASE("each scenario of a Sobol' experiment is analysed on its own; stale temporaries are removed", "[batch]") {
+TEST_CASE("each scenario of a Sobol' experiment is analysed on its own, stale temporaries are removed", "[batch]") {
   TempDir dir;
   const std::string text = "scenarios: [" + status_quo() + ", " + source_dir() + "/scenarios/collapse.yaml]\nseed: 3\nruns_per_point: 2\n"
                            "design: {kind: sobol, base_rows: 4}\nfactors:\n"

@@ -27,7 +27,7 @@ std::string slurp(const std::string& path) {
 }
 }  // namespace
 
-TEST_CASE("TempFile: the final path changes only at commit; without commit the temporary goes") {
+TEST_CASE("TempFile: the final path changes only at commit, without commit the temporary goes") {
   TempDir dir;
   const std::string out = dir.write("out.txt", "old");
   {

@@ -145,7 +145,7 @@ TEST_CASE("choice: a sampled sanction is a share of reviews whose mean is the lo
   CHECK(choose_sanction(sc, at_step(sc, 0, 2), rng, 0, 1, 1.0) == 1.0);
 }
 
-TEST_CASE("choice: sampled runs with equal inputs act differently; expected runs do not") {
+TEST_CASE("choice: sampled runs with equal inputs act differently, expected runs do not") {
   TempDir dir;
   const Scenario sampled = compile_text(dir, tiny_world());
   const Scenario expected = compile_text(dir, tiny_world(), {"run.decisions=expected"});

@@ -88,7 +88,7 @@ TEST_CASE("leverage: more rivalry between the patrons gives the client more leve
   CHECK(run_to_end(treaty).leverage(0, 1) > r.leverage(0, 1));
 }
 
-TEST_CASE("gestures: paid from diplomatic capital only; they raise affinity, visibility and prestige (P4, P5)") {
+TEST_CASE("gestures: paid from diplomatic capital only, they raise affinity, visibility and prestige (P4, P5)") {
   TempDir dir;
   const Scenario sc = compile_text(dir, four_world("  A<->C: {rivalry: 0.5}\n"));
   RunState s(sc);
@@ -157,7 +157,7 @@ double planned_gesture_A_to_B(TempDir& dir, const std::string& relations, const 
 }
 }  // namespace
 
-TEST_CASE("soft balancing: a rivalry with D makes A court B, D's adversary; without the mechanism it does not (issue 12, item 4)") {
+TEST_CASE("soft balancing: a rivalry with D makes A court B, D's adversary, without the mechanism it does not (issue 12, item 4)") {
   TempDir dir;
   const std::string off = "mechanisms: {soft_balancing: off}\n";
   const double calm = planned_gesture_A_to_B(dir, "");
@@ -279,7 +279,7 @@ TEST_CASE("perception: in neither future does any perceived influence reach 0.99
   }
 }
 
-TEST_CASE("brokerage: a third party pays for mediation over a worrying client; transfers are conserved") {
+TEST_CASE("brokerage: a third party pays for mediation over a worrying client, transfers are conserved") {
   TempDir dir;
   const Scenario sc = compile_text(dir, four_world());
   RunState s(sc);
@@ -331,7 +331,7 @@ TEST_CASE("brokerage as a market: a rival broker's influence over the client low
   }
 }
 
-TEST_CASE("brokerage as a market: brokers are substitutes; the buyer pays for the chance that one delivers, split by what each can deliver") {
+TEST_CASE("brokerage as a market: brokers are substitutes, the buyer pays for the chance that one delivers, split by what each can deliver") {
   TempDir dir;
   const Scenario sc = compile_text(dir, four_world());
   const int A = sc.actor_index("A"), B = sc.actor_index("B"), C = sc.actor_index("C"), D = sc.actor_index("D");
@@ -462,7 +462,7 @@ TEST_CASE("relation memory: sanctions lower the standing attitude, which stays l
   CHECK(sanctioned.world.affinity(C, A) < spared.world.affinity(C, A));
 }
 
-TEST_CASE("war: rivalry and collapse raise its hazard; committed allies join") {
+TEST_CASE("war: rivalry and collapse raise its hazard, committed allies join") {
   TempDir dir;
   const Scenario hot = compile_text(dir, four_world("  A->D: {commitment: 1.0}\n"), {"parameters.war.base_hazard=2.0"});
   const RunState s = run_to_end(hot);
@@ -593,7 +593,7 @@ TEST_CASE("war: the more a war costs and the longer neither side wins, the soone
   CHECK(mean_length(even_stalemate) < mean_length(lopsided_stalemate));
 }
 
-TEST_CASE("procurement: an actor at war abroad buys arms from partners with stock to spare and pays with its economic budget; at peace it does not (issue 13)") {
+TEST_CASE("procurement: an actor at war abroad buys arms from partners with stock to spare and pays with its economic budget, at peace it does not (issue 13)") {
   TempDir dir;
   // A goes to war outside the region in 2002 (no opponent modelled); nobody fights in the region
   const std::string abroad = "  - {at: 2002, name: war abroad, set: {actors.A.war_abroad: 1}}\n";
@@ -622,7 +622,7 @@ TEST_CASE("procurement: an actor at war abroad buys arms from partners with stoc
   CHECK(p.sold_sum.col(0).sum() == 0);
 }
 
-TEST_CASE("procurement: conserved; a buyer without an economic budget buys nothing; sanctions and rivalry close a seller (issue 13)") {
+TEST_CASE("procurement: conserved, a buyer without an economic budget buys nothing, sanctions and rivalry close a seller (issue 13)") {
   TempDir dir;
   const Scenario sc = compile_text(dir, four_world("  A<->D: {affinity: 0.4}\n  A<->C: {affinity: 0.4}\n"), {"parameters.war.base_hazard=0"});
   RunState s(sc);
@@ -701,7 +701,7 @@ TEST_CASE("reform: progress raises growth and trade") {
   CHECK(r.trade.row(1).sum() > n.trade.row(1).sum());
 }
 
-TEST_CASE("aid: an exchange when each side needs what the other has; conserved") {
+TEST_CASE("aid: an exchange when each side needs what the other has, conserved") {
   TempDir dir;
   const Scenario sc = compile_text(dir, four_world());
   RunState s(sc);

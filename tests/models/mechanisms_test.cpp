@@ -55,7 +55,7 @@ TEST_CASE("mechanisms: the catalogue lists each mechanism once, in enum order, w
   CHECK(sc.mechanisms.all_on());
 }
 
-TEST_CASE("mechanisms: a scenario turns one off; a bad value or an unknown name is a located error") {
+TEST_CASE("mechanisms: a scenario turns one off, a bad value or an unknown name is a located error") {
   TempDir dir;
   const Scenario sc = compile_text(dir, tiny_world("mechanisms: {gestures: off, war: true}\n"));
   CHECK_FALSE(sc.on(Mechanism::gestures));
@@ -199,7 +199,7 @@ TEST_CASE("mechanisms: war off: no war starts, even where one started with it on
   CHECK(wars_off == 0);
 }
 
-TEST_CASE("mechanisms: war_termination off: wars last to the end of the run; war_costs off: they cost no output (issue 13)") {
+TEST_CASE("mechanisms: war_termination off: wars last to the end of the run, war_costs off: they cost no output (issue 13)") {
   const Scenario on_sc = load("collapse"), lasting = without("collapse", "war_termination"),
                  free = without("collapse", "war_costs");
   int wars = 0, ended = 0, ended_off = 0, costlier = 0, paired = 0;

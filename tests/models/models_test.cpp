@@ -19,7 +19,7 @@ double trade_ab(const Scenario& sc) {
 
 }  // namespace
 
-TEST_CASE("trade: subsidies prop up the volume; ending them lowers it (P1)") {
+TEST_CASE("trade: subsidies prop up the volume, ending them lowers it (P1)") {
   TempDir dir;
   // A's aid to B goes 80 % as price subsidies on their trade
   const Scenario with = compile_text(dir, tiny_world("  A->B: {subsidy: 0.8}\n"));

@@ -38,7 +38,7 @@ TEST_CASE("the tiny world compiles with defaults and normalised interests") {
   CHECK(sc.resolved_yaml.find("actors") != std::string::npos);
 }
 
-TEST_CASE("relations: defaults, then A<->B, then A->B; rivalry is symmetric") {
+TEST_CASE("relations: defaults, then A<->B, then A->B, rivalry is symmetric") {
   TempDir dir;
   const Scenario sc = compile_text(dir, tiny_world(R"(  A->B: {affinity: 0.9}
   A<->C: {rivalry: 0.4, affinity: -0.2}

@@ -40,7 +40,7 @@ TEST_CASE("t-digest is exact for small samples (Hazen interpolation)") {
   }
 }
 
-TEST_CASE("t-digest rank error stays small for large samples; memory stays bounded") {
+TEST_CASE("t-digest rank error stays small for large samples, memory stays bounded") {
   const Rng rng(2);
   TDigest td(200);
   std::vector<double> all;
