@@ -170,9 +170,8 @@ void plan_aid(const Scenario& sc, RunState& s, const Rng& rng, int i) {
     const double w_inf = interest(sc, s, i, Indicator::influence);
     const double w_stab = interest(sc, s, i, Indicator::regional_stability);
     const double w_sec = interest(sc, s, i, Indicator::security);
-    const double w_cost = r == sc.economic ? interest(sc, s, i, Indicator::economy) : w_sec;
     // spending a year's income of the resource costs its interest weight (plus the floor)
-    const double cost = (w_cost + kCostFloor) / std::max(1e-9, w.income(i, r));
+    const double cost = unit_value(sc, s, i, r);  // (w_econ or w_sec + c0) / income: r is never diplomatic here
     // softmax over {keep} and the partners, shifted by the largest ratio for stability
     double best = 0;  // keep
     for (int j = 0; j < n; ++j) {
