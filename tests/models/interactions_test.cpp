@@ -419,6 +419,29 @@ TEST_CASE("collapse: the fallen regime leaves the status field and earns no dipl
   CHECK(s.world.stock(B, sc.diplomatic) < 0.5 * k.world.stock(B, sc.diplomatic));
 }
 
+TEST_CASE("collapse: under its declared uncertainty the status quo falls in some runs, more often with less repression capacity (issue 13, item 4)") {
+  // paired runs (run r draws the same inputs in both), the shipped uncertainty and no forced
+  // collapse: the fall comes from the stability hazard alone
+  Diagnostics d;
+  const auto strong = load_scenario(source_dir() + "/scenarios/status_quo.yaml", {"actors.DPRK.stability.repression=0.9"}, d);
+  const auto weak = load_scenario(source_dir() + "/scenarios/status_quo.yaml", {"actors.DPRK.stability.repression=0"}, d);
+  INFO(d.format());
+  REQUIRE(strong);
+  REQUIRE(weak);
+  REQUIRE(strong->uncertainty.any());
+  const int dprk = strong->actor_index("DPRK");
+  int fell_strong = 0, fell_weak = 0;
+  for (std::uint32_t r = 0; r < 120; ++r) {
+    const bool s = run_to_end(*strong, r, strong->seed).world.collapsed[dprk] > 0;
+    const bool w = run_to_end(*weak, r, weak->seed).world.collapsed[dprk] > 0;
+    fell_strong += s;
+    fell_weak += w;
+  }
+  INFO("collapses in 120 runs: repression 0.9 " << fell_strong << ", repression 0 " << fell_weak);
+  CHECK(fell_weak >= 5);                   // about 10 % measured (1,000 runs: 0.101 [0.084, 0.121])
+  CHECK(fell_weak >= 3 * fell_strong + 3);  // 0.005 [0.002, 0.012] at 0.9
+}
+
 TEST_CASE("relation memory: mutual sanctions raise a rivalry that stays after they are lifted (issue 12, item 5)") {
   TempDir dir;
   // A and C sanction each other fully until 2005, when an event lifts the sanctions
