@@ -27,7 +27,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 echo "== tsan: unit and command-line tests (threads from std::thread: Debian's TBB is not instrumented)"
 cmake --preset tsan >/dev/null
 cmake --build --preset tsan -j2
-TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --preset tsan -j1 -E "^python|^validation|^cli: readers"
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --preset tsan -j2 -E "^python|^validation|^cli: readers"
 
 echo "== fuzz: libFuzzer on the scenario compiler, the experiment reader and every reader of results and batch files (bounded time)"
 cmake --preset fuzz >/dev/null
