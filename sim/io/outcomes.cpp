@@ -43,7 +43,15 @@ OutcomeTable read_outcomes_here(const std::string& file, const std::string& grou
   if (H5Fis_hdf5(file.c_str()) <= 0) throw h5::Error("'" + file + "' is not an HDF5 results file");
   h5::Handle f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!f.valid()) throw h5::Error("cannot open '" + file + "'");
-  return detail::read_outcomes(f.id(), file, group);
+  try {
+    return detail::read_outcomes(f.id(), file, group);
+  } catch (const h5::Error& e) {
+    // the library's own failures ("HDF5: cannot open group 'outcomes'") do not say which file;
+    // the checks of detail::read_outcomes already do
+    const std::string what = e.what();
+    if (what.find("'" + file) != std::string::npos) throw;
+    throw h5::Error("'" + file + ":" + group + "' is damaged: " + what);
+  }
 }
 
 }  // namespace

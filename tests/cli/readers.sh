@@ -122,6 +122,11 @@ damage "$tmp/run.h5" "$tmp/x.h5" "f['collapse'].attrs['runs_completed'] = -3"
 refused "compare: a negative run count" "no valid runs and runs_completed" -- "${cmp_damaged[@]}"
 damage "$tmp/run.h5" "$tmp/x.h5" "f['collapse/outcomes'].create_dataset('ghost', shape=(3, 6), dtype='f8')"
 refused "compare: a column the digest does not know" "do not match their digest" -- "${cmp_damaged[@]}"
+# a flipped bit that breaks the collapse group's link to its outcomes (found by this survey on a
+# fresh clone, stop 32): the library's own error escaped without the file's name
+kept="$src/tests/data/fuzz/compare/damaged-outcomes-group.h5"
+refused "compare: an outcomes group the library cannot open" "damaged-outcomes-group.h5:collapse' is damaged" -- \
+  "$bin" compare "$kept:status_quo" "$kept:collapse" -q --format csv
 
 # batch files (sensitivity, replay, merge)
 damage "$tmp/batch.h5" "$tmp/x.h5" "f['experiment'].attrs['points'] = -16"
