@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <optional>
 #include <memory>
 #include <system_error>
 
@@ -199,6 +200,49 @@ void run_chunk(const Experiment& ex, const std::vector<std::size_t>& chunk, std:
   });
 }
 
+// what the coordinator and the farm's workers both derive from the experiment: a scenario with
+// the world's shape, the record layout, the file's description and its row width
+struct BatchPlan {
+  std::optional<Scenario> base;
+  std::unique_ptr<RecordLayout> layout;
+  BatchFileInfo info;
+  std::size_t width = 0;
+  StepOptions sopt;
+
+  BatchPlan(const Experiment& ex, const BatchOptions& opt) {
+#ifndef NDEBUG
+    const bool check_every_step = true;
+#else
+    const bool check_every_step = opt.check_invariants;
+#endif
+    Diagnostics d0;
+    base = compile_document(ex.documents.front(), {}, d0, false);
+    if (!base) throw BatchError("the experiment's first scenario does not compile:\n" + d0.format());
+    layout = std::make_unique<RecordLayout>(*base, outcome_variables());
+    info = batch_file_info(ex, *base, opt.shard, opt.shards);
+    info.check_every_step = check_every_step;
+    experiment_draws(ex, info.draw_names, info.draw_units);
+    width = row_width(info);  // outcomes (layout.per_step), then draws, then series
+    sopt.check_invariants = check_every_step;
+  }
+};
+
+void allocate(ChunkBuffers& buf, const Scenario& base, std::size_t slots, std::size_t width) {
+  while (buf.states.size() < slots) buf.states.push_back(std::make_unique<RunState>(base));
+  buf.values.resize(slots * width);
+  buf.status.resize(slots);
+  buf.messages.resize(slots);
+}
+
+// a chunk task: the shard's first point (a check), the chunk's rows; its result: the rows'
+// statuses, values (rows x width) and messages (empty for runs that finished)
+void write_chunk_task(Bytes& out, std::size_t first_point, const std::vector<std::size_t>& rows) {
+  ByteWriter w(out);
+  w.put<std::uint64_t>(first_point);
+  std::vector<std::uint64_t> r(rows.begin(), rows.end());
+  w.put_array(r.data(), r.size());
+}
+
 }  // namespace
 
 BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchOptions& opt, const RunMetadata& meta,
@@ -207,11 +251,6 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
   check_shard(ex, opt);
   const auto [first_point, end_point] = shard_points(ex.points(), opt.shard, opt.shards);
   const std::size_t R = static_cast<std::size_t>(ex.runs_per_point);
-#ifndef NDEBUG
-  const bool check_every_step = true;
-#else
-  const bool check_every_step = opt.check_invariants;
-#endif
 
   BatchStatus st;
   st.points_total = end_point - first_point;
@@ -225,20 +264,14 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
     return st;
   }
 
-  // a scenario with the world's shape, for layouts and the run states
-  Diagnostics d0;
-  auto base = compile_document(ex.documents.front(), {}, d0, false);
-  if (!base) throw BatchError("the experiment's first scenario does not compile:\n" + d0.format());
-  const RecordLayout layout(*base, outcome_variables());
-  BatchFileInfo info = batch_file_info(ex, *base, opt.shard, opt.shards);
-  info.check_every_step = check_every_step;
-  experiment_draws(ex, info.draw_names, info.draw_units);
-  const std::size_t width = row_width(info);  // outcomes (layout.per_step), then draws, then series
+  const BatchPlan plan(ex, opt);
+  const BatchFileInfo& info = plan.info;
+  const std::size_t width = plan.width;
   if (static_cast<double>(R) * static_cast<double>(width - series_offset(info)) * 8 > 4.0 * (1u << 30))
     throw BatchError("the series of a point's " + std::to_string(R) + " runs would need more than 4 GiB while its quantiles are computed; "
                      "expected fewer runs per point or fewer series");
 
-  Journal journal(st.journal, journal_header(ex.fingerprint, opt.shard, opt.shards, first_point, end_point, R, width, check_every_step));
+  Journal journal(st.journal, journal_header(ex.fingerprint, opt.shard, opt.shards, first_point, end_point, R, width, plan.sopt.check_invariants));
   st.runs_resumed = journal.open(opt.fresh);
   st.runs_done = st.runs_resumed;
   const auto point_done = [&](std::size_t p) {
@@ -248,31 +281,17 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
   };
   for (std::size_t p = 0; p < st.points_total; ++p) st.points_done += point_done(p);
 
-  // the missing runs, a chunk at a time: run, one journal write, progress
-  const std::size_t C = std::max<std::size_t>(1, opt.chunk_runs);
-  const std::size_t slots = std::min(C, static_cast<std::size_t>(st.runs_total - st.runs_resumed));
-  ChunkBuffers buf;
-  for (std::size_t k = 0; k < slots; ++k) buf.states.push_back(std::make_unique<RunState>(*base));
-  buf.values.resize(slots * width);
-  buf.status.resize(slots);
-  buf.messages.resize(slots);
-  PointScenarios points(ex, info.draw_names);
-  StepOptions sopt;
-  sopt.check_invariants = check_every_step;
-  std::vector<std::size_t> chunk;  // shard rows of the chunk (found lazily: no list of every run)
-  chunk.reserve(C);
-  for (std::size_t cursor = 0;;) {
-    if (stop && stop->load()) {
-      st.interrupted = true;
-      st.seconds = seconds_since(t0);
-      return st;
-    }
+  const std::size_t missing = static_cast<std::size_t>(st.runs_total - st.runs_resumed);
+  const std::size_t C = opt.farm ? farm_chunk_runs(missing, opt.farm->workers(), opt.chunk_runs) : std::max<std::size_t>(1, opt.chunk_runs);
+  std::size_t cursor = 0;  // the next shard row to look at (chunks are found lazily: no list of every run)
+  const auto next_chunk = [&](std::vector<std::size_t>& chunk) {
     chunk.clear();
     for (; cursor < journal.runs() && chunk.size() < C; ++cursor)
       if (!journal.done(cursor)) chunk.push_back(cursor);
-    if (chunk.empty()) break;
-    points.prepare(chunk, first_point, R);
-    run_chunk(ex, chunk, first_point, points, layout, width, series_offset(info), sopt, opt, buf);
+    return !chunk.empty();
+  };
+  // a finished chunk: one journal write, the counts, progress
+  const auto record = [&](const std::vector<std::size_t>& chunk, const ChunkBuffers& buf) {
     journal.append(chunk, buf.status.data(), buf.values.data(), buf.messages);  // records in row order
     for (std::size_t k = 0; k < chunk.size(); ++k) st.runs_failed += buf.status[k] != kRunOk;
     // a point with runs in this chunk was not done before it; count those it completes
@@ -283,6 +302,68 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
     st.runs_done += static_cast<std::int64_t>(chunk.size());
     st.seconds = seconds_since(t0);
     if (progress) progress(st);
+  };
+  const auto stopped = [&] { return stop && stop->load(); };
+
+  ChunkBuffers buf;
+  std::vector<std::size_t> chunk;
+  chunk.reserve(C);
+  if (!opt.farm) {
+    // the missing runs, a chunk at a time: run, one journal write, progress
+    allocate(buf, *plan.base, std::min(C, missing), width);
+    PointScenarios points(ex, info.draw_names);
+    while (!stopped() && next_chunk(chunk)) {
+      points.prepare(chunk, first_point, R);
+      run_chunk(ex, chunk, first_point, points, *plan.layout, width, series_offset(info), plan.sopt, opt, buf);
+      record(chunk, buf);
+    }
+  } else {
+    // chunks go to the workers, two in flight each (one running, one queued), and are written
+    // to the journal as they come back, in any order: the file is assembled from the journal in
+    // row order, so it does not depend on which worker ran what, or when
+    Farm& farm = *opt.farm;
+    std::map<std::size_t, std::vector<std::size_t>> in_flight;  // first row -> the chunk's rows
+    std::vector<std::size_t> per_worker(farm.workers(), 0);
+    std::string failure;
+    Bytes msg;
+    const auto top_up = [&] {
+      for (std::size_t w = 0; w < per_worker.size(); ++w)
+        while (per_worker[w] < 2 && failure.empty() && !stopped() && next_chunk(chunk)) {
+          write_chunk_task(msg, first_point, chunk);
+          farm.send(w, msg);
+          ++per_worker[w];
+          in_flight.emplace(chunk.front(), chunk);
+        }
+    };
+    top_up();
+    while (!in_flight.empty()) {
+      const std::size_t w = farm.receive(msg);
+      --per_worker[w];
+      ByteReader r(msg);
+      const auto first_row = static_cast<std::size_t>(r.get<std::uint64_t>());
+      const auto it = in_flight.find(first_row);
+      if (it == in_flight.end()) throw std::runtime_error("a farm worker returned a chunk that was not asked for");
+      const std::vector<std::size_t> rows = std::move(it->second);
+      in_flight.erase(it);
+      if (r.get<std::uint8_t>() != 0) {
+        if (failure.empty()) failure = r.get_string();
+        continue;
+      }
+      buf.status.resize(rows.size());
+      buf.values.resize(rows.size() * width);
+      buf.messages.resize(rows.size());
+      r.get_array(buf.status.data(), rows.size());
+      r.get_array(buf.values.data(), rows.size() * width);
+      for (auto& m : buf.messages) m = r.get_string();
+      if (failure.empty()) record(rows, buf);
+      top_up();
+    }
+    if (!failure.empty()) throw std::runtime_error("a farm worker failed: " + failure + "; finished runs stay in '" + st.journal + "'");
+  }
+  if (stopped() && st.runs_done < st.runs_total) {
+    st.interrupted = true;
+    st.seconds = seconds_since(t0);
+    return st;
   }
 
   // every run is in the journal: the file (synced), then the journal goes
@@ -301,6 +382,50 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
   st.write_seconds = seconds_since(w0);
   st.seconds = seconds_since(t0);
   return st;
+}
+
+std::size_t farm_chunk_runs(std::size_t runs, std::size_t workers, std::size_t chunk_runs) {
+  const std::size_t per = (runs + 8 * std::max<std::size_t>(1, workers) - 1) / (8 * std::max<std::size_t>(1, workers));
+  return std::clamp<std::size_t>(per, 1, std::max<std::size_t>(1, chunk_runs));
+}
+
+void serve_batch(const Experiment& ex, const BatchOptions& opt, FarmWorker& worker) {
+  check_shard(ex, opt);
+  const auto [first_point, end_point] = shard_points(ex.points(), opt.shard, opt.shards);
+  (void)end_point;
+  const std::size_t R = static_cast<std::size_t>(ex.runs_per_point);
+  std::unique_ptr<BatchPlan> plan;
+  std::unique_ptr<PointScenarios> points;
+  ChunkBuffers buf;
+  Bytes task, result;
+  while (worker.receive(task)) {
+    ByteReader r(task);
+    const auto fp = r.get<std::uint64_t>();
+    const auto rows64 = r.get_vector<std::uint64_t>();
+    const std::vector<std::size_t> chunk(rows64.begin(), rows64.end());
+    ByteWriter w(result);
+    w.put<std::uint64_t>(chunk.empty() ? 0 : chunk.front());
+    try {
+      if (fp != first_point || chunk.empty()) throw std::runtime_error("a chunk of another shard (are all ranks running the same command?)");
+      if (!plan) {
+        plan = std::make_unique<BatchPlan>(ex, opt);
+        points = std::make_unique<PointScenarios>(ex, plan->info.draw_names);
+      }
+      allocate(buf, *plan->base, chunk.size(), plan->width);
+      points->prepare(chunk, first_point, R);
+      run_chunk(ex, chunk, first_point, *points, *plan->layout, plan->width, series_offset(plan->info), plan->sopt, opt, buf);
+      w.put<std::uint8_t>(0);
+      w.put_array(buf.status.data(), chunk.size());
+      w.put_array(buf.values.data(), chunk.size() * plan->width);
+      for (std::size_t k = 0; k < chunk.size(); ++k) w.put_string(buf.status[k] == kRunOk ? std::string() : buf.messages[k]);
+    } catch (const std::exception& e) {
+      ByteWriter f(result);
+      f.put<std::uint64_t>(chunk.empty() ? 0 : chunk.front());
+      f.put<std::uint8_t>(1);
+      f.put_string(e.what());
+    }
+    worker.send(result);
+  }
 }
 
 }  // namespace sixparty

@@ -18,6 +18,7 @@
 //    joined by merge_shards() in point order into the file one machine would have written.
 #pragma once
 
+#include "core/farm.hpp"
 #include "experiment/experiment.hpp"
 #include "io/error.hpp"
 #include "io/results_file.hpp"
@@ -41,6 +42,9 @@ struct BatchOptions {
   // called inside each run after its reset, before its first step, from worker threads; an
   // exception it throws fails that run (tests use it to break chosen runs)
   std::function<void(std::size_t point, std::uint32_t replicate, RunState& state)> on_run_start;
+  // where the runs run: here (null), or on the workers of a farm (other MPI ranks), which serve
+  // chunks with serve_batch(); this process keeps the journal and writes the file either way
+  Farm* farm = nullptr;
 };
 
 struct BatchStatus {
@@ -65,6 +69,14 @@ struct BatchStatus {
 // h5::Error / std::system_error when the output or journal cannot be written.
 BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchOptions& opt, const RunMetadata& meta,
                       const std::function<void(const BatchStatus&)>& progress, const std::atomic<bool>* stop);
+
+// a farm worker's side of run_batch with opt.farm set: runs the chunks it is sent (of the same
+// experiment, loaded the same way, and the same shard) until the coordinator ends the work
+void serve_batch(const Experiment& ex, const BatchOptions& opt, FarmWorker& worker);
+
+// the runs per chunk when `workers` farm workers share `runs` runs: up to opt.chunk_runs, small
+// enough that each worker gets about eight chunks (the work balances as chunks come back)
+std::size_t farm_chunk_runs(std::size_t runs, std::size_t workers, std::size_t chunk_runs);
 
 // one run of one point, as the batch ran it; `traces` level writes every step
 struct ReplayRequest {

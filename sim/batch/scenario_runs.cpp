@@ -44,6 +44,8 @@ ScenarioRunsResult run_scenarios(ResultsFile& file, const std::vector<Scenario>&
     opt.level = o.level;
     opt.check_invariants = o.check_invariants;
     opt.need_steps = patterns.needs_steps(k);
+    opt.farm = o.farm;
+    opt.scenario_index = k;
     seeds.push_back(opt.seed);
     patterns.set_seed(k, opt.seed);
     observer.begin(k, opt);

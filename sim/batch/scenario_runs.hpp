@@ -29,6 +29,7 @@ struct ScenarioRunsOptions {
   std::optional<std::uint64_t> seed;   // the ensembles' seed; none: each scenario's run.seed
   RecordLevel level = RecordLevel::summary;
   bool check_invariants = false;       // check every step
+  Farm* farm = nullptr;                // the blocks run on a farm's workers (MPI ranks) if set
 };
 
 // what the caller sees of the work; every hook is called from the thread that called

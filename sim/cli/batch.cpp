@@ -11,6 +11,7 @@
 #include "experiment/experiment.hpp"
 #include "io/error.hpp"
 #include "io/results_file.hpp"
+#include "mpi/cluster.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -78,6 +79,19 @@ int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
   }
   opt.fresh = a.fresh;
   opt.check_invariants = a.check;
+  // under MPI, ranks 1 .. P-1 run the chunks rank 0 hands out; rank 0 does everything else
+  // (journal, file, progress). Every rank got this far on the same inputs.
+  const auto& job = session();
+  if (job.rank() > 0) {
+    sp::ThreadScope threads(a.threads);
+    install_signal_handlers();  // a signal is for rank 0 to act on: workers serve until told to stop
+    auto w = sp::mpi::worker(job);
+    threads.run([&] { sp::serve_batch(*ex, opt, *w); });
+    return kOk;
+  }
+  std::unique_ptr<sp::Farm> farm;  // destroyed on every way out: the workers are told to stop
+  if (job.size() > 1) farm = sp::mpi::coordinator(job);
+  opt.farm = farm.get();
   std::string out = a.output;
   if (out.empty()) out = "results/" + sp::group_name(ex->name, {}) + (opt.shards > 1 ? "_shard" + std::to_string(opt.shard + 1) + "of" + std::to_string(opt.shards) : "") + ".h5";
   namespace fs = std::filesystem;
@@ -94,7 +108,8 @@ int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
   if (!a.quiet)
     std::cout << "experiment '" << ex->name << "': " << sp::design_kind_name(ex->design.kind) << " design, " << ex->factors.size()
               << " factors, " << ex->points() << " points (" << entries(*ex) << " x " << ex->rows() << " rows) x " << ex->runs_per_point << " runs"
-              << (opt.shards > 1 ? "; shard " + a.shard + ": points " + std::to_string(p0) + " to " + std::to_string(p1 - 1) : std::string()) << "\n";
+              << (opt.shards > 1 ? "; shard " + a.shard + ": points " + std::to_string(p0) + " to " + std::to_string(p1 - 1) : std::string())
+              << (farm ? "; MPI: " + std::to_string(farm->workers()) + " worker ranks" : std::string()) << "\n";
   try {
     sp::RunMetadata meta{cmdline, sp::utc_now(), threads.threads()};
     std::unique_ptr<sp::Progress> progress, writer;
@@ -137,7 +152,8 @@ int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
     const std::int64_t ran = st.runs_done - st.runs_resumed;
     if (!a.quiet)
       std::cout << ran << " runs in " << sp::format_number(std::round(st.seconds * 1000) / 1000) << " s ("
-                << static_cast<long long>(st.seconds > 0 ? ran / st.seconds : 0) << " runs/s, " << threads.threads() << " threads"
+                << static_cast<long long>(st.seconds > 0 ? ran / st.seconds : 0) << " runs/s, "
+                << (farm ? std::to_string(farm->workers()) + " worker ranks" : std::to_string(threads.threads()) + " threads")
                 << (st.write_seconds > 0 ? ", of which " + sp::format_number(std::round(st.write_seconds * 100) / 100) + " s writing the file" : std::string())
                 << ")\n";
     if (st.interrupted) {

@@ -21,6 +21,12 @@ extern "C" void on_signal(int) { g_stop.store(true); }
 
 std::atomic<bool>& stop_flag() { return g_stop; }
 
+namespace {
+const mpi::Session* g_session = nullptr;
+}
+const mpi::Session& session() { return *g_session; }
+void set_session(const mpi::Session* s) { g_session = s; }
+
 void install_signal_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_signal;

@@ -18,7 +18,8 @@
 #include <string>
 #include <vector>
 
-namespace sixparty {
+namespace sixparty::mpi {
+class Session;
 }
 
 namespace sixparty::cli {
@@ -37,6 +38,10 @@ enum Exit : int {
 std::atomic<bool>& stop_flag();
 // a first Ctrl-C asks to stop cleanly; a second ends the program at once (final files untouched)
 void install_signal_handlers();
+
+// the MPI job this process belongs to (one rank outside an MPI launcher); main sets it
+const mpi::Session& session();
+void set_session(const mpi::Session* s);
 
 // the command line as typed (quoted where needed), stored in results files
 std::string command_line(int argc, char** argv);

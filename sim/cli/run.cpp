@@ -9,6 +9,7 @@
 #include "experiment/patterns.hpp"
 #include "io/error.hpp"
 #include "io/results_file.hpp"
+#include "mpi/cluster.hpp"
 #include "scenario/load.hpp"
 
 #include <unistd.h>
@@ -88,6 +89,19 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<in
       std::cerr << "sixparty run: " << why << "\n";
       return kBadInput;
     }
+  // under MPI, ranks 1 .. P-1 run the blocks of runs rank 0 hands out; rank 0 does everything
+  // else (the file, patterns, what is printed). Every rank got this far on the same inputs.
+  const auto& job = session();
+  if (job.rank() > 0) {
+    sp::ThreadScope threads(a.threads);
+    install_signal_handlers();  // a signal is for rank 0 to act on: workers serve until told to stop
+    auto w = sp::mpi::worker(job);
+    threads.run([&] { sp::serve_ensembles(scenarios, *w); });
+    return kOk;
+  }
+  std::unique_ptr<sp::Farm> farm;  // destroyed on every way out: the workers are told to stop
+  if (job.size() > 1) farm = sp::mpi::coordinator(job);
+
   std::string out = a.output;
   if (out.empty()) out = "results/" + std::filesystem::path(a.scenarios.front()).stem().string() + ".h5";
   std::unique_ptr<files::OutputLock> lock;
@@ -100,6 +114,7 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<in
     const RunArgs& a;
     const std::vector<sp::Scenario>& scenarios;
     int threads;
+    std::size_t workers = 0;
     bool show;
     std::unique_ptr<TallySink> tally;
     std::unique_ptr<sp::Progress> progress_bar;
@@ -116,7 +131,7 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<in
       progress_bar->finish();
       if (a.quiet) return;
       std::cout << "scenario '" << scenarios[k].name << "': " << res.runs_completed << "/" << opt.runs << " runs, seed "
-                << opt.seed << ", " << threads << " threads, " << sp::format_number(std::round(res.seconds * 1000) / 1000)
+                << opt.seed << ", " << (workers ? std::to_string(workers) + " worker ranks" : std::to_string(threads) + " threads") << ", " << sp::format_number(std::round(res.seconds * 1000) / 1000)
                 << " s (" << static_cast<long long>(res.seconds > 0 ? res.runs_completed / res.seconds : 0) << " runs/s)\n";
       tally->print(std::cout);
     }
@@ -124,6 +139,7 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<in
       if (!a.quiet) std::cout << sp::format_patterns(scenarios[k].name, runs, results);
     }
   } printer(a, scenarios, threads.threads(), !a.quiet && sp::stderr_is_terminal());
+  printer.workers = farm ? farm->workers() : 0;
   try {
     sp::RunMetadata meta{cmdline, sp::utc_now(), threads.threads()};
     sp::ResultsFile file(out, meta);
@@ -132,6 +148,7 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<in
     if (a.seed_given) opt.seed = a.seed;
     opt.level = level;
     opt.check_invariants = a.check;
+    opt.farm = farm.get();
     const sp::ScenarioRunsResult done = sp::run_scenarios(file, scenarios, patterns, opt, threads, printer, &stop_flag());
     const bool interrupted = done.interrupted;
     const int unmet = done.unmet;

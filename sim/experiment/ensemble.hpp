@@ -14,6 +14,7 @@
 #include "experiment/record.hpp"
 #include "stats/summary.hpp"
 #include "scenario/scenario.hpp"
+#include "core/farm.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -34,6 +35,11 @@ struct EnsembleOptions {
   std::size_t state_budget_bytes = 64u << 20;  // bounds the block size for large worlds
   std::int64_t first_run = 0;        // run indices are first_run .. first_run + runs - 1 (replay)
   bool need_steps = false;           // record steps even at the outcomes level (patterns need them)
+  // where the blocks run: here (null), or on the workers of a farm (other MPI ranks), which
+  // serve them with serve_ensembles() from the same scenarios; `scenario_index` names this
+  // scenario among those. The sink sees the same blocks in the same order either way.
+  Farm* farm = nullptr;
+  std::size_t scenario_index = 0;
 };
 
 // receives finished blocks in run order
@@ -70,5 +76,9 @@ inline constexpr std::size_t kSummaryLimitBytes = std::size_t{8} << 30;
 EnsembleResult run_ensemble(const Scenario& sc, const EnsembleOptions& opt, EnsembleSink& sink,
                             const std::function<void(std::int64_t, std::int64_t)>& progress,
                             const std::atomic<bool>* stop);
+
+// a farm worker's side of run_ensemble with opt.farm set: serves blocks of `scenarios` (the same
+// list, compiled the same way, as the coordinator's) until the coordinator ends the work
+void serve_ensembles(const std::vector<Scenario>& scenarios, FarmWorker& worker);
 
 }  // namespace sixparty
