@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: set up, build in Release and run every test (unit, command line,
-# Python), then build with AddressSanitizer + UndefinedBehaviorSanitizer and run the unit and
-# command-line tests again. Exits non-zero on the first failing pass.
+# Python, MPI), then build with AddressSanitizer + UndefinedBehaviorSanitizer and run the unit and
+# command-line tests again. The sanitizer builds have no MPI: they are the proof that a build
+# without it passes every other test. Exits non-zero on the first failing pass.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$root/tools/setup.sh" --tests
@@ -9,6 +10,7 @@ cd "$root"
 start=$(date +%s)
 export SIXPARTY_REQUIRE_BROWSER=1  # the report's browser test must run, not skip (setup installed chromium)
 export SIXPARTY_REQUIRE_CF_TOOLS=1  # the CF checks must run, not skip (setup installed udunits2 and ncdump)
+export SIXPARTY_REQUIRE_MPI=1  # the MPI tests must run, not skip (setup installed OpenMPI)
 export SIXPARTY_REQUIRE_MODULE=1  # the Python module's tests must run, not skip (setup installed pybind11)
 
 echo "== release: all tests"

@@ -10,7 +10,8 @@ packages=(cmake ninja-build g++ pkg-config git
   python3-h5py python3-pandas python3-xarray python3-h5netcdf python3-matplotlib
   python3-nbconvert python3-nbclient python3-ipykernel python3-pytest python3-yaml python3-jsonschema
   python3-sklearn python3-scipy  # sklearn: scenario discovery (CART, feature scores)
-  pybind11-dev python3-pybind11 python3-dev python3-tqdm)  # the Python module (sim/python) and its progress bar
+  pybind11-dev python3-pybind11 python3-dev python3-tqdm  # the Python module (sim/python) and its progress bar
+  libopenmpi-dev openmpi-bin)  # MPI runs of batch, run and compare (docs/cluster.md)
 if [ "${1:-}" = "--tests" ]; then
   packages+=(clang libclang-rt-14-dev valgrind chromium udunits-bin netcdf-bin)  # chromium: the report's browser test; udunits2, ncdump: the CF checks
 fi

@@ -1,6 +1,6 @@
 """Exit 0 if two results files (of run, compare or batch) hold the same objects, datasets and
 attributes, bit for bit, apart from what says when and how the file was made (the root's
-command line, history, start and end times, thread count). Used by tests/cli/mpi.sh to show that
+command line, history, start and end times, thread count, the shards a merge joined). Used by tests/cli/mpi.sh to show that
 an MPI run writes what one process writes.
    usage: same_file_data.py A.h5 B.h5"""
 import sys
@@ -9,7 +9,7 @@ import h5py
 import numpy as np
 
 # what may differ: when and how the file was made, not what it holds
-PROVENANCE = {"command_line", "history", "started", "finished", "created", "threads"}
+PROVENANCE = {"command_line", "history", "started", "finished", "created", "threads", "merged_from"}
 # dimension-scale links: HDF5 object references, equal in meaning but not comparable by value
 LINKS = {"DIMENSION_LIST", "REFERENCE_LIST"}
 
