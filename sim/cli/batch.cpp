@@ -109,7 +109,7 @@ int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
     std::cout << "experiment '" << ex->name << "': " << sp::design_kind_name(ex->design.kind) << " design, " << ex->factors.size()
               << " factors, " << ex->points() << " points (" << entries(*ex) << " x " << ex->rows() << " rows) x " << ex->runs_per_point << " runs"
               << (opt.shards > 1 ? "; shard " + a.shard + ": points " + std::to_string(p0) + " to " + std::to_string(p1 - 1) : std::string())
-              << (farm ? "; MPI: " + std::to_string(farm->workers()) + " worker ranks" : std::string()) << "\n";
+              << (farm ? "; MPI: " + worker_ranks(farm->workers()) : std::string()) << "\n";
   try {
     sp::RunMetadata meta{cmdline, sp::utc_now(), threads.threads()};
     std::unique_ptr<sp::Progress> progress, writer;
@@ -153,9 +153,10 @@ int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
     if (!a.quiet)
       std::cout << ran << " runs in " << sp::format_number(std::round(st.seconds * 1000) / 1000) << " s ("
                 << static_cast<long long>(st.seconds > 0 ? ran / st.seconds : 0) << " runs/s, "
-                << (farm ? std::to_string(farm->workers()) + " worker ranks" : std::to_string(threads.threads()) + " threads")
+                << (farm ? worker_ranks(farm->workers()) : std::to_string(threads.threads()) + " threads")
                 << (st.write_seconds > 0 ? ", of which " + sp::format_number(std::round(st.write_seconds * 100) / 100) + " s writing the file" : std::string())
                 << ")\n";
+    if (!a.quiet && farm) std::cout << farm_report(*farm) << "\n";
     if (st.interrupted) {
       std::cerr << "sixparty batch: interrupted; " << st.runs_done << " of " << st.runs_total << " runs are kept in '" << st.journal
                 << "'; rerun the same command to finish the rest\n";

@@ -1,5 +1,6 @@
 #include "cli/common.hpp"
 
+#include "core/text.hpp"
 #include "experiment/patterns.hpp"
 
 #include <algorithm>
@@ -26,6 +27,17 @@ const mpi::Session* g_session = nullptr;
 }
 const mpi::Session& session() { return *g_session; }
 void set_session(const mpi::Session* s) { g_session = s; }
+
+std::string worker_ranks(std::size_t n) { return std::to_string(n) + (n == 1 ? " worker rank" : " worker ranks"); }
+
+std::string farm_report(const Farm& farm) {
+  const auto size = [](std::uint64_t b) {
+    return b < 1000000 ? format_number(std::round(static_cast<double>(b) / 100) / 10) + " kB"
+                       : format_number(std::round(static_cast<double>(b) / 1e5) / 10) + " MB";
+  };
+  return "MPI: " + worker_ranks(farm.workers()) + "; " + size(farm.bytes_sent) + " of tasks sent, " +
+         size(farm.bytes_received) + " of results received";
+}
 
 void install_signal_handlers() {
   struct sigaction sa {};

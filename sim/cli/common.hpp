@@ -43,6 +43,12 @@ void install_signal_handlers();
 const mpi::Session& session();
 void set_session(const mpi::Session* s);
 
+// "MPI: 2 worker ranks; 52.3 kB of tasks sent, 12.4 MB of results received" (the coordinator's
+// report of the job's communication)
+std::string farm_report(const Farm& farm);
+// "1 worker rank", "2 worker ranks"
+std::string worker_ranks(std::size_t n);
+
 // the command line as typed (quoted where needed), stored in results files
 std::string command_line(int argc, char** argv);
 

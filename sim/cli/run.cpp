@@ -131,7 +131,7 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<in
       progress_bar->finish();
       if (a.quiet) return;
       std::cout << "scenario '" << scenarios[k].name << "': " << res.runs_completed << "/" << opt.runs << " runs, seed "
-                << opt.seed << ", " << (workers ? std::to_string(workers) + " worker ranks" : std::to_string(threads) + " threads") << ", " << sp::format_number(std::round(res.seconds * 1000) / 1000)
+                << opt.seed << ", " << (workers ? worker_ranks(workers) : std::to_string(threads) + " threads") << ", " << sp::format_number(std::round(res.seconds * 1000) / 1000)
                 << " s (" << static_cast<long long>(res.seconds > 0 ? res.runs_completed / res.seconds : 0) << " runs/s)\n";
       tally->print(std::cout);
     }
@@ -152,6 +152,7 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<in
     const sp::ScenarioRunsResult done = sp::run_scenarios(file, scenarios, patterns, opt, threads, printer, &stop_flag());
     const bool interrupted = done.interrupted;
     const int unmet = done.unmet;
+    if (!a.quiet && farm) std::cout << farm_report(*farm) << "\n";
     const int hook_rc = before_commit && !interrupted ? before_commit(file) : 0;
     file.commit(interrupted ? "interrupted" : "complete");
     if (interrupted) {

@@ -29,6 +29,8 @@ class Farm {
   virtual void send(std::size_t w, const Bytes& task) = 0;
   // waits for the next result of any worker; returns that worker
   virtual std::size_t receive(Bytes& result) = 0;
+  // what went over the wire so far (the coordinator's side of the communication volume)
+  std::uint64_t bytes_sent = 0, bytes_received = 0;
 };
 
 // the serving side (every other rank)

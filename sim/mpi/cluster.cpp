@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
+#include <list>
 #include <stdexcept>
 #include <streambuf>
 #include <thread>
@@ -77,6 +79,10 @@ void receive_bytes(const MPI_Status& probed, Bytes& out) {
   MPI_Recv(out.data(), n, MPI_BYTE, probed.MPI_SOURCE, probed.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 }
 
+// Tasks go out with non-blocking sends: a task past MPI's eager limit (a few kB) is only
+// delivered once its worker posts the receive, and a worker may at that moment be blocked sending
+// a large result the coordinator has not received yet; with a blocking send both would wait
+// for ever. The coordinator keeps each task's bytes until its send completes.
 class MpiFarm : public Farm {
  public:
   explicit MpiFarm(int size) : outstanding_(static_cast<std::size_t>(size - 1), 0) {}
@@ -84,16 +90,27 @@ class MpiFarm : public Farm {
     // the results still in flight (a failed or interrupted loop), then the end of the work
     Bytes drop;
     for (std::size_t total = sum(); total > 0; --total) receive(drop);
+    for (auto& s : sending_) MPI_Wait(&s.request, MPI_STATUS_IGNORE);
     for (std::size_t w = 0; w < outstanding_.size(); ++w) MPI_Send(nullptr, 0, MPI_BYTE, static_cast<int>(w + 1), kStop, MPI_COMM_WORLD);
   }
   std::size_t workers() const override { return outstanding_.size(); }
   void send(std::size_t w, const Bytes& task) override {
-    MPI_Send(task.data(), checked_count(task.size()), MPI_BYTE, static_cast<int>(w + 1), kTask, MPI_COMM_WORLD);
+    sending_.push_back(Sending{task, MPI_REQUEST_NULL});
+    Sending& s = sending_.back();
+    MPI_Isend(s.bytes.data(), checked_count(s.bytes.size()), MPI_BYTE, static_cast<int>(w + 1), kTask, MPI_COMM_WORLD, &s.request);
     ++outstanding_[w];
+    bytes_sent += task.size();
   }
   std::size_t receive(Bytes& result) override {
+    // tasks whose sends completed free their bytes
+    for (auto it = sending_.begin(); it != sending_.end();) {
+      int done = 0;
+      MPI_Test(&it->request, &done, MPI_STATUS_IGNORE);
+      it = done ? sending_.erase(it) : std::next(it);
+    }
     const MPI_Status st = wait_for(MPI_ANY_SOURCE, kResult);
     receive_bytes(st, result);
+    bytes_received += result.size();
     const auto w = static_cast<std::size_t>(st.MPI_SOURCE - 1);
     if (outstanding_[w] > 0) --outstanding_[w];
     return w;
@@ -106,6 +123,11 @@ class MpiFarm : public Farm {
     return s;
   }
   std::vector<std::size_t> outstanding_;
+  struct Sending {
+    Bytes bytes;
+    MPI_Request request;
+  };
+  std::list<Sending> sending_;  // stable addresses while MPI holds them
 };
 
 class MpiWorker : public FarmWorker {

@@ -70,6 +70,31 @@ grep -A4 "mean_utility" "$tmp/cmp1.out" | head -4 >"$tmp/t1"
 grep -A4 "mean_utility" "$tmp/out" | head -4 >"$tmp/t3"
 cmp -s "$tmp/t1" "$tmp/t3" && ok || bad "compare under MPI prints another table"
 
+# the cluster recipes (tools/cluster/), as far as they run here: the array job through a stand-in
+# sbatch that runs its tasks in a loop, then the merge it queues; the MPI script with mpirun as
+# its launcher. Both give the single-process file.
+mkdir -p "$tmp/fakebin"
+cat >"$tmp/fakebin/sbatch" <<'SH'
+#!/bin/bash
+# a stand-in for Slurm's sbatch: runs the script at once, an array's tasks one after another
+array="" script=""
+for a in "$@"; do case $a in --array=*) array=${a#--array=} ;; -*) ;; *) script=$a ;; esac; done
+if [ -n "$array" ]; then
+  lo=${array%-*} hi=${array#*-}
+  for K in $(seq "$lo" "$hi"); do SLURM_ARRAY_TASK_ID=$K SLURM_ARRAY_TASK_COUNT=$((hi - lo + 1)) bash "$script" >&2 || exit 1; done
+else
+  bash "$script" >&2 || exit 1
+fi
+echo 4242
+SH
+chmod +x "$tmp/fakebin/sbatch"
+expect 0 "the Slurm array recipe (3 shards, then merge)" -- env PATH="$tmp/fakebin:$PATH" SIXPARTY="$bin" \
+  bash tools/cluster/submit.sh "$tmp/ex.yaml" 3 "$tmp/array"
+same "$tmp/one.h5" "$tmp/array.h5" "the array recipe's merged file"
+expect 0 "the MPI recipe, mpirun as the launcher" -- env EXP="$tmp/ex.yaml" OUT="$tmp/recipe" SIXPARTY="$bin" \
+  LAUNCH="timeout 300 mpirun -n 3" SLURM_CPUS_PER_TASK=1 bash tools/cluster/mpi.sbatch
+same "$tmp/one.h5" "$tmp/recipe.h5" "the MPI recipe's file"
+
 # errors: on every rank alike (bad input), on rank 0 alone (an output it cannot write), or a
 # command that does not share its work: one message, the right code, no rank left waiting
 printf 'name: bad\nscenarios: %s\nruns_per_point: 0\nfactors: []\n' "$src/$sq" >"$tmp/bad.yaml"
@@ -83,8 +108,12 @@ contains "$tmp/err" "does not run under MPI" "commands that do not share work re
 
 # a worker rank killed mid-batch: the job fails naming it, no results file, the journal stays;
 # the same command resumes (under MPI, or in one process) to the uninterrupted data
-sed 's/runs_per_point: 10/runs_per_point: 150/' "$tmp/ex.yaml" >"$tmp/big.yaml"
+sed 's/runs_per_point: 10/runs_per_point: 150/; s/base_rows: 4/base_rows: 8/' "$tmp/ex.yaml" >"$tmp/big.yaml"
 expect 0 "the uninterrupted batch" -- "$bin" batch "$tmp/big.yaml" -o "$tmp/big_one.h5" -q
+# one worker: chunks of 512 runs, whose tasks pass MPI's eager limit (a blocking send of a task
+# to a worker busy sending its result deadlocked here once)
+expect 0 "mpirun -n 2, large chunks" -- mpi 2 "$bin" batch "$tmp/big.yaml" -o "$tmp/big_two.h5" --threads 2
+same "$tmp/big_one.h5" "$tmp/big_two.h5" "one worker rank with large chunks"
 kill_worker() {  # OUT: start an MPI batch into OUT, kill rank 1 once the journal holds a chunk
   (mpi 3 "$bin" batch "$tmp/big.yaml" -o "$1" --threads 1 >"$tmp/kill.out" 2>"$tmp/kill.err"; echo $? >"$tmp/kill.rc") &
   local job=$!
