@@ -104,6 +104,7 @@ int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
   sp::ThreadScope threads(a.threads);
   install_signal_handlers();
   const bool show = !a.quiet && sp::stderr_is_terminal();
+  const bool lines = !a.quiet && farm && !show;  // an MPI job's log: whole lines, every 10 s
   const auto [p0, p1] = sp::shard_points(ex->points(), opt.shard, opt.shards);
   if (!a.quiet)
     std::cout << "experiment '" << ex->name << "': " << sp::design_kind_name(ex->design.kind) << " design, " << ex->factors.size()
@@ -119,12 +120,12 @@ int cmd_batch(const BatchArgs& a, const std::string& cmdline) {
       st = sp::run_batch(*ex, out, opt, meta, [&](const sp::BatchStatus& s) {
         if (!progress) {
           resumed = s.runs_resumed;
-          progress = std::make_unique<sp::Progress>(ex->name, s.runs_total - s.runs_resumed, show);
+          progress = std::make_unique<sp::Progress>(ex->name, s.runs_total - s.runs_resumed, show || lines, lines);
         }
         if (s.writing) {
           if (!writer) {
             progress->finish();
-            writer = std::make_unique<sp::Progress>("writing " + out, s.runs_total, show);
+            writer = std::make_unique<sp::Progress>("writing " + out, s.runs_total, show || lines, lines);
           }
           writer->update(s.rows_written);
           return;

@@ -115,7 +115,7 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<in
     const std::vector<sp::Scenario>& scenarios;
     int threads;
     std::size_t workers = 0;
-    bool show;
+    bool show, lines = false;
     std::unique_ptr<TallySink> tally;
     std::unique_ptr<sp::Progress> progress_bar;
     Printer(const RunArgs& a, const std::vector<sp::Scenario>& s, int t, bool show) : a(a), scenarios(s), threads(t), show(show) {}
@@ -124,7 +124,7 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<in
       return *tally;
     }
     void begin(std::size_t k, const sp::EnsembleOptions& opt) override {
-      progress_bar = std::make_unique<sp::Progress>(scenarios[k].name, opt.runs, show);
+      progress_bar = std::make_unique<sp::Progress>(scenarios[k].name, opt.runs, show || lines, lines);
     }
     void progress(std::int64_t done, std::int64_t) override { progress_bar->update(done); }
     void end(std::size_t k, const sp::EnsembleOptions& opt, const sp::EnsembleResult& res) override {
@@ -140,6 +140,7 @@ int cmd_run(const RunArgs& a, const std::string& cmdline, const std::function<in
     }
   } printer(a, scenarios, threads.threads(), !a.quiet && sp::stderr_is_terminal());
   printer.workers = farm ? farm->workers() : 0;
+  printer.lines = farm && !a.quiet && !printer.show;  // an MPI job's log: whole lines, every 10 s
   try {
     sp::RunMetadata meta{cmdline, sp::utc_now(), threads.threads()};
     sp::ResultsFile file(out, meta);

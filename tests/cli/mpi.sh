@@ -48,6 +48,7 @@ YAML
 expect 0 "batch, one process" -- "$bin" batch "$tmp/ex.yaml" -o "$tmp/one.h5" --threads 2
 expect 0 "batch, mpirun -n 3" -- mpi 3 "$bin" batch "$tmp/ex.yaml" -o "$tmp/mpi.h5" --threads 1
 contains "$tmp/out" "MPI: 2 worker ranks" "the coordinator reports its workers"
+contains "$tmp/err" "[cli_mpi] points 16/16  160/160 runs" "the job's progress, in lines for a log (the aggregate of all ranks)"
 [ "$(grep -c "wrote $tmp/mpi.h5" "$tmp/out")" -eq 1 ] && ok || bad "the job speaks once (rank 0), not once per rank"
 same "$tmp/one.h5" "$tmp/mpi.h5" "batch under MPI"
 # a shard run under MPI merges with one run apart into the whole file
