@@ -249,7 +249,9 @@ BatchStatus run_batch(const Experiment& ex, const std::string& out, const BatchO
                       const std::function<void(const BatchStatus&)>& progress, const std::atomic<bool>* stop) {
   const auto t0 = Clock::now();
   check_shard(ex, opt);
-  const auto [first_point, end_point] = shard_points(ex.points(), opt.shard, opt.shards);
+  // (not a structured binding: lambdas below capture first_point, which clang 14 refuses)
+  const auto range = shard_points(ex.points(), opt.shard, opt.shards);
+  const std::size_t first_point = range.first, end_point = range.second;
   const std::size_t R = static_cast<std::size_t>(ex.runs_per_point);
 
   BatchStatus st;
