@@ -13,7 +13,7 @@ packages=(cmake ninja-build g++ pkg-config git
   pybind11-dev python3-pybind11 python3-dev python3-tqdm  # the Python module (sim/python) and its progress bar
   libopenmpi-dev openmpi-bin)  # MPI runs of batch, run and compare (docs/cluster.md)
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(clang libclang-rt-14-dev valgrind chromium udunits-bin netcdf-bin)  # chromium: the report's browser test; udunits2, ncdump: the CF checks
+  packages+=(clang libclang-rt-14-dev valgrind chromium udunits-bin netcdf-bin procps)  # chromium: the report's browser test; udunits2, ncdump: the CF checks; procps: pgrep (the MPI test finds a rank to kill)
 fi
 
 missing=()

@@ -194,12 +194,13 @@ EnsembleResult run_ensemble(const Scenario& sc, const EnsembleOptions& opt, Ense
       if (d.outcomes.size() != d.count * olayout || d.draws.size() != d.count * n_draws || d.steps.size() != d.count * per_run)
         throw std::runtime_error("a farm worker returned a block of another shape (are all ranks running the same program and inputs?)");
       ready.emplace(first, std::move(d));
-      for (auto it = ready.find(result.runs_completed); it != ready.end(); it = ready.find(result.runs_completed)) {
-        const Done& b = it->second;
-        if (failure.empty()) consume(it->first, b.count, b.outcomes.data(), n_draws ? b.draws.data() : nullptr, b.steps.data());
-        ready.erase(it);
-        if (!failure.empty()) break;
-      }
+      // after a failure nothing more is consumed: the blocks in flight are only collected
+      if (failure.empty())
+        for (auto it = ready.find(result.runs_completed); it != ready.end(); it = ready.find(result.runs_completed)) {
+          consume(it->first, it->second.count, it->second.outcomes.data(), n_draws ? it->second.draws.data() : nullptr,
+                  it->second.steps.data());
+          ready.erase(it);
+        }
       top_up();
     }
     if (!failure.empty()) {

@@ -42,7 +42,7 @@ int launched_size() {
   // OpenMPI's mpirun; MPICH's and Intel's hydra (and srun --mpi=pmi2); PMIx launchers (srun --mpi=pmix)
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"})
     if (const int n = env_int(v)) return n;
-  return std::getenv("PMIX_RANK") ? 2 : 1;  // PMIx without a size: a launcher is there; MPI will say how many
+  return 1;  // (PMIx without a size, e.g. srun -n 1: Session asks MPI itself)
 }
 
 #ifdef SIXPARTY_HAVE_MPI
@@ -145,7 +145,7 @@ class MpiWorker : public FarmWorker {
 }  // namespace
 
 Session::Session(int& argc, char**& argv) {
-  if (launched_size() <= 1 && !std::getenv("PMIX_RANK")) return;
+  if (launched_size() <= 1 && !std::getenv("PMIX_RANK")) return;  // no launcher, or one that gave no size
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
   initialised_ = true;

@@ -18,7 +18,8 @@ namespace sixparty::mpi {
 // true when this program was built with MPI
 bool built_with_mpi();
 
-// the ranks an MPI launcher says this job has (its environment), 1 if none launched us
+// the ranks an MPI launcher says this job has (its environment), 1 if none launched us or it
+// did not say
 int launched_size();
 
 class Session {
