@@ -43,7 +43,12 @@ double unit_value(const Scenario& sc, const RunState& s, int i, int q) {
   const Indicator served = q == sc.economic ? Indicator::economy
                            : sc.resource_kinds[q] == ResourceKind::diplomatic ? Indicator::status
                                                                                : Indicator::security;
-  return (interest(sc, s, i, served) + kCostFloor) / std::max(1e-9, s.world.income(i, q));
+  // positional status: diplomatic capital is worth the same to every actor (gesture.capital_cost),
+  // not its status weight plus the floor
+  const double value = served == Indicator::status && sc.on(Mechanism::positional_status)
+                           ? s.params.gesture.capital_cost
+                           : interest(sc, s, i, served) + kCostFloor;
+  return value / std::max(1e-9, s.world.income(i, q));
 }
 
 // what j can give back per unit of resource r that i gives it (exchange): for every other resource

@@ -58,7 +58,17 @@ void plan_gestures(const Scenario& sc, RunState& s, const Rng& rng, int i) {
   const double w_status = interest(sc, s, i, Indicator::status);
   const double w_inf = interest(sc, s, i, Indicator::influence);
   const double w_sec = interest(sc, s, i, Indicator::security);
-  const double cost = (w_status + kCostFloor) / D;
+  // positional status: a unit of capital costs every actor the same (its value per unit of its
+  // diplomatic scale), and the status motive is the marginal effect of a gesture on i's position
+  // (it raises both sides' prestige, so courting a rival helps i less); otherwise the rule before
+  // issue 12 item 4: the capital spent is status lost, plus a floor
+  const bool positional = sc.on(Mechanism::positional_status);
+  const double cost = positional ? p.capital_cost / D : (w_status + kCostFloor) / D;
+  double R = 0, S = 0;
+  if (positional) {
+    R = recognition(sc, w, i);
+    S = status_field(sc, s, i);
+  }
   double best = 0;
   for (int j = 0; j < n; ++j) {
     if (j == i || w.collapsed[j] > 0) continue;
@@ -85,8 +95,10 @@ void plan_gestures(const Scenario& sc, RunState& s, const Rng& rng, int i) {
     const double hard = commitments ? std::max(w.commitment(i, j), w.commitment(j, i)) : 0.0;
     const double shared = soft > 0 ? soft * s.shared_rivals(i, j) * (1.0 - std::min(1.0, hard)) : 0.0;
     // the giver's standing attitude (baseline affinity), so that gestures do not feed on themselves
+    const double status = positional ? p.prestige_gain * (S - R * status_weight(s, i, j)) / ((R + S) * (R + S))
+                                     : p.prestige_gain / D;
     const double benefit = 0.5 * (1.0 + w.affinity_base(i, j)) *
-                           (w_status * p.prestige_gain / D + w_inf * p.visibility_gain * demand * swayed / D +
+                           (w_status * status + w_inf * p.visibility_gain * demand * swayed / D +
                             balancing * w_sec * s.params.leverage.value * counterweight * share / D +
                             w_sec * shared / D);
     const double ratio = null_model ? 0.0 : benefit / cost - 1.0;

@@ -1,5 +1,7 @@
 #include "models/indicators.hpp"
 
+#include "models/interests.hpp"
+
 #include <algorithm>
 
 namespace sixparty {
@@ -42,6 +44,7 @@ void score_indicators(const Scenario& sc, RunState& s) {
   // a collapsed regime leaves the field its status is measured in (issue 12, item 6)
   const bool gone = sc.on(Mechanism::collapse_consequences);
   const auto counts = [&](int k) { return !(gone && w.collapsed[k] > 0); };
+  const bool positional = sc.on(Mechanism::positional_status);
   double status_total = 0;
   if (sc.diplomatic >= 0) {
     status_total = w.stock.col(sc.diplomatic).sum() + w.prestige.sum();
@@ -76,7 +79,10 @@ void score_indicators(const Scenario& sc, RunState& s) {
           break;
         case Indicator::status:
           if (!counts(i)) v = 0;
-          else v = (sc.diplomatic >= 0 && status_total > 0) ? (w.stock(i, sc.diplomatic) + w.prestige[i]) / status_total : 1.0 / n;
+          else if (positional && sc.diplomatic >= 0) {
+            const double r = recognition(sc, w, i);
+            v = r / (r + status_field(sc, s, i));
+          } else v = (sc.diplomatic >= 0 && status_total > 0) ? (w.stock(i, sc.diplomatic) + w.prestige[i]) / status_total : 1.0 / n;
           break;
         case Indicator::regional_stability:
           v = n > 1 ? (stability_total - w.stability[i]) / (n - 1) : w.stability[i];

@@ -7,7 +7,9 @@
 //   security           (1 - mean_j rivalry_ij m_j / (M_i + m_j + eps)) (1/2 at war)
 //                      m: military stock; M_i = m_i + sum_k commitment_ki m_k (allies' pledged forces)
 //   economy            adequacy / (1 + adequacy)
-//   status             share of diplomatic stock plus prestige (1/n without a diplomatic resource)
+//   status             positional_status: recognition (diplomatic scale + prestige) against the others',
+//                      rivals weighing more (models/interests.hpp); without it the share of diplomatic
+//                      stock plus prestige (1/n without a diplomatic resource)
 //   regional_stability mean stability of the others, times (1 - min(1, burden_weight refugees_i /
 //                      frontier_i)), halved while any actor is at war
 //   nonproliferation   1 - max_j nuclear_j (1 - max(0, a_ij))  (a friend's bomb worries less)

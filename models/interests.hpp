@@ -22,4 +22,26 @@ inline double diplomatic_scale(const Scenario& sc, const World& w, int i) {
   return std::max(1e-9, w.stock0(i, sc.diplomatic) + w.income(i, sc.diplomatic));
 }
 
+// positional status (issue 12, item 4): an actor's recognition is its diplomatic standing (its
+// scale, which spending does not lower) plus the prestige it has earned by gestures given and
+// received and by brokerage; its status is its recognition against the field's,
+//   v_i = R_i / (R_i + S_i),  S_i = sum_{k != i} omega_ik R_k,  omega_ik = 1 - phi + phi rivalry_ik
+// (phi = gesture.rival_focus: a rival's recognition counts fully against i's own, a friend's by
+// 1 - phi). A collapsed regime leaves the field when collapse_consequences is on.
+inline double recognition(const Scenario& sc, const World& w, int k) { return diplomatic_scale(sc, w, k) + w.prestige[k]; }
+
+inline double status_weight(const RunState& s, int i, int k) {
+  const double phi = s.params.gesture.rival_focus;
+  return 1.0 - phi + phi * s.world.rivalry(i, k);
+}
+
+inline double status_field(const Scenario& sc, const RunState& s, int i) {
+  const World& w = s.world;
+  const bool gone = sc.on(Mechanism::collapse_consequences);
+  double field = 0;
+  for (int k = 0; k < sc.n(); ++k)
+    if (k != i && !(gone && w.collapsed[k] > 0)) field += status_weight(s, i, k) * recognition(sc, w, k);
+  return field;
+}
+
 }  // namespace sixparty

@@ -37,6 +37,7 @@ enum class Mechanism : int {
   war_termination,      // wars end with a hazard raised by cost and stalemate, and leave enmity
   war_costs,            // wars cost output, military stock and the trade between enemies
   procurement,          // an actor short of a resource buys it from partners with stock to spare
+  positional_status,    // status is recognition (standing weight and prestige) relative to rivals; capital costs every actor alike
   motives,              // choices weigh motives; off: the null model (every choice uniform); last
   count_
 };

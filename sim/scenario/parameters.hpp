@@ -65,6 +65,8 @@ struct GestureParams {
   double prestige_decay;   // 1/yr
   double marginal_weight;  // weight of the marginal courtship share in the value of a gesture, [0, 1] (marginal_courtship)
   double balancing_value;  // value of a unit of shared adversity in a gesture, per unit of security interest (soft_balancing)
+  double capital_cost;     // what a unit of diplomatic capital is worth to every actor, per unit of its diplomatic scale (positional_status)
+  double rival_focus;      // weight of rivalry in whose recognition an actor's status is measured against, [0, 1] (positional_status)
 };
 
 struct BrokerageParams {

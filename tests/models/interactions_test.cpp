@@ -7,6 +7,7 @@
 #include "models/brokerage.hpp"
 #include "models/aid.hpp"
 #include "models/gestures.hpp"
+#include "models/indicators.hpp"
 #include "models/regime.hpp"
 
 #include "../test_support.hpp"
@@ -114,6 +115,146 @@ TEST_CASE("gestures: paid from diplomatic capital only, they raise affinity, vis
   CHECK(s.world.prestige[j] > 0);
 }
 
+namespace {
+int status_dimension(const Scenario& sc) {
+  for (int d = 0; d < sc.n_dimensions(); ++d)
+    if (sc.indicators[d] == Indicator::status) return d;
+  return -1;
+}
+
+// S courts three partners: T1 and T2 identical, R identical but S's rival. Only S's plan is
+// looked at; `extra` adds relation lines and then top-level keys (mechanisms, parameters)
+std::string status_world(const std::string& s_interests, const std::string& extra, const std::string& cost) {
+  std::string partner = R"(
+    output: 500
+    interests: {economy: 0.5, security: 0.5}
+    resources:
+      diplomatic: {stock: 8, income: 8, spendable: 0.5})";
+  return "name: status\ntime: {start: 2000, end: 2002, steps_per_year: 4}\n"
+         "dimensions: [security, economy, status, influence]\n"
+         "resources:\n  economic: {kind: economic}\n  diplomatic: {kind: diplomatic}\n"
+         "actors:\n  S:\n    output: 1000\n    interests: " + s_interests +
+         "\n    resources:\n      diplomatic: {stock: 10, income: 10, spendable: 0.5}\n"
+         "  T1:" + partner + "\n  T2:" + partner + "\n  R:" + partner +
+         "\nrelations:\n  default: {affinity: 0.0}\n  S<->R: {rivalry: 0.8}\n" + extra +
+         "run: {decisions: expected}\nparameters: {gesture: {capital_cost: " + cost + "}}\n";
+}
+
+// S's planned gestures (row S) at the first step
+Eigen::VectorXd status_plan(TempDir& dir, const std::string& s_interests, const std::string& extra = "",
+                            const std::string& cost = "0.05") {
+  const Scenario sc = compile_text(dir, status_world(s_interests, extra, cost));
+  RunState s(sc);
+  s.reset(sc, 0);
+  perceive(sc, s);
+  plan_gestures(sc, s, Rng(1), sc.actor_index("S"));
+  return s.gesture_plan.row(sc.actor_index("S")).transpose();
+}
+}  // namespace
+
+TEST_CASE("positional status: recognition against the field, a rival's counting fully, hand-computed (issue 12, item 4)") {
+  TempDir dir;
+  const Scenario sc = compile_text(dir, four_world("  A<->D: {rivalry: 0.8}\n"));
+  const int d = status_dimension(sc);
+  REQUIRE(d >= 0);
+  RunState s(sc);
+  s.reset(sc, 0);
+  s.world.prestige << 2.0, 1.0, 0.0, 3.0;  // A, B, C, D
+  perceive(sc, s);
+  score_indicators(sc, s);
+  // diplomatic scales (stock + a year's income): A 20, B 8, C 16, D 40; rival_focus 0.5:
+  // weights 0.5 + 0.5 rivalry: B 0.5, C 0.5, D 0.9 for A
+  const double R_A = 20 + 2, S_A = 0.5 * (8 + 1) + 0.5 * 16 + 0.9 * (40 + 3);
+  CHECK(s.indicators(0, d) == Approx(R_A / (R_A + S_A)).epsilon(1e-12));
+  // B is D's rival (0.5): D's recognition counts 0.75 against B's
+  const double R_B = 8 + 1, S_B = 0.5 * 22 + 0.5 * 16 + 0.75 * 43;
+  CHECK(s.indicators(1, d) == Approx(R_B / (R_B + S_B)).epsilon(1e-12));
+  // rival_focus 0: the plain field (every other actor counts fully)
+  const Scenario flat = compile_text(dir, four_world("  A<->D: {rivalry: 0.8}\nparameters: {gesture: {rival_focus: 0}}\n"));
+  RunState f(flat);
+  f.reset(flat, 0);
+  f.world.prestige = s.world.prestige;
+  perceive(flat, f);
+  score_indicators(flat, f);
+  CHECK(f.indicators(0, d) == Approx(22.0 / (22.0 + 9 + 16 + 43)).epsilon(1e-12));
+}
+
+TEST_CASE("positional status: being courted raises the receiver's status and lowers the onlookers', spending capital does not lower the giver's (issue 12, item 4)") {
+  TempDir dir;
+  const Scenario sc = compile_text(dir, four_world());
+  const int d = status_dimension(sc);
+  const int A = sc.actor_index("A"), B = sc.actor_index("B"), C = sc.actor_index("C"), D = sc.actor_index("D");
+  RunState s(sc);
+  s.reset(sc, 0);
+  perceive(sc, s);
+  score_indicators(sc, s);
+  const Eigen::MatrixXd before = s.indicators;
+  s.gesture_plan.setZero();
+  s.gesture_plan(C, B) = 1.0;  // C courts B, nobody else gestures
+  apply_gestures(sc, s);
+  perceive(sc, s);
+  score_indicators(sc, s);
+  CHECK(s.indicators(B, d) > before(B, d));  // courted
+  CHECK(s.indicators(C, d) > before(C, d));  // the giver: recognition from its presence, its capital spent does not count
+  CHECK(s.indicators(A, d) < before(A, d));  // onlookers lose position
+  CHECK(s.indicators(D, d) < before(D, d));
+  // without positional status the giver's spent capital lowers its share (the rule before)
+  const Scenario old = compile_text(dir, four_world("mechanisms: {positional_status: off}\n"));
+  RunState o(old);
+  o.reset(old, 0);
+  perceive(old, o);
+  score_indicators(old, o);
+  const double giver_before = o.indicators(C, d);
+  o.gesture_plan.setZero();
+  o.gesture_plan(C, B) = 1.0;
+  apply_gestures(old, o);
+  perceive(old, o);
+  score_indicators(old, o);
+  CHECK(o.indicators(C, d) < giver_before);
+}
+
+TEST_CASE("positional status: a status-only actor gestures, to identical partners alike and less to its rival, and more than an actor without the motive (issue 12, items 3 and 4)") {
+  TempDir dir;
+  // the rule before does not depend on the capital cost
+  const Eigen::VectorXd old_rule = status_plan(dir, "{status: 1}", "mechanisms: {positional_status: off}\n");
+  CHECK(old_rule(3) == old_rule(1));  // no position: the rival was courted like anyone
+  // across the range the shipped scenarios draw the capital cost from (0.1 is the default)
+  for (const char* cost : {"0.05", "0.1", "0.2"}) {
+    const Eigen::VectorXd status_only = status_plan(dir, "{status: 1}", "", cost);
+    const Eigen::VectorXd no_motive = status_plan(dir, "{economy: 1}", "", cost);
+    // actor order: S, T1, T2, R
+    INFO("capital cost " << cost << ": status only " << status_only.transpose() << "; no motive "
+                         << no_motive.transpose() << "; old rule " << old_rule.transpose());
+    CHECK(status_only(1) > 0);
+    CHECK(status_only(1) == status_only(2));  // identical partners, equal shares
+    // courting a rival raises the rival's recognition, which counts fully against S's own
+    CHECK(status_only(3) < 0.9 * status_only(1));
+    // the status motive is not inert: it adds to what the same actor gives without it
+    CHECK(status_only(1) > 2.0 * no_motive(1));
+    // against the rule before (capital spent was status lost, so the motive could barely pay for
+    // itself): more, where capital costs no more than the default
+    if (std::string(cost) != "0.2") CHECK(status_only(1) > 1.5 * old_rule(1));
+  }
+}
+
+TEST_CASE("positional status: a unit of diplomatic capital costs every actor the same, whatever its status weight (issue 12, item 3)") {
+  TempDir dir;
+  // the same influence motive, with the rest of the weight on the economy or on status: under
+  // positional status the status weight adds a motive; under the rule before it raised the cost
+  // of every gesture elevenfold (0.5 + 0.05 against 0.05)
+  const Eigen::VectorXd econ = status_plan(dir, "{influence: 0.5, economy: 0.5}", "  T1<->R: {rivalry: 0.25}\n");
+  const Eigen::VectorXd stat = status_plan(dir, "{influence: 0.5, status: 0.5}", "  T1<->R: {rivalry: 0.25}\n");
+  const std::string off = "mechanisms: {positional_status: off}\n";
+  const Eigen::VectorXd econ_old = status_plan(dir, "{influence: 0.5, economy: 0.5}", "  T1<->R: {rivalry: 0.25}\n" + off);
+  const Eigen::VectorXd stat_old = status_plan(dir, "{influence: 0.5, status: 0.5}", "  T1<->R: {rivalry: 0.25}\n" + off);
+  INFO("economy " << econ.transpose() << "; status " << stat.transpose() << "; old: " << econ_old.transpose() << "; " << stat_old.transpose());
+  // R is the target: T1, R's rival, would buy S's mediation over it (the influence motive)
+  REQUIRE(econ(3) > 0.01);
+  REQUIRE(econ(3) < 0.5);  // inside the budget (1.25), so the comparison is not a cap's
+  CHECK(stat(3) >= econ(3));
+  CHECK(stat_old(3) < 0.1 * econ_old(3));
+}
+
 TEST_CASE("gestures: with marginal courtship a giver spreads its gestures instead of piling them on the receiver it already courts most (issue 12, item 3)") {
   TempDir dir;
   for (const char* lambda : {"0", "1"}) {
@@ -145,9 +286,14 @@ TEST_CASE("gestures: with marginal courtship a giver spreads its gestures instea
 }
 
 namespace {
-// A's planned gestures to B at the first step of a four-world variant (expected decisions)
-double planned_gesture_A_to_B(TempDir& dir, const std::string& relations, const std::string& mechanisms = "") {
-  const Scenario sc = compile_text(dir, four_world(relations + "run: {decisions: expected}\n" + mechanisms));
+// A's planned gestures to B at the first step of a four-world variant (expected decisions). The
+// capital cost is 0.25 (what A's gestures cost before positional status: its status weight 0.2
+// plus the floor), so that A's plan stays inside its budget and a motive can move it; `gesture`
+// adds parameters of the gesture block
+double planned_gesture_A_to_B(TempDir& dir, const std::string& relations, const std::string& mechanisms = "",
+                              const std::string& gesture = "") {
+  const Scenario sc = compile_text(dir, four_world(relations + "run: {decisions: expected}\n" + mechanisms +
+                                                   "parameters: {gesture: {capital_cost: 0.25" + gesture + "}}\n"));
   const int A = sc.actor_index("A"), B = sc.actor_index("B");
   RunState s(sc);
   s.reset(sc, 0);
@@ -172,7 +318,7 @@ TEST_CASE("soft balancing: a rivalry with D makes A court B, D's adversary, with
   // off: the same rivalry only makes D less willing to buy A's mediation, so it cannot raise it
   CHECK(rival_off <= calm_off);
   // the value scales with gesture.balancing_value: 0 is the mechanism switched off
-  CHECK(planned_gesture_A_to_B(dir, "  A<->D: {rivalry: 0.8}\n", "parameters: {gesture: {balancing_value: 0}}\n") == rival_off);
+  CHECK(planned_gesture_A_to_B(dir, "  A<->D: {rivalry: 0.8}\n", "", ", balancing_value: 0") == rival_off);
 }
 
 TEST_CASE("soft balancing needs no gestures where an alliance balances already, nor against a rival one seeks as a friend (issue 12, item 4)") {
@@ -414,7 +560,13 @@ TEST_CASE("collapse: the fallen regime leaves the status field and earns no dipl
       others += s.indicators(i, status);
       CHECK(s.indicators(i, status) > k.indicators(i, status));  // the others' shares rise
     }
-  CHECK(others == Approx(1.0));
+  // positional status: the others are measured against each other only (shares of nothing)
+  const RunState shares = run_to_end(compile_text(dir, four_world("mechanisms: {positional_status: off}\n", "  - {at: 2003, collapse: B}\n")));
+  double others_shares = 0;
+  for (int i = 0; i < sc.n(); ++i)
+    if (i != B) others_shares += shares.indicators(i, status);
+  CHECK(others_shares == Approx(1.0));  // without positional status the survivors' shares are the whole field
+  CHECK(others > 0);
   // B's diplomatic capital only depreciates after the fall (income 4/yr kept it at 4 before)
   CHECK(s.world.stock(B, sc.diplomatic) < 0.5 * k.world.stock(B, sc.diplomatic));
 }
