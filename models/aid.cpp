@@ -37,18 +37,19 @@ void exchange(const Scenario& sc, RunState& s, int i, int j, int r, double x) {
 }
 
 // what a unit of resource q is worth to actor i: the interest a year of its income serves (its
-// economy for the economic resource, its security for the military, its status for the
-// diplomatic), plus the floor, per unit of that year's income: the unit in which aid costs are counted
+// economy for the economic resource, its security for the military), plus the floor, per unit of
+// that year's income: the unit in which aid costs are counted. The diplomatic resource is worth
+// gesture.capital_cost per unit of i's diplomatic scale under positional_status (as gestures count
+// it), else its status weight plus the floor per unit of income
 double unit_value(const Scenario& sc, const RunState& s, int i, int q) {
   const Indicator served = q == sc.economic ? Indicator::economy
                            : sc.resource_kinds[q] == ResourceKind::diplomatic ? Indicator::status
                                                                                : Indicator::security;
-  // positional status: diplomatic capital is worth the same to every actor (gesture.capital_cost),
-  // not its status weight plus the floor
-  const double value = served == Indicator::status && sc.on(Mechanism::positional_status)
-                           ? s.params.gesture.capital_cost
-                           : interest(sc, s, i, served) + kCostFloor;
-  return value / std::max(1e-9, s.world.income(i, q));
+  // positional status: a unit of diplomatic capital is worth the same to every actor,
+  // gesture.capital_cost per unit of its diplomatic scale, as the gestures it could pay for count it
+  if (served == Indicator::status && sc.on(Mechanism::positional_status))
+    return s.params.gesture.capital_cost / diplomatic_scale(sc, s.world, i);
+  return (interest(sc, s, i, served) + kCostFloor) / std::max(1e-9, s.world.income(i, q));
 }
 
 // what j can give back per unit of resource r that i gives it (exchange): for every other resource

@@ -9,6 +9,7 @@
 //          - w_i[security] rivalry_ij / S_jr
 //          + v_lev w_i[security] L_ij / S_jr                    a client's leverage (leverage.hpp)
 //          + sum_q min(income_jq / income_ir, min(need_iq, spare_jq) / b_ir) (w_i[q's interest] + c0) / income_iq
+//            (for the diplomatic resource under positional_status: gesture.capital_cost / D_i instead)
 //                                                               what j can give back (exchange on)
 // (friends are worth more than strangers; strengthening a rival costs security)
 // Cost per unit: C_i = (w_i[economy or security] + c0) / income_ir: giving away a year's income of

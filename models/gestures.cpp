@@ -95,8 +95,7 @@ void plan_gestures(const Scenario& sc, RunState& s, const Rng& rng, int i) {
     const double hard = commitments ? std::max(w.commitment(i, j), w.commitment(j, i)) : 0.0;
     const double shared = soft > 0 ? soft * s.shared_rivals(i, j) * (1.0 - std::min(1.0, hard)) : 0.0;
     // the giver's standing attitude (baseline affinity), so that gestures do not feed on themselves
-    const double status = positional ? p.prestige_gain * (S - R * status_weight(s, i, j)) / ((R + S) * (R + S))
-                                     : p.prestige_gain / D;
+    const double status = positional ? status_margin(s, i, j, R, S) : p.prestige_gain / D;
     const double benefit = 0.5 * (1.0 + w.affinity_base(i, j)) *
                            (w_status * status + w_inf * p.visibility_gain * demand * swayed / D +
                             balancing * w_sec * s.params.leverage.value * counterweight * share / D +

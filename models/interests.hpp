@@ -44,4 +44,13 @@ inline double status_field(const Scenario& sc, const RunState& s, int i) {
   return field;
 }
 
+// what one unit of gestures from i to j does to i's status R_i / (R_i + S_i): it adds g_p to both
+// sides' recognition, R_j entering S_i with weight omega_ij, so
+//   d status_i = g_p (S_i - R_i omega_ij) / (R_i + S_i)^2
+// (negative where i's relative gain g_p / R_i is below j's weighted one omega_ij g_p / S_i).
+// R and S are recognition(i) and status_field(i), computed once per giver
+inline double status_margin(const RunState& s, int i, int j, double R, double S) {
+  return s.params.gesture.prestige_gain * (S - R * status_weight(s, i, j)) / ((R + S) * (R + S));
+}
+
 }  // namespace sixparty

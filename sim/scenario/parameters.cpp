@@ -83,7 +83,7 @@ const std::vector<ParameterInfo>& parameter_catalogue() {
                "structural, not fitted: 1 is the marginal rule (diminishing returns per receiver); since soft balancing generates the 1998 turn every historical pattern but the known failure Q8 holds at 0.5 and 1 (at 0 too), and China's gestures in status_quo spread (largest share 0.99 -> 0.49) (models/ODD.md 7.4)"),
       SP_PARAM(gesture, balancing_value, "1", 1.0, 0.0, 1000.0,
                "value to a giver of courting a partner with which it shares adversaries, per unit of shared rivalry and of security interest (soft_balancing)",
-               "reasoning, not fitted: a unit value, so that courting a partner that shares one wholly hostile adversary is worth the giver's security weight per unit of its diplomatic scale; the historical patterns P4, P4b, P5b and P6 hold from about 0.85 to 16 (models/ODD.md 7.4)"),
+               "reasoning, not fitted: a unit value, so that courting a partner that shares one wholly hostile adversary is worth the giver's security weight per unit of its diplomatic scale; the historical patterns hold from about 0.7 to 16 (P4b fails at 0.5; models/ODD.md 7.4)"),
       SP_PARAM(gesture, capital_cost, "1", 0.1, 1e-6, 100.0,
                "what a unit of diplomatic capital is worth to any actor, per unit of its diplomatic scale: the cost side of a gesture (positional_status)",
                "judgement, not fitted: between the cost actors without a status weight paid before positional status (0.05) and Russia's (0.2), geometric middle; every historical pattern holds at fixed values from 0.01 to 0.3, and the scenarios draw it log-uniformly from 0.05 to 0.2 (models/ODD.md 7.4)"),

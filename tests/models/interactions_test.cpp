@@ -8,6 +8,7 @@
 #include "models/aid.hpp"
 #include "models/gestures.hpp"
 #include "models/indicators.hpp"
+#include "models/interests.hpp"
 #include "models/regime.hpp"
 
 #include "../test_support.hpp"
@@ -179,6 +180,37 @@ TEST_CASE("positional status: recognition against the field, a rival's counting 
   CHECK(f.indicators(0, d) == Approx(22.0 / (22.0 + 9 + 16 + 43)).epsilon(1e-12));
 }
 
+TEST_CASE("positional status: the margin a gesture is valued by is the derivative of the status indicator (issue 12, item 4)") {
+  TempDir dir;
+  // a dominant giver (D, scale 40) and a small one (B, scale 8), toward a friend and toward a rival;
+  // no fading, so a gesture's prestige is all that changes between the two scorings
+  const Scenario sc = compile_text(dir, four_world("  A<->D: {rivalry: 0.8}\nparameters: {gesture: {prestige_decay: 0, visibility_decay: 0}}\n"));
+  const int d = status_dimension(sc);
+  const int A = sc.actor_index("A"), B = sc.actor_index("B"), C = sc.actor_index("C"), D = sc.actor_index("D");
+  bool negative = false, positive = false;
+  for (const auto& [i, j] : {std::pair{B, C}, std::pair{B, D}, std::pair{D, A}, std::pair{D, C}, std::pair{A, D}}) {
+    RunState s(sc);
+    s.reset(sc, 0);
+    s.world.prestige << 1.0, 0.5, 2.0, 4.0;
+    perceive(sc, s);
+    score_indicators(sc, s);
+    const double before = s.indicators(i, d);
+    const double margin = status_margin(s, i, j, recognition(sc, s.world, i), status_field(sc, s, i));
+    const double eps = 1e-4;
+    s.gesture_plan.setZero();
+    s.gesture_plan(i, j) = eps;
+    apply_gestures(sc, s);
+    perceive(sc, s);
+    score_indicators(sc, s);
+    INFO(sc.actor_ids[i] << " -> " << sc.actor_ids[j] << ": margin " << margin);
+    CHECK((s.indicators(i, d) - before) / eps == Approx(margin).epsilon(1e-3));
+    negative = negative || margin < 0;
+    positive = positive || margin > 0;
+  }
+  CHECK(negative);  // a dominant actor courting a large partner loses position
+  CHECK(positive);
+}
+
 TEST_CASE("positional status: being courted raises the receiver's status and lowers the onlookers', spending capital does not lower the giver's (issue 12, item 4)") {
   TempDir dir;
   const Scenario sc = compile_text(dir, four_world());
@@ -225,7 +257,6 @@ TEST_CASE("positional status: a status-only actor gestures, to identical partner
     // actor order: S, T1, T2, R
     INFO("capital cost " << cost << ": status only " << status_only.transpose() << "; no motive "
                          << no_motive.transpose() << "; old rule " << old_rule.transpose());
-    CHECK(status_only(1) > 0);
     CHECK(status_only(1) == status_only(2));  // identical partners, equal shares
     // courting a rival raises the rival's recognition, which counts fully against S's own
     CHECK(status_only(3) < 0.9 * status_only(1));
@@ -253,6 +284,11 @@ TEST_CASE("positional status: a unit of diplomatic capital costs every actor the
   REQUIRE(econ(3) < 0.5);  // inside the budget (1.25), so the comparison is not a cap's
   CHECK(stat(3) >= econ(3));
   CHECK(stat_old(3) < 0.1 * econ_old(3));
+  // without prestige the status motive vanishes, and the two plans are the same: the cost does not
+  // depend on the status weight
+  const std::string relations = "  T1<->R: {rivalry: 0.25}\n";
+  CHECK(status_plan(dir, "{influence: 0.5, status: 0.5}", relations, "0.05, prestige_gain: 0") ==
+        status_plan(dir, "{influence: 0.5, economy: 0.5}", relations, "0.05, prestige_gain: 0"));
 }
 
 TEST_CASE("gestures: with marginal courtship a giver spreads its gestures instead of piling them on the receiver it already courts most (issue 12, item 3)") {
@@ -560,13 +596,15 @@ TEST_CASE("collapse: the fallen regime leaves the status field and earns no dipl
       others += s.indicators(i, status);
       CHECK(s.indicators(i, status) > k.indicators(i, status));  // the others' shares rise
     }
-  // positional status: the others are measured against each other only (shares of nothing)
+  // without positional status the survivors' shares are the whole field: they sum to 1
   const RunState shares = run_to_end(compile_text(dir, four_world("mechanisms: {positional_status: off}\n", "  - {at: 2003, collapse: B}\n")));
   double others_shares = 0;
   for (int i = 0; i < sc.n(); ++i)
     if (i != B) others_shares += shares.indicators(i, status);
-  CHECK(others_shares == Approx(1.0));  // without positional status the survivors' shares are the whole field
-  CHECK(others > 0);
+  CHECK(others_shares == Approx(1.0));
+  // positional: each survivor is measured against a weighted field (a non-rival's recognition counts
+  // half), so no status is below its plain share, and the survivors' statuses sum to more than 1
+  CHECK(others > others_shares);
   // B's diplomatic capital only depreciates after the fall (income 4/yr kept it at 4 before)
   CHECK(s.world.stock(B, sc.diplomatic) < 0.5 * k.world.stock(B, sc.diplomatic));
 }
